@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Common settings for the local cluster scripts. Sourced, not executed.
+# Every value can be overridden from the environment.
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
+
+RG_CACHE_DIR="${RG_CACHE_DIR:-/var/cache/replicagroup}"
+RG_CLUSTER_DIR="${RG_CLUSTER_DIR:-/var/lib/replicagroup-cluster}"
+
+# Pinned versions (all from the Go module proxy / Debian).
+RG_K8S_VERSION="${RG_K8S_VERSION:-v1.34.4}"
+RG_COREDNS_VERSION="${RG_COREDNS_VERSION:-v1.12.4}"
+RG_HELM_VERSION="${RG_HELM_VERSION:-v3.19.5}"
+RG_DEBIAN_SUITE="${RG_DEBIAN_SUITE:-bookworm}"
+RG_DEBIAN_MIRROR="${RG_DEBIAN_MIRROR:-}"   # empty: taken from /etc/apt sources
+
+# Image tags (bump the suffix when the recipe in images.sh changes).
+RG_BASE_IMAGE="${RG_BASE_IMAGE:-replicagroup/base-jre:17-bookworm-1}"
+RG_PAUSE_IMAGE="${RG_PAUSE_IMAGE:-replicagroup/pause:3.10-rg1}"
+RG_COREDNS_IMAGE="${RG_COREDNS_IMAGE:-replicagroup/coredns:${RG_COREDNS_VERSION#v}-rg1}"
+RG_TOOLBOX_IMAGE="${RG_TOOLBOX_IMAGE:-replicagroup/toolbox:bookworm-1}"
+
+# Network layout.
+RG_POD_CIDR="${RG_POD_CIDR:-10.244.0.0/16}"
+RG_NODE_POD_CIDR="${RG_NODE_POD_CIDR:-10.244.0.0/24}"
+RG_SERVICE_CIDR="${RG_SERVICE_CIDR:-10.96.0.0/16}"
+RG_KUBERNETES_SVC_IP="${RG_KUBERNETES_SVC_IP:-10.96.0.1}"
+RG_DNS_SVC_IP="${RG_DNS_SVC_IP:-10.96.0.10}"
+RG_CLUSTER_DOMAIN="${RG_CLUSTER_DOMAIN:-cluster.local}"
+# The API server's advertise address lives on a dummy interface created by up.sh,
+# so it is reachable from pods (routed via the host) and independent of eth0.
+RG_NODE_IF="${RG_NODE_IF:-rg0}"
+RG_NODE_IP="${RG_NODE_IP:-172.31.254.1}"
+RG_BRIDGE="${RG_BRIDGE:-rgbr0}"
+RG_NODE_NAME="${RG_NODE_NAME:-rg-node}"
+
+RG_BIN_DIR="$RG_CACHE_DIR/bin"
+RG_K8S_BIN="$RG_BIN_DIR/kubernetes-$RG_K8S_VERSION"
+RG_COREDNS_BIN="$RG_BIN_DIR/coredns-$RG_COREDNS_VERSION"
+RG_HELM_BIN="$RG_BIN_DIR/helm-$RG_HELM_VERSION"
+RG_K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+
+RG_CONTAINERD_SOCK="$RG_CLUSTER_DIR/run/containerd/containerd.sock"
+RG_KUBECONFIG="$RG_CLUSTER_DIR/kubeconfig"
+
+rg_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+rg_die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# rg_wait SECONDS DESCRIPTION LOGFILE -- COMMAND...: retry COMMAND until it succeeds.
+rg_wait() {
+  local timeout="$1" what="$2" logfile="$3"; shift 4
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      rg_die "timed out after ${timeout}s waiting for $what (log: $logfile)"
+    fi
+    sleep 1
+  done
+}
+
+# Find a go toolchain and make the build environment use the shared cache.
+rg_go_env() {
+  if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || rg_die "no Go toolchain found (need go >= 1.24 on PATH or in /usr/local/go)"
+  export GOMODCACHE="$RG_CACHE_DIR/go/mod"
+  export GOCACHE="$RG_CACHE_DIR/go/build"
+  export GOPATH="$RG_CACHE_DIR/go/path"
+  export GOFLAGS=-mod=mod
+  export GOTOOLCHAIN=local
+  export CGO_ENABLED=0
+  mkdir -p "$GOMODCACHE" "$GOCACHE" "$GOPATH"
+}
+
+rg_is_running() { # PIDFILE
+  [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
