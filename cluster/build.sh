@@ -6,7 +6,7 @@
 # caches in $RG_CACHE_DIR/go/, logs in $RG_CACHE_DIR/logs/.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=cluster/lib.sh
+# shellcheck source=lib.sh
 source "$HERE/lib.sh"
 
 LOGS="$RG_CACHE_DIR/logs"

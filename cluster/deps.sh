@@ -6,7 +6,7 @@
 #   cluster/deps.sh --packages   only install packages
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=cluster/lib.sh
+# shellcheck source=lib.sh
 source "$HERE/lib.sh"
 
 [[ $EUID -eq 0 ]] || rg_die "deps.sh must run as root"

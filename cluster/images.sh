@@ -9,7 +9,7 @@
 #   cluster/images.sh [base|pause|coredns|toolbox]...   (default: all)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=cluster/lib.sh
+# shellcheck source=lib.sh
 source "$HERE/lib.sh"
 
 [[ $EUID -eq 0 ]] || rg_die "images.sh must run as root"
@@ -59,14 +59,14 @@ SRC
         apt-get clean' >>"$log" 2>&1; then
       tail -n 20 "$log" >&2; rg_die "installing the JRE into the base image failed (log: $log)"
     fi
+    # Check the JRE works (java needs /proc to find its libraries via $ORIGIN).
+    chroot "$root" java -version >>"$log" 2>&1 || rg_die "java does not run in the base root filesystem (log: $log)"
     cleanup_mounts "$root"
     trap - EXIT
     # Keep it small: no docs, man pages, apt lists, caches, logs.
     rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old \
       "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* \
       "$root"/usr/share/locale/* "$root"/var/log/* "$root"/tmp/* "$root/usr/sbin/policy-rc.d"
-    # Check the JRE works inside the root filesystem before importing it.
-    chroot "$root" java -version >>"$log" 2>&1 || rg_die "java does not run in the base root filesystem (log: $log)"
     tar --numeric-owner -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$root"
   fi

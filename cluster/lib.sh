@@ -26,10 +26,10 @@ RG_SERVICE_CIDR="${RG_SERVICE_CIDR:-10.96.0.0/16}"
 RG_KUBERNETES_SVC_IP="${RG_KUBERNETES_SVC_IP:-10.96.0.1}"
 RG_DNS_SVC_IP="${RG_DNS_SVC_IP:-10.96.0.10}"
 RG_CLUSTER_DOMAIN="${RG_CLUSTER_DOMAIN:-cluster.local}"
-# The API server's advertise address lives on a dummy interface created by up.sh,
+# The API server and node address: a /32 on lo made by up.sh (see README),
 # so it is reachable from pods (routed via the host) and independent of eth0.
 RG_NODE_IF="${RG_NODE_IF:-rg0}"
-RG_NODE_IP="${RG_NODE_IP:-172.31.254.1}"
+RG_NODE_IP="${RG_NODE_IP:-10.240.0.1}"
 RG_BRIDGE="${RG_BRIDGE:-rgbr0}"
 RG_NODE_NAME="${RG_NODE_NAME:-rg-node}"
 
