@@ -1,0 +1,389 @@
+package dev.replicagroup.replica.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The replicated state machine of one replica: role and term, the log of (term, seq) updates, the applied
+ * key-value state, the helpers' progress and the liveness of known servers. Deterministic: no threads, no
+ * clock, no I/O. The protocol engine calls it, one call at a time, and performs what it asks for.
+ *
+ * <p>Safety, in short: a primary orders writes in its term and commits an entry once {@code syncAcks}
+ * helpers hold it; it commits only through an entry of its own term (each term starts with a no-op), so an
+ * older term's unacknowledged suffix is never committed by counting. A replica rejects updates from lower
+ * terms and steps down on seeing a higher one; a helper drops a conflicting suffix, never a committed entry.
+ */
+public final class ReplicaState {
+    /** The number of entries kept in memory behind the applied state before the log is compacted. */
+    static final int COMPACT_ABOVE = 16_384;
+    static final int KEEP_AFTER_COMPACT = 4_096;
+
+    private final String self;
+    private final int syncAcks;
+    private Role role;
+    private long term;
+    private String primary;
+    private boolean caughtUp;
+    private final ReplicatedLog log = new ReplicatedLog();
+    private final KeyValueStore store = new KeyValueStore();
+    private long commitSeq;
+    private final Map<String, Long> helperAcks = new LinkedHashMap<>();
+    private final Map<String, Role> lookup = new LinkedHashMap<>();
+    private final LivenessTable liveness = new LivenessTable();
+    private final List<Applied> applied = new ArrayList<>();
+
+    private ReplicaState(String self, int syncAcks, Role role, long term, String primary) {
+        if (syncAcks < 0) {
+            throw new IllegalArgumentException("syncAcks must be 0 or more, got " + syncAcks);
+        }
+        this.self = self;
+        this.syncAcks = syncAcks;
+        this.role = role;
+        this.term = term;
+        this.primary = primary;
+        this.caughtUp = role == Role.PRIMARY;
+    }
+
+    /** A replica started without a primary to help: the primary of term 1. */
+    public static ReplicaState newPrimary(String self, int syncAcks) {
+        return new ReplicaState(self, syncAcks, Role.PRIMARY, 1, self);
+    }
+
+    /** A replica started to help {@code primary} (the seed's {@code --tbc}); it learns the term on joining. */
+    public static ReplicaState newHelper(String self, int syncAcks, String primary) {
+        ReplicaState state = new ReplicaState(self, syncAcks, Role.HELPER, 0, primary);
+        state.lookup.put(primary, Role.PRIMARY);
+        return state;
+    }
+
+    // ------------------------------------------------------------------ writes and reads (primary)
+
+    public ProposeOutcome propose(WriteId id, Operation op) {
+        if (role != Role.PRIMARY) {
+            return new ProposeOutcome.NotPrimary(role, term, primary);
+        }
+        if (!id.clientId().isEmpty()) {
+            Optional<ProposeOutcome> retry = retryOf(id);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
+        }
+        Entry entry = new Entry(term, log.lastSeq() + 1, id, op);
+        log.append(entry);
+        advanceCommit();
+        return new ProposeOutcome.Appended(entry.term(), entry.seq());
+    }
+
+    private Optional<ProposeOutcome> retryOf(WriteId id) {
+        Optional<WriteResult> done = store.dedup().applied(id);
+        if (done.isPresent()) {
+            return Optional.of(new ProposeOutcome.AlreadyApplied(done.get()));
+        }
+        if (store.dedup().superseded(id)) {
+            return Optional.of(new ProposeOutcome.Superseded(id));
+        }
+        for (long seq = commitSeq + 1; seq <= log.lastSeq(); seq++) {
+            Entry pending = log.get(seq);
+            if (pending.id().equals(id)) {
+                return Optional.of(new ProposeOutcome.Pending(pending.term(), pending.seq()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<byte[]> get(String key) {
+        return store.get(key);
+    }
+
+    /** The entries applied since the last call, in order: the engine answers the writes waiting on them. */
+    public List<Applied> drainApplied() {
+        List<Applied> drained = List.copyOf(applied);
+        applied.clear();
+        return drained;
+    }
+
+    // ------------------------------------------------------------------ replication (primary side)
+
+    /** A helper reports that it holds our log up to {@code position}. */
+    public void ack(String helper, LogPosition position) {
+        if (role != Role.PRIMARY || !log.contains(position)) {
+            return;
+        }
+        helperAcks.merge(helper, position.seq(), Math::max);
+        lookup.put(helper, Role.HELPER);
+        advanceCommit();
+    }
+
+    /** A helper connected or reconnected: it counts as a helper even before its first ack. */
+    public void helperJoined(String helper) {
+        helperAcks.putIfAbsent(helper, 0L);
+        lookup.put(helper, Role.HELPER);
+        liveness.success(helper);
+    }
+
+    /**
+     * What a helper at {@code helperLast} (with {@code helperCommit} committed) misses, at most
+     * {@code maxEntries} entries. Starts at its own position if our log has it, else at its commit point
+     * (committed entries are the same everywhere), else with a snapshot.
+     */
+    public CatchUp catchUpFor(LogPosition helperLast, long helperCommit, int maxEntries) {
+        LogPosition after;
+        if (log.contains(helperLast)) {
+            after = helperLast;
+        } else if (helperCommit >= log.base().seq() && helperCommit <= commitSeq) {
+            after = new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
+        } else {
+            return snapshotCatchUp(maxEntries);
+        }
+        return new CatchUp(after, null, log.slice(after.seq() + 1, maxEntries), commitSeq);
+    }
+
+    private CatchUp snapshotCatchUp(int maxEntries) {
+        LogPosition upTo = new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
+        return new CatchUp(upTo, store.snapshot(upTo), log.slice(commitSeq + 1, maxEntries), commitSeq);
+    }
+
+    private void advanceCommit() {
+        if (role != Role.PRIMARY) {
+            return;
+        }
+        long candidate;
+        if (syncAcks == 0) {
+            candidate = log.lastSeq();
+        } else {
+            List<Long> acked = helperAcks.values().stream().sorted(Comparator.reverseOrder()).toList();
+            if (acked.size() < syncAcks) {
+                return;
+            }
+            candidate = Math.min(acked.get(syncAcks - 1), log.lastSeq());
+        }
+        // Only an entry of our own term commits by counting acks (earlier ones commit with it).
+        if (candidate > commitSeq && log.termAt(candidate).orElse(-1) == term) {
+            commitTo(candidate);
+        }
+    }
+
+    // ------------------------------------------------------------------ replication (helper side)
+
+    /** Applies an update sent by the primary {@code from} of term {@code fromTerm}. */
+    public AcceptOutcome accept(long fromTerm, String from, CatchUp update) {
+        if (fromTerm < term) {
+            return new AcceptOutcome.StaleTerm(term, primary);
+        }
+        if (fromTerm == term && role != Role.HELPER) {
+            return new AcceptOutcome.NotFollowing(role, term);
+        }
+        if (fromTerm > term || !from.equals(primary)) {
+            becomeHelper(fromTerm, from);
+        }
+        if (update.snapshot() != null) {
+            installSnapshot(update.snapshot());
+        }
+        if (!log.contains(update.after())) {
+            return new AcceptOutcome.Gap(log.last(), commitSeq);
+        }
+        for (Entry entry : update.entries()) {
+            appendFromPrimary(entry);
+        }
+        LogPosition matched = update.end();
+        if (update.commitSeq() >= matched.seq()) {
+            caughtUp = true;
+        }
+        long newCommit = Math.min(update.commitSeq(), matched.seq());
+        if (newCommit > commitSeq) {
+            commitTo(newCommit);
+        }
+        return new AcceptOutcome.Accepted(matched);
+    }
+
+    private void appendFromPrimary(Entry entry) {
+        if (entry.seq() <= log.lastSeq()) {
+            OptionalLong have = log.termAt(entry.seq());
+            if (have.isEmpty() || have.getAsLong() == entry.term()) {
+                return;
+            }
+            if (entry.seq() <= commitSeq) {
+                throw new IllegalStateException("the primary's entry " + entry.position()
+                        + " conflicts with committed entry (" + have.getAsLong() + ", " + entry.seq() + ")");
+            }
+            log.truncateFrom(entry.seq());
+        }
+        log.append(entry);
+    }
+
+    private void installSnapshot(Snapshot snapshot) {
+        store.replaceWith(snapshot);
+        log.resetTo(snapshot.lastIncluded());
+        commitSeq = snapshot.lastIncluded().seq();
+    }
+
+    /** The Active List a helper received from its primary: it becomes this helper's lookup list. */
+    public void learnServers(ActiveList list) {
+        for (ServerEntry server : list.servers()) {
+            if (!server.address().equals(self)) {
+                lookup.put(server.address(), server.role());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ terms and roles (admin)
+
+    /** Become the primary of {@code newTerm}. Repeating the same promotion is harmless. */
+    public Decision promote(long newTerm) {
+        if (role == Role.PRIMARY && newTerm == term) {
+            return Decision.OK;
+        }
+        if (newTerm <= term) {
+            return Decision.refused("term " + newTerm + " is not above the current term " + term);
+        }
+        role = Role.PRIMARY;
+        term = newTerm;
+        primary = self;
+        caughtUp = true;
+        helperAcks.clear();
+        lookup.replaceAll((address, r) -> Role.HELPER);
+        log.append(new Entry(term, log.lastSeq() + 1, WriteId.NONE, new Operation.Noop()));
+        advanceCommit();
+        return Decision.OK;
+    }
+
+    /** Stop acting as primary (and accept no writes) from {@code newTerm} on. */
+    public Decision fence(long newTerm) {
+        if (newTerm < term) {
+            return Decision.refused("term " + newTerm + " is below the current term " + term);
+        }
+        role = Role.FENCED;
+        term = newTerm;
+        helperAcks.clear();
+        return Decision.OK;
+    }
+
+    /** Help {@code newPrimary}, the primary of {@code newTerm}. */
+    public Decision follow(String newPrimary, long newTerm) {
+        if (newPrimary.equals(self)) {
+            return Decision.refused("a replica cannot follow itself; promote it instead");
+        }
+        if (newTerm < term) {
+            return Decision.refused("term " + newTerm + " is below the current term " + term);
+        }
+        if (newTerm == term && role == Role.PRIMARY) {
+            return Decision.refused("this replica is the primary of term " + term + "; follow needs a higher term");
+        }
+        becomeHelper(newTerm, newPrimary);
+        return Decision.OK;
+    }
+
+    /**
+     * A peer told us of a higher term and its primary (a helper refused our stream): a deposed primary
+     * steps down and will rejoin as a helper, dropping its unacknowledged suffix as it catches up.
+     */
+    public boolean observeTerm(long otherTerm, String otherPrimary) {
+        if (otherTerm <= term) {
+            return false;
+        }
+        becomeHelper(otherTerm, otherPrimary);
+        return true;
+    }
+
+    private void becomeHelper(long newTerm, String newPrimary) {
+        role = Role.HELPER;
+        term = newTerm;
+        primary = newPrimary == null ? "" : newPrimary;
+        helperAcks.clear();
+        if (!primary.isEmpty()) {
+            lookup.put(primary, Role.PRIMARY);
+        }
+        lookup.replaceAll((address, r) -> address.equals(primary) ? Role.PRIMARY : Role.HELPER);
+    }
+
+    // ------------------------------------------------------------------ liveness and the Active List
+
+    public void contactSucceeded(String address) {
+        liveness.success(address);
+    }
+
+    public void contactFailed(String address) {
+        liveness.failure(address);
+    }
+
+    /** This server, the lookup list and the helper list, most live first; this server counts as fully live. */
+    public ActiveList activeList() {
+        List<ServerEntry> servers = new ArrayList<>();
+        servers.add(new ServerEntry(self, role, LivenessTable.MAX));
+        lookup.forEach((address, r) -> servers.add(new ServerEntry(address, r, liveness.of(address))));
+        servers.sort(Comparator.comparingInt(ServerEntry::liveness).reversed());
+        return new ActiveList(term, primary, List.copyOf(servers));
+    }
+
+    public LivenessTable liveness() {
+        return liveness;
+    }
+
+    // ------------------------------------------------------------------ applying and compaction
+
+    private void commitTo(long seq) {
+        commitSeq = seq;
+        long from = Math.max(store.appliedSeq(), log.base().seq()) + 1;
+        for (long s = from; s <= commitSeq; s++) {
+            Entry entry = log.get(s);
+            applied.add(new Applied(entry, store.apply(entry)));
+        }
+        long compactTo = commitSeq - KEEP_AFTER_COMPACT;
+        if (log.size() > COMPACT_ABOVE && compactTo > log.base().seq()) {
+            log.compactTo(compactTo);
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    public String self() {
+        return self;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public String primary() {
+        return primary;
+    }
+
+    public int syncAcks() {
+        return syncAcks;
+    }
+
+    public LogPosition last() {
+        return log.last();
+    }
+
+    public long commitSeq() {
+        return commitSeq;
+    }
+
+    public long appliedSeq() {
+        return store.appliedSeq();
+    }
+
+    /** Serving: the primary, or a helper that has caught up with a primary at least once and is not fenced. */
+    public boolean caughtUp() {
+        return role != Role.FENCED && caughtUp;
+    }
+
+    /** Each known helper's acknowledged seq (primary only). */
+    public Map<String, Long> helperAcks() {
+        return Map.copyOf(helperAcks);
+    }
+
+    public int size() {
+        return store.size();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.replicagroup.replica.failover;
+
+import dev.replicagroup.replica.core.Role;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Whom to promote when the primary is gone. The candidate is a Ready helper with the highest (term, seq);
+ * ties go to the highest liveness, then the oldest. Every acknowledged write is on at least {@code syncAcks}
+ * helpers, so hearing from {@code helpers - syncAcks + 1} of them guarantees one holds it; with fewer
+ * answers the failover waits rather than lose a write. The CLI's {@code failover} and the operator both
+ * decide with this class.
+ */
+public final class PromotionRule {
+    static final Comparator<MemberStatus> BEST_FIRST = Comparator
+            .comparing(MemberStatus::last).reversed()
+            .thenComparing(Comparator.comparingInt(MemberStatus::liveness).reversed())
+            .thenComparingLong(MemberStatus::startedAtMillis)
+            .thenComparing(MemberStatus::name);
+
+    private PromotionRule() {
+    }
+
+    /** How many helpers must answer before one may be promoted. */
+    public static int quorum(int helpers, int syncAcks) {
+        return Math.max(1, helpers - syncAcks + 1);
+    }
+
+    /**
+     * @param heard    the helpers that answered a status request (the old primary excluded)
+     * @param helpers  how many helpers the group has (replicas minus the primary)
+     * @param syncAcks the helper acks each write waited for
+     */
+    public static PromotionChoice choose(List<MemberStatus> heard, int helpers, int syncAcks) {
+        List<MemberStatus> answering = heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
+        int needed = quorum(helpers, syncAcks);
+        if (answering.size() < needed) {
+            return new PromotionChoice.Blocked(String.format(
+                    "heard from %d of %d helpers; %d must answer (helpers - syncAcks + 1 = %d - %d + 1) so that"
+                            + " every acknowledged write is on one of them",
+                    answering.size(), helpers, needed, helpers, syncAcks));
+        }
+        MemberStatus best = answering.stream().min(BEST_FIRST).orElseThrow();
+        // A helper behind the most advanced one may miss acknowledged writes: only one level with it qualifies.
+        return answering.stream()
+                .filter(m -> m.ready() && m.last().equals(best.last()))
+                .min(BEST_FIRST)
+                .<PromotionChoice>map(PromotionChoice.Promote::new)
+                .orElseGet(() -> new PromotionChoice.Blocked("helper " + best.name() + " holds the most recent"
+                        + " writes, up to " + best.last() + ", but is not Ready; no other helper has them all"));
+    }
+}
