@@ -256,8 +256,7 @@ EOF
       "ipam": {
         "type": "host-local",
         "dataDir": "$D/cni/ipam",
-        "ranges": [[{"subnet": "$RG_NODE_POD_CIDR"}]],
-        "routes": [{"dst": "0.0.0.0/0"}]
+        "ranges": [[{"subnet": "$RG_NODE_POD_CIDR"}]]
       }
     },
     {"type": "portmap", "capabilities": {"portMappings": true}}

@@ -259,6 +259,8 @@ public final class ReplicaState {
         }
         role = Role.FENCED;
         term = newTerm;
+        // It no longer knows who leads: naming itself would send helpers back to it.
+        primary = "";
         helperAcks.clear();
         return Decision.OK;
     }

@@ -495,7 +495,7 @@ public final class ReplicaNode implements AutoCloseable {
                 return;
             }
             state.contactFailed(primary);
-            if (error.reason() == Reason.NOT_PRIMARY && !error.primary().isEmpty()
+            if (error.reason() == Reason.NOT_PRIMARY && !error.primary().isEmpty() && !error.primary().equals(primary)
                     && !error.primary().equals(state.self()) && error.term() >= state.term()) {
                 LOG.infof("%s is not the primary; following %s (term %d)", primary, error.primary(), error.term());
                 state.follow(error.primary(), error.term());

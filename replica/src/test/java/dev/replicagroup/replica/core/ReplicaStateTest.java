@@ -133,6 +133,7 @@ class ReplicaStateTest {
         assertFalse(helper.fence(2).accepted());
         assertTrue(helper.fence(4).accepted());
         assertEquals(Role.FENCED, helper.role());
+        assertEquals("", helper.primary(), "a fenced replica names no primary, so nobody is sent back to it");
         assertInstanceOf(ProposeOutcome.NotPrimary.class, helper.propose(new WriteId("c", 1), put("k", "v")));
         assertFalse(helper.follow(H1, 5).accepted(), "cannot follow itself");
     }
