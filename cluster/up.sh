@@ -36,9 +36,27 @@ pid_alive() { # NAME: the process recorded in $RUN/NAME.pid is alive and runs th
   [[ "$(basename "${exe% (deleted)}")" == "$(cat "$RUN/$1.bin" 2>/dev/null)" ]]
 }
 
-start_proc() { # NAME BINARY ARGS...: start BINARY in the background unless already running
+stop_proc() { # NAME
+  local pid i
+  pid_alive "$1" || return 0
+  pid="$(cat "$RUN/$1.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# start_proc NAME BINARY ARGS...: start BINARY in the background unless it already runs with the
+# same arguments and config (files named in $CONFIG_FILES); restart it when they changed.
+start_proc() {
   local name="$1" bin="$2"; shift 2
-  if pid_alive "$name"; then return 0; fi
+  local sig f
+  sig="$(for f in ${CONFIG_FILES:-}; do cat "$f"; done | cat - <(printf '%s\n' "$bin" "$@") | md5sum | cut -d' ' -f1)"
+  if pid_alive "$name"; then
+    [[ "$(cat "$RUN/$name.sig" 2>/dev/null)" == "$sig" ]] && return 0
+    rg_log "restarting $name: its arguments or configuration changed"
+    stop_proc "$name"
+  fi
+  echo "$sig" >"$RUN/$name.sig"
   [[ -x "$bin" ]] || rg_die "$name: binary $bin not found"
   rg_log "starting $name (log: $LOGS/$name.log)"
   basename "$bin" >"$RUN/$name.bin"
@@ -229,6 +247,9 @@ state = "$RUN/containerd/state"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "docker.io/$RG_PAUSE_IMAGE"
   enable_selinux = false
+  # Negative oom_score_adj values cannot be written on these VMs (EIO), and the CRI plugin gives
+  # sandboxes -998 (kubelet gives Guaranteed pods -997): runc init then dies. Clamp to containerd's own.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -269,7 +290,7 @@ EOF
 start_containerd() {
   write_containerd_config
   mkdir -p "$(dirname "$RG_CONTAINERD_SOCK")" "$RUN/containerd/state" "$D/containerd/root"
-  start_proc containerd /usr/bin/containerd --config "$CONF/containerd.toml"
+  CONFIG_FILES="$CONF/containerd.toml" start_proc containerd /usr/bin/containerd --config "$CONF/containerd.toml"
   wait_for 60 containerd "containerd socket $RG_CONTAINERD_SOCK" \
     ctr --address "$RG_CONTAINERD_SOCK" version
 }
@@ -377,13 +398,14 @@ rotateCertificates: false
 serverTLSBootstrap: false
 protectKernelDefaults: false
 EOF
-  start_proc kubelet "$RG_K8S_BIN/kubelet" \
+  CONFIG_FILES="$CONF/kubelet.yaml $CONF/resolv.conf" start_proc kubelet "$RG_K8S_BIN/kubelet" \
     --config="$CONF/kubelet.yaml" \
     --kubeconfig="$CONF/kubelet.kubeconfig" \
     --root-dir="$D/kubelet" \
     --cert-dir="$D/kubelet/pki" \
     --hostname-override="$RG_NODE_NAME" \
     --node-ip="$RG_NODE_IP" \
+    --oom-score-adj=0 \
     --v=1
 }
 
@@ -399,12 +421,13 @@ healthzBindAddress: 127.0.0.1:10256
 metricsBindAddress: 127.0.0.1:10249
 clientConnection:
   kubeconfig: $CONF/kube-proxy.kubeconfig
+oomScoreAdj: 0
 conntrack:
   maxPerCore: 0
 iptables:
   masqueradeAll: false
 EOF
-  start_proc kube-proxy "$RG_K8S_BIN/kube-proxy" --config="$CONF/kube-proxy.yaml" --v=1
+  CONFIG_FILES="$CONF/kube-proxy.yaml" start_proc kube-proxy "$RG_K8S_BIN/kube-proxy" --config="$CONF/kube-proxy.yaml" --v=1
 }
 
 # ---------------------------------------------------------------- add-ons

@@ -13,6 +13,10 @@ import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
 import dev.replicagroup.replica.testing.FreePorts;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +80,8 @@ class ReplicaProcessIT {
     void killPrimaryRunFailoverAndLoseNothing() throws Exception {
         int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
         List<String> all = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
-        Process primary = replica("r0", "serve", "--port", "" + ports[0], "--http-port", "" + FreePorts.next());
+        int metricsPort = FreePorts.next();
+        Process primary = replica("r0", "serve", "--port", "" + ports[0], "--http-port", "" + metricsPort);
         await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(all.get(0)) != null);
         for (int i = 1; i < 3; i++) {
             replica("r" + i, "serve", "--port", "" + ports[i], "--tbc", all.get(0), "--http-port", "" + FreePorts.next());
@@ -85,6 +90,11 @@ class ReplicaProcessIT {
                 .allMatch(s -> s != null && s.caughtUp()));
         assertTrue(run("put", "hello", "world", "--server", all.get(1)).contains("OK term=1"));
         assertEquals("hello\tworld\n", run("get", "hello", "--server", all.get(2)));
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics")).build(), BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("replica_role{role=\"primary\"} 1.0"), metrics);
+        assertTrue(metrics.contains("replica_requests_total{result=\"ok\",type=\"put\"} 1.0"), metrics);
+        assertTrue(metrics.contains("replica_helper_lag{helper=\"" + all.get(1) + "\"}"), metrics);
 
         LoadGenerator load = new LoadGenerator(all, CLIENT, 4, false);
         AtomicBoolean running = new AtomicBoolean(true);
