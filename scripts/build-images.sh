@@ -19,7 +19,7 @@ for module in replica operator; do
   [ -d "$module" ] || continue
   [ -f "$app/quarkus-run.jar" ] || { echo "$app is missing: run ./mvnw -DskipTests package first" >&2; exit 1; }
   image="replicagroup/$module:$VERSION"
-  docker build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$image" -f "$module/src/main/docker/Dockerfile" "$app" >/dev/null
+  docker build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$image" -f docker/quarkus-app.Dockerfile "$app" >/dev/null
   echo "built $image"
   images+=("$image")
 done
