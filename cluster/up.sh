@@ -118,6 +118,15 @@ fi
 
 # ---------------------------------------------------------------- prerequisites
 "$HERE/deps.sh"
+# The JRE base image (for the project's images, not needed by the cluster itself) is built in
+# parallel with the Go build: debootstrap waits on the network, the compiler on the CPU.
+base_pid=""
+if ! docker image inspect "$RG_BASE_IMAGE" >/dev/null 2>&1; then
+  mkdir -p "$RG_CACHE_DIR/logs"
+  rg_log "building $RG_BASE_IMAGE in the background (log: $RG_CACHE_DIR/logs/images-base.log)"
+  "$HERE/images.sh" base >"$RG_CACHE_DIR/logs/images-base.log" 2>&1 &
+  base_pid=$!
+fi
 "$HERE/build.sh" --check || "$HERE/build.sh"
 "$HERE/images.sh" pause coredns toolbox
 
@@ -620,6 +629,10 @@ wait_for 60 kube-proxy "the kubernetes Service $RG_KUBERNETES_SVC_IP:443 from th
   curl -fsSk --max-time 3 "https://$RG_KUBERNETES_SVC_IP/livez"
 smoke_test
 
+if [[ -n "$base_pid" ]] && ! wait "$base_pid"; then
+  tail -n 5 "$RG_CACHE_DIR/logs/images-base.log" >&2 || true
+  rg_die "building $RG_BASE_IMAGE failed (log: $RG_CACHE_DIR/logs/images-base.log); the cluster itself is up"
+fi
 touch "$RUN/up.ok"
 rg_log "cluster up in $((SECONDS - START))s: node $RG_NODE_NAME Ready, DNS works; logs in $LOGS"
 echo "KUBECONFIG=$RG_KUBECONFIG"
