@@ -27,7 +27,8 @@ public final class PromotionRule {
     }
 
     /**
-     * @param heard    the helpers that answered a status request (the old primary excluded)
+     * @param heard    the helpers that answered a status request after being fenced in the new term (the old
+     *                 primary excluded); positions read before fencing can still grow under an old primary
      * @param helpers  how many helpers the group has (replicas minus the primary)
      * @param syncAcks the helper acks each write waited for
      */
