@@ -119,6 +119,24 @@ public final class ReplicaState {
         advanceCommit();
     }
 
+    /**
+     * Whether this primary may lead a helper that has committed up to {@code helperCommit}. A helper never
+     * holds committed entries its primary lacks, unless the primary lost its state: its process restarted in
+     * place (same address, no --tbc) and came back as an empty primary of term 1. Such a primary fences itself
+     * rather than hand out its empty state; the failover then promotes a helper that has the data.
+     */
+    public Decision admitHelper(String helper, long helperCommit) {
+        if (role == Role.PRIMARY && helperCommit > log.lastSeq()) {
+            role = Role.FENCED;
+            primary = "";
+            helperAcks.clear();
+            return Decision.refused("helper " + helper + " has committed up to seq " + helperCommit
+                    + ", beyond this replica's log (" + log.lastSeq() + "): this replica lost its state (restarted"
+                    + " without --tbc?) and stopped acting as primary; promote a helper and make this one follow it");
+        }
+        return Decision.OK;
+    }
+
     /** A helper connected or reconnected: it counts as a helper even before its first ack. */
     public void helperJoined(String helper) {
         helperAcks.putIfAbsent(helper, 0L);
@@ -182,6 +200,9 @@ public final class ReplicaState {
             becomeHelper(fromTerm, from);
         }
         if (update.snapshot() != null) {
+            if (update.snapshot().lastIncluded().seq() < commitSeq) {
+                return new AcceptOutcome.Gap(log.last(), commitSeq);
+            }
             installSnapshot(update.snapshot());
         }
         if (!log.contains(update.after())) {

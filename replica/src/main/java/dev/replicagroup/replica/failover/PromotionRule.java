@@ -33,7 +33,8 @@ public final class PromotionRule {
      * @param syncAcks the helper acks each write waited for
      */
     public static PromotionChoice choose(List<MemberStatus> heard, int helpers, int syncAcks) {
-        List<MemberStatus> answering = heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
+        // A replica that is or was a primary (PRIMARY, FENCED) is not one of the helpers the acks came from.
+        List<MemberStatus> answering = heard.stream().filter(m -> m.role() == Role.HELPER).toList();
         int needed = quorum(helpers, syncAcks);
         if (answering.size() < needed) {
             return new PromotionChoice.Blocked(String.format(

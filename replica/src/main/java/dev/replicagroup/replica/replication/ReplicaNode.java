@@ -177,7 +177,9 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } else {
             closeUpstream();
-            problem = "";
+            if (state.role() == Role.PRIMARY) {
+                problem = "";
+            }
         }
     }
 
@@ -285,6 +287,12 @@ public final class ReplicaNode implements AutoCloseable {
         if (request.helper().equals(state.self())) {
             throw ReplicaException.of(Reason.INVALID, "a replica cannot help itself: --tbc points at its own address "
                     + state.self());
+        }
+        Decision admitted = state.admitHelper(request.helper(), request.commitSeq());
+        if (!admitted.accepted()) {
+            LOG.error(admitted.reason());
+            problem = admitted.reason();
+            throw new ReplicaException(Reason.NOT_PRIMARY, admitted.reason(), state.term(), "");
         }
     }
 

@@ -263,6 +263,25 @@ class ReplicaStateTest {
     }
 
     @Test
+    void primaryThatLostItsStateFencesItselfAndHelpersKeepTheirs() {
+        ReplicaState primary = ReplicaState.newPrimary(P, 1);
+        ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
+        primary.propose(new WriteId("c", 1), put("a", "1"));
+        sync(primary, helper);
+        assertEquals(1, helper.commitSeq());
+
+        ReplicaState restarted = ReplicaState.newPrimary(P, 1);
+        assertFalse(restarted.admitHelper(H1, helper.commitSeq()).accepted());
+        assertEquals(Role.FENCED, restarted.role());
+        assertTrue(ReplicaState.newPrimary(P, 1).admitHelper(H1, 0).accepted());
+
+        ReplicaState empty = ReplicaState.newPrimary(P, 1);
+        CatchUp wipe = empty.catchUpFor(helper.last(), helper.commitSeq(), 10);
+        assertInstanceOf(AcceptOutcome.Gap.class, helper.accept(1, P, wipe), "no snapshot rolls back committed state");
+        assertEquals("1", value(helper, "a"));
+    }
+
+    @Test
     void activeListIsSortedByLiveness() {
         ReplicaState primary = ReplicaState.newPrimary(P, 1);
         primary.helperJoined(H1);

@@ -184,6 +184,32 @@ class LoopbackGroupTest {
     }
 
     @Test
+    void primaryRestartedInPlaceWithNoStateFencesItselfAndLosesNothing() throws Exception {
+        List<ReplicaServer> group = group(3);
+        List<String> all = addresses(group);
+        try (ReplicaClient client = ReplicaClient.connect(all, CLIENT)) {
+            for (int i = 0; i < 20; i++) {
+                client.put("k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        ReplicaServer primary = group.get(0);
+        primary.close();
+        // The container restarts with the same arguments: an empty primary of term 1 at the same address.
+        ReplicaServer restarted = start(Integer.parseInt(all.get(0).split(":")[1]), "", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.FENCED);
+        assertTrue(admin.status(restarted.address()).problem().contains("lost its state"));
+        assertEquals(20, group.get(1).node().view().appliedSeq(), "the helpers kept everything");
+
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+        try (ReplicaClient client = ReplicaClient.connect(List.of(outcome.newPrimary()), CLIENT)) {
+            assertEquals("v19", new String(client.get(List.of("k19")).get("k19").orElseThrow(),
+                    StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.HELPER
+                && restarted.node().view().appliedSeq() >= 20);
+    }
+
+    @Test
     void deposedPrimaryStepsDownWhenAHelperOfANewerTermSaysHello() throws Exception {
         List<ReplicaServer> group = group(2);
         ReplicaServer oldPrimary = group.get(0);
