@@ -74,6 +74,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.engine = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "replica-engine-" + state.self()));
         this.engine.setRemoveOnCancelPolicy(true);
         this.io = Executors.newCachedThreadPool(r -> daemon(r, "replica-peer-io-" + state.self()));
+        this.view = buildStatus();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -609,8 +610,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** The status as of the last state change, without waiting for the engine (metrics, health). */
     public NodeStatus view() {
-        NodeStatus current = view;
-        return current != null ? current : status().join();
+        return view;
     }
 
     /** Called on the engine thread after every state change. */
