@@ -1,6 +1,5 @@
 package dev.replicagroup.replica.failover;
 
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
@@ -20,13 +19,13 @@ import java.util.function.Consumer;
  * from us cannot get acks from fenced helpers, and too few are left unfenced to acknowledge anything.
  */
 public final class ManualFailover {
-    private final AdminClient admin;
+    private final ReplicaAdmin admin;
     private final Consumer<String> log;
 
     public record Outcome(String oldPrimary, String newPrimary, long term, List<String> followers) {
     }
 
-    public ManualFailover(AdminClient admin, Consumer<String> log) {
+    public ManualFailover(ReplicaAdmin admin, Consumer<String> log) {
         this.admin = admin;
         this.log = log;
     }
