@@ -107,4 +107,9 @@ coredns_done || go_install coredns github.com/coredns/coredns "$RG_COREDNS_VERSI
 helm_done || go_install helm helm.sh/helm/v3/cmd/helm "$RG_HELM_VERSION" "$RG_HELM_BIN" \
   "-X helm.sh/helm/v3/internal/version.version=$RG_HELM_VERSION"
 k8s_done || build_k8s
-rg_log "all binaries present under $RG_BIN_DIR"
+# Stable names for the pinned tools: $RG_CACHE_DIR/bin/current/{kubectl,helm,...}.
+mkdir -p "$RG_BIN_DIR/current"
+for b in "${RG_K8S_BINARIES[@]}"; do ln -sfn "$RG_K8S_BIN/$b" "$RG_BIN_DIR/current/$b"; done
+ln -sfn "$RG_HELM_BIN/helm" "$RG_BIN_DIR/current/helm"
+ln -sfn "$RG_COREDNS_BIN/coredns" "$RG_BIN_DIR/current/coredns"
+rg_log "all binaries present under $RG_BIN_DIR (stable links in $RG_BIN_DIR/current)"

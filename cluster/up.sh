@@ -144,6 +144,7 @@ setup_network() {
   iptables -A RG-FORWARD -o "$RG_BRIDGE" -j ACCEPT
   iptables -C FORWARD -j RG-FORWARD 2>/dev/null || iptables -A FORWARD -j RG-FORWARD
   iptables -N RG-OUTPUT 2>/dev/null || iptables -F RG-OUTPUT
+  iptables -A RG-OUTPUT -o lo -j RETURN # e.g. replies to the bridge's own address
   iptables -A RG-OUTPUT -d "$RG_POD_CIDR" ! -o "$RG_BRIDGE" -m comment --comment "replicagroup: cluster addresses stay on this host" -j REJECT
   iptables -A RG-OUTPUT -d "$RG_SERVICE_CIDR" ! -o "$RG_BRIDGE" -m comment --comment "replicagroup: cluster addresses stay on this host" -j REJECT
   iptables -C OUTPUT -j RG-OUTPUT 2>/dev/null || iptables -I OUTPUT 1 -j RG-OUTPUT

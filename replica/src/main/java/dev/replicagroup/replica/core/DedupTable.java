@@ -22,7 +22,7 @@ final class DedupTable {
     /** The remembered result if this write was applied already. */
     Optional<WriteResult> applied(WriteId id) {
         DedupRecord last = byClient.get(id.clientId());
-        if (last == null || id.requestSeq() > last.requestSeq()) {
+        if (last == null || id.requestSeq() != last.requestSeq()) {
             return Optional.empty();
         }
         return Optional.of(last.result());

@@ -23,6 +23,9 @@ final class KeyValueStore {
             if (earlier.isPresent()) {
                 return earlier.get();
             }
+            if (dedup.superseded(entry.id())) {
+                return new WriteResult(entry.term(), entry.seq(), false);
+            }
         }
         boolean existed;
         if (entry.op() instanceof Operation.Put put) {

@@ -171,8 +171,10 @@ public final class ReplicaNode implements AutoCloseable {
             }
         }
         if (state.role() == Role.HELPER) {
-            upstreamFailures = 0;
-            connectUpstream();
+            if (upstream == null || !upstream.primary.equals(state.primary())) {
+                upstreamFailures = 0;
+                connectUpstream();
+            }
         } else {
             closeUpstream();
             problem = "";

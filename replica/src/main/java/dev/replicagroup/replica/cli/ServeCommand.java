@@ -1,0 +1,75 @@
+package dev.replicagroup.replica.cli;
+
+import dev.replicagroup.replica.replication.NodeConfig;
+import dev.replicagroup.replica.server.ReplicaServer;
+import dev.replicagroup.replica.server.ServerOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run a replica: the primary of term 1, or with --tbc a helper of a primary.")
+public class ServeCommand implements Callable<Integer> {
+    @Inject
+    MeterRegistry registry;
+
+    @Option(names = "--port", defaultValue = "7000", description = "gRPC port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "interface to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--advertise", description = "address others use to reach this replica (default: 127.0.0.1:PORT)")
+    String advertise;
+
+    @Option(names = "--tbc", defaultValue = "", description = "HOST:PORT of the primary to help (\"to be clone\")")
+    String tbc;
+
+    @Option(names = "--sync-acks", defaultValue = "1",
+            description = "helper acks a write waits for before it is acknowledged (default: ${DEFAULT-VALUE})")
+    int syncAcks;
+
+    @Option(names = "--admin-token", defaultValue = "${env:REPLICA_ADMIN_TOKEN}",
+            description = "token the Admin API requires (or env REPLICA_ADMIN_TOKEN)")
+    String adminToken;
+
+    @Option(names = "--admin-token-file", description = "file holding the admin token (a mounted Secret)")
+    Path adminTokenFile;
+
+    @Option(names = "--http-port", description = "port of /q/metrics (default: PORT + 1000)")
+    Integer httpPort;
+
+    @Option(names = "--write-timeout-ms", defaultValue = "5000",
+            description = "how long a write waits for its acks before it fails (default: ${DEFAULT-VALUE})")
+    long writeTimeoutMillis;
+
+    int httpPort() {
+        return httpPort != null ? httpPort : port + 1000;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        ServerOptions options = new ServerOptions(bind, port, advertise == null ? "127.0.0.1:" + port : advertise, tbc,
+                syncAcks, token(), NodeConfig.defaults().withWriteTimeout(Duration.ofMillis(writeTimeoutMillis)));
+        try (ReplicaServer server = ReplicaServer.start(options, registry)) {
+            Quarkus.waitForExit();
+        }
+        return 0;
+    }
+
+    private String token() throws IOException {
+        if (adminTokenFile != null) {
+            if (!Files.isReadable(adminTokenFile)) {
+                throw new IllegalArgumentException("--admin-token-file " + adminTokenFile + " cannot be read");
+            }
+            return Files.readString(adminTokenFile).trim();
+        }
+        return adminToken == null ? "" : adminToken;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.replicagroup.replica.failover;
+
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.replication.ReplicaException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The admin CLI's failover over a list of replicas, without Kubernetes: fence the old primary in a new term
+ * (if it answers), pick the best helper with {@link PromotionRule}, promote it in that term, and tell the
+ * others to follow it. The operator runs the same steps, with its state kept in the ReplicaGroup status.
+ */
+public final class ManualFailover {
+    private final AdminClient admin;
+    private final Consumer<String> log;
+
+    public record Outcome(String oldPrimary, String newPrimary, long term, List<String> followers) {
+    }
+
+    public ManualFailover(AdminClient admin, Consumer<String> log) {
+        this.admin = admin;
+        this.log = log;
+    }
+
+    public Outcome run(List<String> servers, int syncAcks) throws ReplicaException {
+        Map<String, NodeStatus> before = statuses(servers);
+        Optional<NodeStatus> oldPrimary = before.values().stream()
+                .filter(s -> s.role() == Role.PRIMARY)
+                .max((a, b) -> Long.compare(a.term(), b.term()));
+        long term = before.values().stream().mapToLong(NodeStatus::term).max().orElse(0) + 1;
+        String old = oldPrimary.map(NodeStatus::address).orElse("");
+        if (oldPrimary.isPresent()) {
+            admin.fence(old, term);
+            log.accept("fenced old primary " + old + " in term " + term);
+        } else {
+            log.accept("no primary answered; term " + term);
+        }
+        Map<String, Integer> liveness = new LinkedHashMap<>();
+        oldPrimary.ifPresent(p -> p.liveness().forEach(e -> liveness.put(e.getKey(), e.getValue())));
+        List<MemberStatus> heard = new ArrayList<>();
+        statuses(servers).values().stream()
+                .filter(s -> !s.address().equals(old))
+                .forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
+                        s.last(), liveness.getOrDefault(s.address(), 0), s.startedAtMillis())));
+        PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks);
+        if (choice instanceof PromotionChoice.Blocked blocked) {
+            throw ReplicaException.of(ReplicaException.Reason.REFUSED, "failover blocked: " + blocked.reason());
+        }
+        MemberStatus candidate = ((PromotionChoice.Promote) choice).candidate();
+        admin.promote(candidate.address(), term);
+        log.accept("promoted " + candidate.address() + " at " + candidate.last() + " to primary of term " + term);
+        List<String> followers = new ArrayList<>();
+        for (String server : servers) {
+            if (server.equals(candidate.address())) {
+                continue;
+            }
+            try {
+                admin.follow(server, candidate.address(), term);
+                followers.add(server);
+                log.accept(server + " follows " + candidate.address());
+            } catch (ReplicaException e) {
+                log.accept(server + " was not told to follow: " + e.getMessage());
+            }
+        }
+        return new Outcome(old, candidate.address(), term, followers);
+    }
+
+    private Map<String, NodeStatus> statuses(List<String> servers) {
+        Map<String, NodeStatus> answered = new LinkedHashMap<>();
+        for (String server : servers) {
+            try {
+                answered.put(server, admin.status(server));
+            } catch (ReplicaException e) {
+                log.accept(server + " did not answer: " + e.getMessage());
+            }
+        }
+        return answered;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.replicagroup.replica.grpc;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** One plaintext channel per address, shared by every stub that talks to it. */
+public final class Channels implements AutoCloseable {
+    /** Snapshots of a large state travel in one message. */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+    private final Map<String, ManagedChannel> byAddress = new ConcurrentHashMap<>();
+
+    /**
+     * The channel to {@code address}. A channel whose last connection attempt failed is replaced rather than
+     * left to its back-off (during which calls fail at once): a replica restarted at the same address, as a
+     * container restarted in its pod is, answers the next call.
+     */
+    public ManagedChannel to(String address) {
+        return byAddress.compute(address, (a, channel) -> {
+            if (channel == null) {
+                return open(a);
+            }
+            if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+                channel.shutdownNow();
+                return open(a);
+            }
+            return channel;
+        });
+    }
+
+    private ManagedChannel open(String address) {
+        return NettyChannelBuilder.forTarget(address)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .keepAliveTime(10, TimeUnit.SECONDS)
+                .keepAliveTimeout(5, TimeUnit.SECONDS)
+                .keepAliveWithoutCalls(true)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        byAddress.values().forEach(ManagedChannel::shutdownNow);
+        byAddress.clear();
+    }
+}

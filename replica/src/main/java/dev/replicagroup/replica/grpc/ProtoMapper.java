@@ -1,0 +1,176 @@
+package dev.replicagroup.replica.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.replicagroup.replica.core.ActiveList;
+import dev.replicagroup.replica.core.CatchUp;
+import dev.replicagroup.replica.core.DedupRecord;
+import dev.replicagroup.replica.core.Entry;
+import dev.replicagroup.replica.core.LogPosition;
+import dev.replicagroup.replica.core.Operation;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.core.ServerEntry;
+import dev.replicagroup.replica.core.Snapshot;
+import dev.replicagroup.replica.core.WriteId;
+import dev.replicagroup.replica.core.WriteResult;
+import dev.replicagroup.replica.grpc.v1.HelperInfo;
+import dev.replicagroup.replica.grpc.v1.HereToHelpRequest;
+import dev.replicagroup.replica.grpc.v1.KeyValue;
+import dev.replicagroup.replica.grpc.v1.LivenessEntry;
+import dev.replicagroup.replica.grpc.v1.StatusResponse;
+import dev.replicagroup.replica.grpc.v1.WriteResponse;
+import dev.replicagroup.replica.replication.HereToHelp;
+import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.replication.Thx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Converts between the engine's types and the wire messages. */
+public final class ProtoMapper {
+    private ProtoMapper() {
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.LogPosition toProto(LogPosition p) {
+        return dev.replicagroup.replica.grpc.v1.LogPosition.newBuilder().setTerm(p.term()).setSeq(p.seq()).build();
+    }
+
+    public static LogPosition fromProto(dev.replicagroup.replica.grpc.v1.LogPosition p) {
+        return new LogPosition(p.getTerm(), p.getSeq());
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.Role toProto(Role role) {
+        return dev.replicagroup.replica.grpc.v1.Role.valueOf(role.name());
+    }
+
+    public static Role fromProto(dev.replicagroup.replica.grpc.v1.Role role) {
+        return role == dev.replicagroup.replica.grpc.v1.Role.ROLE_UNKNOWN
+                || role == dev.replicagroup.replica.grpc.v1.Role.UNRECOGNIZED ? Role.HELPER : Role.valueOf(role.name());
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.WriteId toProto(WriteId id) {
+        return dev.replicagroup.replica.grpc.v1.WriteId.newBuilder()
+                .setClientId(id.clientId()).setRequestSeq(id.requestSeq()).build();
+    }
+
+    public static WriteId fromProto(dev.replicagroup.replica.grpc.v1.WriteId id) {
+        return new WriteId(id.getClientId(), id.getRequestSeq());
+    }
+
+    public static WriteResponse toProto(WriteResult r) {
+        return WriteResponse.newBuilder().setTerm(r.term()).setSeq(r.seq()).setExisted(r.existed()).build();
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.Entry toProto(Entry e) {
+        var b = dev.replicagroup.replica.grpc.v1.Entry.newBuilder()
+                .setTerm(e.term()).setSeq(e.seq()).setId(toProto(e.id()));
+        if (e.op() instanceof Operation.Put put) {
+            b.setPut(dev.replicagroup.replica.grpc.v1.Entry.Put.newBuilder()
+                    .setKey(put.key()).setValue(ByteString.copyFrom(put.value())));
+        } else if (e.op() instanceof Operation.Delete del) {
+            b.setDel(dev.replicagroup.replica.grpc.v1.Entry.Del.newBuilder().setKey(del.key()));
+        } else {
+            b.setNoop(dev.replicagroup.replica.grpc.v1.Entry.Noop.getDefaultInstance());
+        }
+        return b.build();
+    }
+
+    public static Entry fromProto(dev.replicagroup.replica.grpc.v1.Entry e) {
+        Operation op = switch (e.getOpCase()) {
+            case PUT -> new Operation.Put(e.getPut().getKey(), e.getPut().getValue().toByteArray());
+            case DEL -> new Operation.Delete(e.getDel().getKey());
+            default -> new Operation.Noop();
+        };
+        return new Entry(e.getTerm(), e.getSeq(), fromProto(e.getId()), op);
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.CatchUp toProto(CatchUp c) {
+        var b = dev.replicagroup.replica.grpc.v1.CatchUp.newBuilder()
+                .setAfter(toProto(c.after())).setCommitSeq(c.commitSeq());
+        if (c.snapshot() != null) {
+            b.setSnapshot(toProto(c.snapshot()));
+        }
+        c.entries().forEach(e -> b.addEntries(toProto(e)));
+        return b.build();
+    }
+
+    public static CatchUp fromProto(dev.replicagroup.replica.grpc.v1.CatchUp c) {
+        Snapshot snapshot = c.hasSnapshot() ? fromProto(c.getSnapshot()) : null;
+        List<Entry> entries = c.getEntriesList().stream().map(ProtoMapper::fromProto).toList();
+        return new CatchUp(fromProto(c.getAfter()), snapshot, entries, c.getCommitSeq());
+    }
+
+    private static dev.replicagroup.replica.grpc.v1.Snapshot toProto(Snapshot s) {
+        var b = dev.replicagroup.replica.grpc.v1.Snapshot.newBuilder().setLastIncluded(toProto(s.lastIncluded()));
+        s.data().forEach((k, v) -> b.addData(KeyValue.newBuilder().setKey(k).setValue(ByteString.copyFrom(v))));
+        for (DedupRecord r : s.dedup()) {
+            b.addDedup(dev.replicagroup.replica.grpc.v1.DedupRecord.newBuilder()
+                    .setClientId(r.clientId()).setRequestSeq(r.requestSeq())
+                    .setTerm(r.result().term()).setSeq(r.result().seq()).setExisted(r.result().existed()));
+        }
+        return b.build();
+    }
+
+    private static Snapshot fromProto(dev.replicagroup.replica.grpc.v1.Snapshot s) {
+        Map<String, byte[]> data = new HashMap<>();
+        s.getDataList().forEach(kv -> data.put(kv.getKey(), kv.getValue().toByteArray()));
+        List<DedupRecord> dedup = s.getDedupList().stream()
+                .map(r -> new DedupRecord(r.getClientId(), r.getRequestSeq(),
+                        new WriteResult(r.getTerm(), r.getSeq(), r.getExisted())))
+                .toList();
+        return new Snapshot(fromProto(s.getLastIncluded()), data, dedup);
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.ActiveList toProto(ActiveList list) {
+        var b = dev.replicagroup.replica.grpc.v1.ActiveList.newBuilder()
+                .setTerm(list.term()).setPrimary(list.primary());
+        list.servers().forEach(s -> b.addServers(dev.replicagroup.replica.grpc.v1.ServerEntry.newBuilder()
+                .setAddress(s.address()).setRole(toProto(s.role())).setLiveness(s.liveness())));
+        return b.build();
+    }
+
+    public static ActiveList fromProto(dev.replicagroup.replica.grpc.v1.ActiveList list) {
+        return new ActiveList(list.getTerm(), list.getPrimary(), list.getServersList().stream()
+                .map(s -> new ServerEntry(s.getAddress(), fromProto(s.getRole()), s.getLiveness()))
+                .toList());
+    }
+
+    public static HereToHelpRequest toProto(HereToHelp h) {
+        return HereToHelpRequest.newBuilder().setHelperAddress(h.helper()).setCurrentTerm(h.term())
+                .setLast(toProto(h.last())).setCommitSeq(h.commitSeq()).build();
+    }
+
+    public static HereToHelp fromProto(HereToHelpRequest h) {
+        return new HereToHelp(h.getHelperAddress(), h.getCurrentTerm(), fromProto(h.getLast()), h.getCommitSeq());
+    }
+
+    public static dev.replicagroup.replica.grpc.v1.Thx toProto(Thx thx) {
+        return dev.replicagroup.replica.grpc.v1.Thx.newBuilder().setActiveList(toProto(thx.activeList()))
+                .setTerm(thx.term()).setCatchUp(toProto(thx.catchUp())).build();
+    }
+
+    public static Thx fromProto(dev.replicagroup.replica.grpc.v1.Thx thx) {
+        return new Thx(fromProto(thx.getActiveList()), thx.getTerm(), fromProto(thx.getCatchUp()));
+    }
+
+    public static StatusResponse toProto(NodeStatus s) {
+        var b = StatusResponse.newBuilder()
+                .setAddress(s.address()).setRole(toProto(s.role())).setTerm(s.term()).setLast(toProto(s.last()))
+                .setCommitSeq(s.commitSeq()).setAppliedSeq(s.appliedSeq()).setPrimary(s.primary())
+                .setSyncAcks(s.syncAcks()).setCaughtUp(s.caughtUp()).setStartedAtMillis(s.startedAtMillis())
+                .setProblem(s.problem());
+        s.helpers().forEach(h -> b.addHelpers(HelperInfo.newBuilder().setAddress(h.address())
+                .setAckedSeq(h.ackedSeq()).setLag(h.lag()).setConnected(h.connected())));
+        s.liveness().forEach(e -> b.addLiveness(LivenessEntry.newBuilder()
+                .setAddress(e.getKey()).setLiveness(e.getValue())));
+        return b.build();
+    }
+
+    public static NodeStatus fromProto(StatusResponse s) {
+        return new NodeStatus(s.getAddress(), fromProto(s.getRole()), s.getTerm(), fromProto(s.getLast()),
+                s.getCommitSeq(), s.getAppliedSeq(), s.getPrimary(),
+                s.getHelpersList().stream().map(h -> new NodeStatus.HelperProgress(h.getAddress(),
+                        h.getAckedSeq(), h.getLag(), h.getConnected())).toList(),
+                s.getLivenessList().stream().map(l -> Map.entry(l.getAddress(), l.getLiveness())).toList(),
+                s.getSyncAcks(), s.getCaughtUp(), s.getStartedAtMillis(), s.getProblem());
+    }
+}

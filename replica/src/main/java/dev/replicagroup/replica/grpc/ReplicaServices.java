@@ -1,0 +1,20 @@
+package dev.replicagroup.replica.grpc;
+
+import dev.replicagroup.replica.replication.ReplicaNode;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import java.util.List;
+
+/** The gRPC services of one replica, ready to be added to a server. */
+public final class ReplicaServices {
+    private ReplicaServices() {
+    }
+
+    public static List<ServerServiceDefinition> of(ReplicaNode node, String adminToken, RequestMetrics metrics) {
+        return List.of(
+                new CloneService(node, metrics).bindService(),
+                new PeerService(node, metrics).bindService(),
+                ServerInterceptors.intercept(new AdminService(node, metrics), new AdminTokenInterceptor(adminToken)),
+                new HealthService(node).bindService());
+    }
+}

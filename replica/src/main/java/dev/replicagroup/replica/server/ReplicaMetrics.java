@@ -1,0 +1,52 @@
+package dev.replicagroup.replica.server;
+
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.grpc.RequestMetrics;
+import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.replication.ReplicaNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** The replica's Prometheus metrics: requests by type and result, seq, role, and each helper's lag. */
+final class ReplicaMetrics implements RequestMetrics {
+    private final MeterRegistry registry;
+    private final MultiGauge helperLag;
+
+    ReplicaMetrics(MeterRegistry registry, ReplicaNode node) {
+        this.registry = registry;
+        Gauge.builder("replica_term", node, n -> n.view().term()).description("current term").register(registry);
+        Gauge.builder("replica_seq", node, n -> n.view().last().seq())
+                .description("seq of the last log entry").register(registry);
+        Gauge.builder("replica_commit_seq", node, n -> n.view().commitSeq())
+                .description("seq of the last acknowledged (committed) entry").register(registry);
+        Gauge.builder("replica_applied_seq", node, n -> n.view().appliedSeq())
+                .description("seq of the last entry applied to the key-value state").register(registry);
+        for (Role role : Role.values()) {
+            Gauge.builder("replica_role", node, n -> n.view().role() == role ? 1 : 0)
+                    .tag("role", role.name().toLowerCase()).description("1 for the replica's current role")
+                    .register(registry);
+        }
+        helperLag = MultiGauge.builder("replica_helper_lag")
+                .description("entries a helper has not acknowledged yet (primary only)").register(registry);
+        node.onChange(this::updateLag);
+    }
+
+    private void updateLag(NodeStatus status) {
+        helperLag.register(status.helpers().stream()
+                .map(h -> MultiGauge.Row.of(Tags.of("helper", h.address()), h.lag()))
+                .toList(), true);
+    }
+
+    @Override
+    public void record(String type, String result, long nanos) {
+        Counter.builder("replica_requests").tag("type", type).tag("result", result)
+                .description("requests served").register(registry).increment();
+        Timer.builder("replica_request_duration").tag("type", type)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

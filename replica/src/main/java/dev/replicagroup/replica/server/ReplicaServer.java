@@ -1,0 +1,85 @@
+package dev.replicagroup.replica.server;
+
+import dev.replicagroup.replica.core.ReplicaState;
+import dev.replicagroup.replica.grpc.GrpcPeerNetwork;
+import dev.replicagroup.replica.grpc.ReplicaServices;
+import dev.replicagroup.replica.replication.ReplicaNode;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One running replica: the protocol engine behind a gRPC server. The {@code serve} command starts one;
+ * tests start several in one JVM on loopback ports.
+ */
+public final class ReplicaServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ReplicaServer.class);
+    private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+    private final ServerOptions options;
+    private final GrpcPeerNetwork network;
+    private final ReplicaNode node;
+    private final Server server;
+
+    private ReplicaServer(ServerOptions options, MeterRegistry registry) throws IOException {
+        this.options = options;
+        ReplicaState state = options.tbc().isEmpty()
+                ? ReplicaState.newPrimary(options.advertise(), options.syncAcks())
+                : ReplicaState.newHelper(options.advertise(), options.syncAcks(), options.tbc());
+        this.network = new GrpcPeerNetwork(options.node().peerCallTimeout());
+        this.node = new ReplicaNode(state, network, options.node());
+        ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
+        NettyServerBuilder builder = NettyServerBuilder
+                .forAddress(new InetSocketAddress(options.bindHost(), options.port()))
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true);
+        ReplicaServices.of(node, options.adminToken(), metrics).forEach(builder::addService);
+        this.server = builder.build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            node.close();
+            network.close();
+            throw new IOException("cannot listen on " + options.bindHost() + ":" + options.port() + ": "
+                    + e.getMessage() + " (is another replica using that port? pick another with --port)", e);
+        }
+        node.start();
+        LOG.infof("replica %s listening on %s:%d as %s", options.advertise(), options.bindHost(), options.port(),
+                options.tbc().isEmpty() ? "primary of term 1" : "helper of " + options.tbc());
+    }
+
+    public static ReplicaServer start(ServerOptions options, MeterRegistry registry) throws IOException {
+        return new ReplicaServer(options, registry);
+    }
+
+    public static ReplicaServer start(ServerOptions options) throws IOException {
+        return start(options, new SimpleMeterRegistry());
+    }
+
+    public String address() {
+        return options.advertise();
+    }
+
+    public ReplicaNode node() {
+        return node;
+    }
+
+    /** Stops at once, as a crash would (open streams are cut). */
+    @Override
+    public void close() {
+        server.shutdownNow();
+        node.close();
+        network.close();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.replicagroup.replica.replication;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.client.ReplicaClient;
+import dev.replicagroup.replica.core.Operation;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.core.WriteId;
+import dev.replicagroup.replica.failover.ManualFailover;
+import dev.replicagroup.replica.load.LoadGenerator;
+import dev.replicagroup.replica.load.LoadReport;
+import dev.replicagroup.replica.server.ReplicaServer;
+import dev.replicagroup.replica.server.ServerOptions;
+import dev.replicagroup.replica.testing.FreePorts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Several real replicas (gRPC servers on loopback) in one JVM, with crashes and failovers. */
+class LoopbackGroupTest {
+    static final String TOKEN = "test-token";
+    static final ClientOptions CLIENT = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(3),
+            Duration.ofSeconds(1));
+
+    final List<ReplicaServer> servers = new ArrayList<>();
+    final AdminClient admin = new AdminClient(TOKEN, Duration.ofSeconds(3));
+
+    @AfterEach
+    void stop() {
+        servers.forEach(ReplicaServer::close);
+        admin.close();
+    }
+
+    ReplicaServer start(int port, String tbc, int syncAcks) throws IOException {
+        ServerOptions options = ServerOptions.loopback(port, tbc, syncAcks, TOKEN);
+        ReplicaServer server = ReplicaServer.start(options.withNode(options.node()
+                .withWriteTimeout(Duration.ofSeconds(2))));
+        servers.add(server);
+        return server;
+    }
+
+    List<ReplicaServer> group(int size) throws IOException {
+        ReplicaServer primary = start(FreePorts.next(), "", 1);
+        List<ReplicaServer> group = new ArrayList<>(List.of(primary));
+        for (int i = 1; i < size; i++) {
+            group.add(start(FreePorts.next(), primary.address(), 1));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> group.stream().allMatch(s -> s.node().view().caughtUp()));
+        return group;
+    }
+
+    static List<String> addresses(List<ReplicaServer> group) {
+        return group.stream().map(ReplicaServer::address).toList();
+    }
+
+    @Test
+    void helperJoiningMidLoadCatchesUp() throws Exception {
+        List<ReplicaServer> group = group(2);
+        LoadGenerator load = new LoadGenerator(addresses(group), CLIENT, 3, false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
+            try {
+                return load.run(running::get);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1000);
+        ReplicaServer late = start(FreePorts.next(), group.get(0).address(), 1);
+        Thread.sleep(1000);
+        running.set(false);
+        LoadReport done = report.get();
+        assertTrue(done.ok() > 0, "the load made progress");
+        ReplicaServer primary = group.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                late.node().view().appliedSeq() == primary.node().view().commitSeq());
+        NodeStatus lateStatus = admin.status(late.address());
+        assertEquals(Role.HELPER, lateStatus.role());
+        assertTrue(lateStatus.caughtUp());
+        assertEquals(primary.node().view().last(), lateStatus.last());
+        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(late.address()), CLIENT, done.acknowledged())
+                .stream().filter(k -> false).toList());
+        // Promote the late helper alone and read every acknowledged write from it.
+        primary.close();
+        group.get(1).close();
+        admin.promote(late.address(), 2);
+        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(late.address()), CLIENT, done.acknowledged()));
+    }
+
+    @Test
+    void primaryCrashThenFailoverLosesNoAcknowledgedWriteAndOldPrimaryRejoins() throws Exception {
+        List<ReplicaServer> group = group(3);
+        List<String> all = addresses(group);
+        LoadGenerator load = new LoadGenerator(all, CLIENT, 4, false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
+            try {
+                return load.run(running::get);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1500);
+        ReplicaServer oldPrimary = group.get(0);
+        oldPrimary.close();
+        List<String> log = new ArrayList<>();
+        ManualFailover.Outcome outcome = new ManualFailover(admin, log::add).run(all, 1);
+        assertEquals(2, outcome.term());
+        assertTrue(outcome.newPrimary().equals(all.get(1)) || outcome.newPrimary().equals(all.get(2)));
+        Thread.sleep(1500);
+        running.set(false);
+        LoadReport done = report.get();
+        assertTrue(done.ok() > 100, "writes continued: " + done.summary());
+        assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
+
+        ReplicaServer rejoined = start(Integer.parseInt(all.get(0).split(":")[1]), outcome.newPrimary(), 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rejoined.node().view().caughtUp()
+                && rejoined.node().view().term() == 2);
+        assertEquals(Role.HELPER, admin.status(rejoined.address()).role());
+        try (ReplicaClient client = ReplicaClient.connect(List.of(rejoined.address()), CLIENT)) {
+            client.put("after", "rejoin".getBytes(StandardCharsets.UTF_8));
+        }
+        ReplicaServer newPrimary = servers.stream().filter(s -> s.address().equals(outcome.newPrimary()))
+                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                rejoined.node().view().appliedSeq() == newPrimary.node().view().commitSeq());
+    }
+
+    @Test
+    void oldPrimaryCutOffFromItsHelpersCannotAcknowledgeAWrite() throws Exception {
+        List<ReplicaServer> group = group(3);
+        ReplicaServer oldPrimary = group.get(0);
+        ReplicaServer next = group.get(1);
+        // The operator promotes another replica without reaching the old primary (it is "partitioned").
+        admin.promote(next.address(), 2);
+        admin.follow(group.get(2).address(), next.address(), 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> oldPrimary.node().view().helpers().stream()
+                .noneMatch(NodeStatus.HelperProgress::connected));
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> oldPrimary.node()
+                .write(new WriteId("c", 1), new Operation.Put("k", new byte[] {1})).get());
+        ReplicaException cause = assertInstanceOf(ReplicaException.class, failed.getCause());
+        assertTrue(cause.reason() == ReplicaException.Reason.NOT_ACKNOWLEDGED
+                || cause.reason() == ReplicaException.Reason.LOST_PRIMACY, cause.getMessage());
+        assertFalse(next.node().read(List.of("k")).get().values().get(0).isPresent());
+
+        // When it hears of the new term (a helper of term 2 says hello), it steps down.
+        ReplicaServer newcomer = start(FreePorts.next(), oldPrimary.address(), 1);
+        admin.follow(newcomer.address(), next.address(), 2);
+        admin.follow(oldPrimary.address(), next.address(), 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
+                && oldPrimary.node().view().last().equals(next.node().view().last()));
+        assertFalse(oldPrimary.node().read(List.of("k")).get().values().get(0).isPresent(),
+                "the unacknowledged write was dropped");
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndTheServerKeepsRunning() throws Exception {
+        List<ReplicaServer> group = group(2);
+        try (ReplicaClient client = ReplicaClient.connect(addresses(group), CLIENT)) {
+            ReplicaException empty = assertThrows(ReplicaException.class, () -> client.put("", new byte[1]));
+            assertEquals(ReplicaException.Reason.INVALID, empty.reason());
+            assertTrue(empty.getMessage().contains("key is empty"), empty.getMessage());
+            ReplicaException big = assertThrows(ReplicaException.class,
+                    () -> client.put("k", new byte[2 * 1024 * 1024]));
+            assertTrue(big.getMessage().contains("the limit is 1048576"), big.getMessage());
+            client.put("k", "fine".getBytes(StandardCharsets.UTF_8));
+            assertEquals("fine", new String(client.get(List.of("k")).get("k").orElseThrow(), StandardCharsets.UTF_8));
+        }
+        try (AdminClient wrong = new AdminClient("nope", Duration.ofSeconds(2))) {
+            ReplicaException denied = assertThrows(ReplicaException.class, () -> wrong.status(group.get(0).address()));
+            assertTrue(denied.getMessage().contains("wrong admin token"), denied.getMessage());
+        }
+        ReplicaException lower = assertThrows(ReplicaException.class, () -> admin.promote(group.get(1).address(), 1));
+        assertTrue(lower.getMessage().contains("not above the current term"), lower.getMessage());
+
+        int nowhere = FreePorts.next();
+        ReplicaServer orphan = start(FreePorts.next(), "127.0.0.1:" + nowhere, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !orphan.node().view().problem().isEmpty());
+        NodeStatus status = admin.status(orphan.address());
+        assertTrue(status.problem().contains("cannot replicate from primary 127.0.0.1:" + nowhere), status.problem());
+        assertFalse(status.caughtUp());
+    }
+}
