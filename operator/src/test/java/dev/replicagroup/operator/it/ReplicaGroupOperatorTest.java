@@ -358,7 +358,7 @@ class ReplicaGroupOperatorTest {
             failover.setTo("rs-1");
             failover.setTerm(2L);
             failover.setReason("test: operator stopped after Select");
-            failover.setDetectedAt("2026-11-22T10:00:00Z");
+            failover.setDetectedAt(java.time.Instant.now().toString());
             g.getStatus().setFailover(failover);
             g.getStatus().setTerm(2);
             return g;
