@@ -20,25 +20,34 @@ esac
 D="$RG_CLUSTER_DIR"
 RUN="$D/run"
 
-stop_proc() { # NAME [TIMEOUT]
-  local name="$1" timeout="${2:-20}" pidfile="$RUN/$1.pid" pid exe i
-  [[ -f "$pidfile" ]] || return 0
-  pid="$(cat "$pidfile")"
-  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
-  if [[ -n "$exe" && "$(basename "${exe% (deleted)}")" == "$(cat "$RUN/$name.bin" 2>/dev/null)" ]]; then
-    rg_log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
+# stop_procs TIMEOUT NAME...: SIGTERM the recorded processes (checked against the binary they
+# were started from, so a reused pid is never hit), wait up to TIMEOUT s, then SIGKILL.
+stop_procs() {
+  local timeout="$1" name pid exe i pids=()
+  shift
+  for name in "$@"; do
+    [[ -f "$RUN/$name.pid" ]] || continue
+    pid="$(cat "$RUN/$name.pid")"
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+    if [[ -n "$exe" && "$(basename "${exe% (deleted)}")" == "$(cat "$RUN/$name.bin" 2>/dev/null)" ]]; then
+      rg_log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+    rm -f "$RUN/$name.pid" "$RUN/$name.sig"
+  done
+  for pid in "${pids[@]}"; do
     for ((i = 0; i < timeout * 10; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  rm -f "$pidfile"
+  done
 }
 
+rm -f "$RUN/up.ok"
 # Control loops first so nothing restarts pods while we remove them.
-for n in kubelet kube-proxy kube-scheduler kube-controller-manager; do stop_proc "$n"; done
+stop_procs 20 kubelet kube-proxy kube-scheduler kube-controller-manager
 
 # Pod containers: kill every task in the cluster's containerd, then remove containers.
 ctr=(ctr --address "$RG_CONTAINERD_SOCK" -n k8s.io)
@@ -54,9 +63,9 @@ if [[ -S "$RG_CONTAINERD_SOCK" ]] && "${ctr[@]}" version >/dev/null 2>&1; then
   for c in "${ctrs[@]}"; do "${ctr[@]}" containers delete "$c" >/dev/null 2>&1 || true; done
 fi
 
-stop_proc kube-apiserver
-stop_proc etcd
-stop_proc containerd 30
+stop_procs 10 kube-apiserver
+stop_procs 20 etcd
+stop_procs 30 containerd
 
 # Shims that outlived containerd (matched by our own socket path, killed by pid).
 for p in /proc/[0-9]*; do
@@ -92,8 +101,8 @@ if [[ -x "$RG_K8S_BIN/kube-proxy" ]]; then
   "$RG_K8S_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
 fi
 for table in filter nat mangle; do
-  iptables-save -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j (KUBE|CNI|RG)-' | while read -r line; do
-    # shellcheck disable=SC2086  # the rule must be split into words again
+  mapfile -t rules < <(iptables-save -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j (KUBE|CNI|RG)-' || true)
+  for line in "${rules[@]}"; do
     eval "iptables -t $table ${line/-A /-D }" 2>/dev/null || true
   done
   mapfile -t chains < <(iptables-save -t "$table" 2>/dev/null | sed -n 's/^:\(\(KUBE\|CNI\|RG\)-[^ ]*\) .*/\1/p')

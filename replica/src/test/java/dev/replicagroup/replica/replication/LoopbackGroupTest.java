@@ -14,6 +14,10 @@ import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.core.WriteId;
 import dev.replicagroup.replica.failover.ManualFailover;
+import dev.replicagroup.replica.grpc.Channels;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.server.ReplicaServer;
@@ -92,8 +96,6 @@ class LoopbackGroupTest {
         assertEquals(Role.HELPER, lateStatus.role());
         assertTrue(lateStatus.caughtUp());
         assertEquals(primary.node().view().last(), lateStatus.last());
-        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(late.address()), CLIENT, done.acknowledged())
-                .stream().filter(k -> false).toList());
         // Promote the late helper alone and read every acknowledged write from it.
         primary.close();
         group.get(1).close();
@@ -141,31 +143,83 @@ class LoopbackGroupTest {
     }
 
     @Test
-    void oldPrimaryCutOffFromItsHelpersCannotAcknowledgeAWrite() throws Exception {
+    void oldPrimaryAliveButOutOfReachCannotAcknowledgeAWriteTheNewPrimaryMisses() throws Exception {
         List<ReplicaServer> group = group(3);
         ReplicaServer oldPrimary = group.get(0);
-        ReplicaServer next = group.get(1);
-        // The operator promotes another replica without reaching the old primary (it is "partitioned").
-        admin.promote(next.address(), 2);
-        admin.follow(group.get(2).address(), next.address(), 2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> oldPrimary.node().view().helpers().stream()
-                .noneMatch(NodeStatus.HelperProgress::connected));
+        // Clients keep writing through the old primary while the failover, which cannot reach it, runs.
+        LoadGenerator load = new LoadGenerator(List.of(oldPrimary.address()), CLIENT, 3, false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
+            try {
+                return load.run(running::get);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1000);
+        String outOfReach = "127.0.0.1:" + FreePorts.next();
+        List<String> asSeen = List.of(outOfReach, group.get(1).address(), group.get(2).address());
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(asSeen, 1);
+        Thread.sleep(3000);
+        running.set(false);
+        LoadReport done = report.get();
+        assertTrue(done.ok() > 0, done.summary());
+        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()),
+                "every write the old primary acknowledged is on the new primary");
 
         ExecutionException failed = assertThrows(ExecutionException.class, () -> oldPrimary.node()
                 .write(new WriteId("c", 1), new Operation.Put("k", new byte[] {1})).get());
         ReplicaException cause = assertInstanceOf(ReplicaException.class, failed.getCause());
         assertTrue(cause.reason() == ReplicaException.Reason.NOT_ACKNOWLEDGED
                 || cause.reason() == ReplicaException.Reason.LOST_PRIMACY, cause.getMessage());
-        assertFalse(next.node().read(List.of("k")).get().values().get(0).isPresent());
 
-        // When it hears of the new term (a helper of term 2 says hello), it steps down.
-        ReplicaServer newcomer = start(FreePorts.next(), oldPrimary.address(), 1);
-        admin.follow(newcomer.address(), next.address(), 2);
-        admin.follow(oldPrimary.address(), next.address(), 2);
+        // Told to follow (as the operator does once it reaches it), it drops the unacknowledged write.
+        ReplicaServer next = servers.stream().filter(x -> x.address().equals(outcome.newPrimary())).findFirst()
+                .orElseThrow();
+        admin.follow(oldPrimary.address(), next.address(), outcome.term());
         await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
                 && oldPrimary.node().view().last().equals(next.node().view().last()));
         assertFalse(oldPrimary.node().read(List.of("k")).get().values().get(0).isPresent(),
                 "the unacknowledged write was dropped");
+    }
+
+    @Test
+    void primaryRestartedInPlaceWithNoStateFencesItselfAndLosesNothing() throws Exception {
+        List<ReplicaServer> group = group(3);
+        List<String> all = addresses(group);
+        try (ReplicaClient client = ReplicaClient.connect(all, CLIENT)) {
+            for (int i = 0; i < 20; i++) {
+                client.put("k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        ReplicaServer primary = group.get(0);
+        primary.close();
+        // The container restarts with the same arguments: an empty primary of term 1 at the same address.
+        ReplicaServer restarted = start(Integer.parseInt(all.get(0).split(":")[1]), "", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.FENCED);
+        assertTrue(admin.status(restarted.address()).problem().contains("lost its state"));
+        assertEquals(20, group.get(1).node().view().appliedSeq(), "the helpers kept everything");
+
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+        try (ReplicaClient client = ReplicaClient.connect(List.of(outcome.newPrimary()), CLIENT)) {
+            assertEquals("v19", new String(client.get(List.of("k19")).get("k19").orElseThrow(),
+                    StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.HELPER
+                && restarted.node().view().appliedSeq() >= 20);
+    }
+
+    @Test
+    void deposedPrimaryStepsDownWhenAHelperOfANewerTermSaysHello() throws Exception {
+        List<ReplicaServer> group = group(2);
+        ReplicaServer oldPrimary = group.get(0);
+        admin.fence(group.get(1).address(), 2);
+        admin.promote(group.get(1).address(), 2);
+        ReplicaServer newcomer = start(FreePorts.next(), group.get(1).address(), 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> newcomer.node().view().term() == 2);
+        admin.follow(newcomer.address(), oldPrimary.address(), 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
+                && oldPrimary.node().view().term() == 2);
     }
 
     @Test
@@ -194,5 +248,23 @@ class LoopbackGroupTest {
         NodeStatus status = admin.status(orphan.address());
         assertTrue(status.problem().contains("cannot replicate from primary 127.0.0.1:" + nowhere), status.problem());
         assertFalse(status.caughtUp());
+    }
+
+    @Test
+    void healthIsServingForThePrimaryAndCaughtUpHelpersOnly() throws Exception {
+        List<ReplicaServer> group = group(2);
+        ReplicaServer orphan = start(FreePorts.next(), "127.0.0.1:" + FreePorts.next(), 1);
+        try (Channels channels = new Channels()) {
+            assertEquals(ServingStatus.SERVING, health(channels, group.get(0)));
+            assertEquals(ServingStatus.SERVING, health(channels, group.get(1)));
+            assertEquals(ServingStatus.NOT_SERVING, health(channels, orphan));
+            admin.fence(group.get(0).address(), 2);
+            assertEquals(ServingStatus.NOT_SERVING, health(channels, group.get(0)));
+        }
+    }
+
+    static ServingStatus health(Channels channels, ReplicaServer server) {
+        return HealthGrpc.newBlockingStub(channels.to(server.address()))
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 }

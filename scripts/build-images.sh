@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the replica and operator images from the packaged Quarkus apps, FROM the local base JRE image
+# (cluster/images.sh makes it), tagged with the project version; with --load also imports them into the
+# local cluster's containerd. Usage: scripts/build-images.sh [--load]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+BASE_IMAGE=${BASE_IMAGE:-replicagroup/base-jre:17-bookworm-1}
+load=false
+[ "${1:-}" = "--load" ] && load=true
+
+docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || {
+  echo "base image $BASE_IMAGE is missing: run cluster/images.sh (or cluster/up.sh) first" >&2; exit 1; }
+
+images=()
+for module in replica operator; do
+  app="$module/target/quarkus-app"
+  [ -d "$module" ] || continue
+  [ -f "$app/quarkus-run.jar" ] || { echo "$app is missing: run ./mvnw -DskipTests package first" >&2; exit 1; }
+  image="replicagroup/$module:$VERSION"
+  docker build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$image" -f docker/quarkus-app.Dockerfile "$app" >/dev/null
+  echo "built $image"
+  images+=("$image")
+done
+if $load; then
+  cluster/load-image.sh "${images[@]}"
+fi
