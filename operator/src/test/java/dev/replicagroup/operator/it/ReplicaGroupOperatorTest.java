@@ -344,7 +344,7 @@ class ReplicaGroupOperatorTest {
         awaitRunning("rs", 3);
         // What an operator that died right after the Select step leaves behind: the term raised and the
         // candidate recorded in status (written first here, so that this operator does not detect a failure
-        // of its own meanwhile), the old primary fenced and unlabelled, no Promote sent.
+        // of its own meanwhile), every replica fenced in the new term, the old primary unlabelled, no Promote.
         client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").editStatus(g -> {
             Failover failover = new Failover();
             failover.setStep(FailoverStep.Promote);
@@ -358,9 +358,13 @@ class ReplicaGroupOperatorTest {
             return g;
         });
         try (AdminClient admin = new AdminClient(token("rs"), Duration.ofSeconds(2))) {
-            admin.fence(address("rs-0"), 1);
-        } catch (ReplicaException e) {
-            // The resumed failover may already have promoted rs-1 (term 2), which rs-0 then refuses to go below.
+            for (String pod : List.of("rs-0", "rs-1", "rs-2")) {
+                try {
+                    admin.fence(address(pod), 2);
+                } catch (ReplicaException e) {
+                    // The resumed failover may already have promoted rs-1 in term 2: it refuses a fence in it.
+                }
+            }
         }
         client.pods().inNamespace(namespace).withName("rs-0").edit(p -> {
             p.getMetadata().getLabels().put(Labels.ROLE, Labels.HELPER);
