@@ -383,4 +383,26 @@ class ReplicaGroupOperatorTest {
         assertEquals(2, kubelet.server("rs-1").node().view().term());
         assertTrue(events("rs", "FailoverStarted").isEmpty(), "no second failover was started");
     }
+
+    @Test
+    void aFailoverThatCannotBeSafeWaitsAndSaysWhy() {
+        create("bl", 3, 1);
+        awaitRunning("bl", 3);
+        // With one of two helpers gone too, the survivor may lack a write that only the dead helper acked.
+        kubelet.crash("bl-1");
+        kubelet.crash("bl-0");
+        await().atMost(LONG).until(() -> !events("bl", "FailoverBlocked").isEmpty());
+        ReplicaGroup group = get("bl");
+        assertTrue(events("bl", "FailoverBlocked").get(0).getMessage().contains("heard from 1 of 2 helpers"));
+        assertEquals(Phase.FailingOver, group.getStatus().getPhase());
+        assertNotNull(group.getStatus().getFailover().getBlocked());
+        var degraded = group.getStatus().getConditions().stream().filter(c -> c.getType().equals("Degraded"))
+                .findFirst().orElseThrow();
+        assertEquals("True", degraded.getStatus());
+        assertEquals("FailoverBlocked", degraded.getReason());
+        assertEquals("bl-0", group.getStatus().getCurrentPrimary());
+        assertTrue(primaryLabelled("bl").isEmpty(), "the failed primary lost its label; nobody got it");
+        assertTrue(events("bl", "Promoted").isEmpty());
+        assertEquals(Role.HELPER, kubelet.server("bl-2").node().view().role(), "the survivor was not promoted");
+    }
 }
