@@ -28,9 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,19 +73,11 @@ class LoopbackGroupTest {
     void helperJoiningMidLoadCatchesUp() throws Exception {
         List<ReplicaServer> group = group(2);
         LoadGenerator load = new LoadGenerator(addresses(group), CLIENT, 3, false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load.run(running::get);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        LoadGenerator.Running running = load.start();
         Thread.sleep(1000);
         ReplicaServer late = start(FreePorts.next(), group.get(0).address(), 1);
         Thread.sleep(1000);
-        running.set(false);
-        LoadReport done = report.get();
+        LoadReport done = running.stop();
         assertTrue(done.ok() > 0, "the load made progress");
         ReplicaServer primary = group.get(0);
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -108,14 +98,7 @@ class LoopbackGroupTest {
         List<ReplicaServer> group = group(3);
         List<String> all = addresses(group);
         LoadGenerator load = new LoadGenerator(all, CLIENT, 4, false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load.run(running::get);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        LoadGenerator.Running running = load.start();
         Thread.sleep(1500);
         ReplicaServer oldPrimary = group.get(0);
         oldPrimary.close();
@@ -124,8 +107,7 @@ class LoopbackGroupTest {
         assertEquals(2, outcome.term());
         assertTrue(outcome.newPrimary().equals(all.get(1)) || outcome.newPrimary().equals(all.get(2)));
         Thread.sleep(1500);
-        running.set(false);
-        LoadReport done = report.get();
+        LoadReport done = running.stop();
         assertTrue(done.ok() > 100, "writes continued: " + done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
@@ -148,21 +130,13 @@ class LoopbackGroupTest {
         ReplicaServer oldPrimary = group.get(0);
         // Clients keep writing through the old primary while the failover, which cannot reach it, runs.
         LoadGenerator load = new LoadGenerator(List.of(oldPrimary.address()), CLIENT, 3, false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load.run(running::get);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        LoadGenerator.Running running = load.start();
         Thread.sleep(1000);
         String outOfReach = "127.0.0.1:" + FreePorts.next();
         List<String> asSeen = List.of(outOfReach, group.get(1).address(), group.get(2).address());
         ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(asSeen, 1);
         Thread.sleep(3000);
-        running.set(false);
-        LoadReport done = report.get();
+        LoadReport done = running.stop();
         assertTrue(done.ok() > 0, done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()),
                 "every write the old primary acknowledged is on the new primary");
