@@ -21,9 +21,13 @@ public final class PromotionRule {
     private PromotionRule() {
     }
 
-    /** How many helpers must answer before one may be promoted. */
+    /**
+     * How many helpers must answer before one may be promoted. In async mode (syncAcks 0) no number of answers
+     * guarantees the primary's last writes (it acknowledged them alone, as documented); hearing from every
+     * helper still promotes the most advanced one.
+     */
     public static int quorum(int helpers, int syncAcks) {
-        return Math.max(1, helpers - syncAcks + 1);
+        return Math.max(1, Math.min(helpers, helpers - syncAcks + 1));
     }
 
     /**

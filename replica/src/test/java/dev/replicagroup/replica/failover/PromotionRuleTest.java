@@ -43,6 +43,7 @@ class PromotionRuleTest {
         assertEquals(2, PromotionRule.quorum(2, 1));
         assertEquals(1, PromotionRule.quorum(2, 2));
         assertEquals(3, PromotionRule.quorum(4, 2));
+        assertEquals(2, PromotionRule.quorum(2, 0), "async mode: every helper, not more than there are");
         assertEquals("a", chosen(PromotionRule.choose(List.of(helper("a", 1, 10, 1, 1, true)), 2, 2)));
     }
 
