@@ -1,0 +1,118 @@
+package dev.replicagroup.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * One failover or switchover: under way in {@code status.failover}, finished in {@code status.lastFailover}.
+ * Timestamps are RFC 3339.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Failover {
+    @JsonPropertyDescription("The step to carry out next (Done once finished).")
+    private FailoverStep step;
+    @JsonPropertyDescription("True for a planned switchover (the replicagroup.dev/promote annotation).")
+    private boolean switchover;
+    @JsonPropertyDescription("The pod that was primary.")
+    private String from;
+    @JsonPropertyDescription("The pod chosen to become primary (set in the Select step).")
+    private String to;
+    @JsonPropertyDescription("Why it started.")
+    private String reason;
+    @JsonPropertyDescription("The term the new primary serves in (raised before it is promoted).")
+    private Long term;
+    @JsonPropertyDescription("Why the failover waits, when it cannot go on safely.")
+    private String blocked;
+    private String detectedAt;
+    private String promotedAt;
+    private String repointedAt;
+    private String completedAt;
+
+    public FailoverStep getStep() {
+        return step;
+    }
+
+    public void setStep(FailoverStep step) {
+        this.step = step;
+    }
+
+    public boolean isSwitchover() {
+        return switchover;
+    }
+
+    public void setSwitchover(boolean switchover) {
+        this.switchover = switchover;
+    }
+
+    public String getFrom() {
+        return from;
+    }
+
+    public void setFrom(String from) {
+        this.from = from;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public void setTo(String to) {
+        this.to = to;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public Long getTerm() {
+        return term;
+    }
+
+    public void setTerm(Long term) {
+        this.term = term;
+    }
+
+    public String getBlocked() {
+        return blocked;
+    }
+
+    public void setBlocked(String blocked) {
+        this.blocked = blocked;
+    }
+
+    public String getDetectedAt() {
+        return detectedAt;
+    }
+
+    public void setDetectedAt(String detectedAt) {
+        this.detectedAt = detectedAt;
+    }
+
+    public String getPromotedAt() {
+        return promotedAt;
+    }
+
+    public void setPromotedAt(String promotedAt) {
+        this.promotedAt = promotedAt;
+    }
+
+    public String getRepointedAt() {
+        return repointedAt;
+    }
+
+    public void setRepointedAt(String repointedAt) {
+        this.repointedAt = repointedAt;
+    }
+
+    public String getCompletedAt() {
+        return completedAt;
+    }
+
+    public void setCompletedAt(String completedAt) {
+        this.completedAt = completedAt;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.replicagroup.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+
+/** What the user asks for. Every field has a schema rule; fields that constrain each other have CEL rules. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.syncAcks < self.replicas",
+        message = "syncAcks must be less than replicas: the primary waits for syncAcks helpers, and there are replicas - 1")
+public class ReplicaGroupSpec {
+
+    @SpecReplicas
+    @Min(1)
+    @Max(15)
+    @Default("3")
+    @JsonPropertyDescription("How many replicas: one primary and replicas - 1 helpers.")
+    private int replicas = 3;
+
+    @Pattern("^[a-z0-9]([-a-z0-9._/:@]*[a-z0-9])?$")
+    @JsonPropertyDescription("The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
+    private String image;
+
+    @Pattern("^(Always|IfNotPresent|Never)$")
+    @Default("IfNotPresent")
+    @JsonPropertyDescription("Pull policy of the replica image.")
+    private String imagePullPolicy = "IfNotPresent";
+
+    @Min(0)
+    @Max(14)
+    @Default("1")
+    @JsonPropertyDescription("How many helpers must hold a write before the primary acknowledges it (0 = async, may lose the last writes).")
+    private int syncAcks = 1;
+
+    @JsonPropertyDescription("CPU and memory of each replica container.")
+    private ResourceRequirements resources;
+
+    @JsonPropertyDescription("Timing of the gRPC readiness probe that drives failure detection.")
+    private ProbeSpec readinessProbe = new ProbeSpec();
+
+    @JsonPropertyDescription("Automatic failover of the primary.")
+    private FailoverSpec failover = new FailoverSpec();
+
+    @JsonPropertyDescription("Node labels a replica pod must match.")
+    private Map<String, String> nodeSelector;
+
+    @JsonPropertyDescription("Tolerations of the replica pods.")
+    private List<Toleration> tolerations;
+
+    @JsonPropertyDescription("Affinity of the replica pods; when empty, replicas prefer different nodes.")
+    private Affinity affinity;
+
+    @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
+    @Default("ClusterIP")
+    @JsonPropertyDescription("Type of the Service that points at the primary.")
+    private String serviceType = "ClusterIP";
+
+    public int getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(int replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = imagePullPolicy;
+    }
+
+    public int getSyncAcks() {
+        return syncAcks;
+    }
+
+    public void setSyncAcks(int syncAcks) {
+        this.syncAcks = syncAcks;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public ProbeSpec getReadinessProbe() {
+        return readinessProbe;
+    }
+
+    public void setReadinessProbe(ProbeSpec readinessProbe) {
+        this.readinessProbe = readinessProbe;
+    }
+
+    public FailoverSpec getFailover() {
+        return failover;
+    }
+
+    public void setFailover(FailoverSpec failover) {
+        this.failover = failover;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+
+    public Affinity getAffinity() {
+        return affinity;
+    }
+
+    public void setAffinity(Affinity affinity) {
+        this.affinity = affinity;
+    }
+
+    public String getServiceType() {
+        return serviceType;
+    }
+
+    public void setServiceType(String serviceType) {
+        this.serviceType = serviceType;
+    }
+}

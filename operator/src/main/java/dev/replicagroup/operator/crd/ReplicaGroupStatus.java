@@ -1,0 +1,132 @@
+package dev.replicagroup.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the operator observed and decided. The term and the current primary live here, written with
+ * optimistic concurrency, so the Kubernetes API (etcd) is the single place that says who is primary.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReplicaGroupStatus {
+    private Long observedGeneration;
+    private Phase phase;
+    @JsonPropertyDescription("The pod that is primary (or was, while a failover runs).")
+    private String currentPrimary;
+    @JsonPropertyDescription("When the current primary was first seen serving (a primary that never served is starting, not failed).")
+    private String primarySince;
+    @JsonPropertyDescription("The current term; raised before every promotion.")
+    private long term;
+    @StatusReplicas
+    private int replicas;
+    private int readyReplicas;
+    @LabelSelector
+    @JsonPropertyDescription("Label selector of the replica pods (for the scale subresource).")
+    private String selector;
+    private List<Member> members = new ArrayList<>();
+    private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("The failover under way, if any.")
+    private Failover failover;
+    private Failover lastFailover;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public String getCurrentPrimary() {
+        return currentPrimary;
+    }
+
+    public void setCurrentPrimary(String currentPrimary) {
+        this.currentPrimary = currentPrimary;
+    }
+
+    public String getPrimarySince() {
+        return primarySince;
+    }
+
+    public void setPrimarySince(String primarySince) {
+        this.primarySince = primarySince;
+    }
+
+    public long getTerm() {
+        return term;
+    }
+
+    public void setTerm(long term) {
+        this.term = term;
+    }
+
+    public int getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(int replicas) {
+        this.replicas = replicas;
+    }
+
+    public int getReadyReplicas() {
+        return readyReplicas;
+    }
+
+    public void setReadyReplicas(int readyReplicas) {
+        this.readyReplicas = readyReplicas;
+    }
+
+    public String getSelector() {
+        return selector;
+    }
+
+    public void setSelector(String selector) {
+        this.selector = selector;
+    }
+
+    public List<Member> getMembers() {
+        return members;
+    }
+
+    public void setMembers(List<Member> members) {
+        this.members = members;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public Failover getFailover() {
+        return failover;
+    }
+
+    public void setFailover(Failover failover) {
+        this.failover = failover;
+    }
+
+    public Failover getLastFailover() {
+        return lastFailover;
+    }
+
+    public void setLastFailover(Failover lastFailover) {
+        this.lastFailover = lastFailover;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.replicagroup.operator.events;
+
+import dev.replicagroup.operator.crd.ReplicaGroup;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Records core/v1 Events on a ReplicaGroup. An event that cannot be written is logged, never fatal: events
+ * inform the user, the status is what the operator relies on.
+ */
+@ApplicationScoped
+public class EventRecorder {
+    private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+    static final String COMPONENT = "replicagroup-operator";
+
+    private final KubernetesClient client;
+
+    public EventRecorder(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void record(ReplicaGroup group, Reason reason, String message) {
+        LOG.infof("%s/%s %s: %s", group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, message);
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                    .withName(group.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+                    .withNamespace(group.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewInvolvedObject()
+                    .withApiVersion(group.getApiVersion())
+                    .withKind(group.getKind())
+                    .withName(group.getMetadata().getName())
+                    .withNamespace(group.getMetadata().getNamespace())
+                    .withUid(group.getMetadata().getUid())
+                    .withResourceVersion(group.getMetadata().getResourceVersion())
+                .endInvolvedObject()
+                .withReason(reason.name())
+                .withMessage(message)
+                .withType(reason.type())
+                .withNewSource().withComponent(COMPONENT).endSource()
+                .withReportingComponent(COMPONENT)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .build();
+        try {
+            client.v1().events().inNamespace(group.getMetadata().getNamespace()).resource(event).create();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not record event %s on %s: %s", reason, group.getMetadata().getName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.replicagroup.operator.reconcile;
+
+import dev.replicagroup.operator.crd.FailoverSpec;
+import dev.replicagroup.operator.failover.PrimaryHealth;
+import dev.replicagroup.operator.scaling.ScalePlan;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Outside a failover: the one next thing to do for a group, or nothing. One action per pass keeps every
+ * step small and lets the next observation confirm it.
+ */
+public final class NextAction {
+
+    public sealed interface Action {
+    }
+
+    /** Start the group's first primary (no --tbc). */
+    public record CreatePrimary(int ordinal) implements Action {
+    }
+
+    /** Add a helper that joins the primary at {@code tbc}. */
+    public record CreateHelper(int ordinal, String tbc) implements Action {
+    }
+
+    /** Delete a helper pod: scale-down, or a failed pod to be replaced. */
+    public record RemovePod(String pod, boolean scaleDown, String why) implements Action {
+    }
+
+    public record StartFailover(String reason) implements Action {
+    }
+
+    public record StartSwitchover(String target) implements Action {
+    }
+
+    /** The switchover annotation cannot be honoured (or is already satisfied); remove it and say why. */
+    public record DropSwitchover(String why, boolean warning) implements Action {
+    }
+
+    public record Wait(String why) implements Action {
+    }
+
+    public record Nothing() implements Action {
+    }
+
+    /**
+     * @param primary      status.currentPrimary, if any
+     * @param hasServed    whether that primary was ever seen Ready
+     * @param switchoverTo the pod named by the promote annotation, if any
+     * @param liveness     pods' liveness as the primary reports it
+     */
+    public record Input(Observation obs, int replicas, FailoverSpec failover, Optional<String> primary,
+            boolean hasServed, Optional<Instant> lastFailover, Optional<String> switchoverTo,
+            Map<String, Integer> liveness) {
+    }
+
+    private NextAction() {
+    }
+
+    public static Action decide(Input in) {
+        Observation obs = in.obs();
+        List<PodView> live = obs.live();
+        if (in.primary().isEmpty()) {
+            return obs.pods().isEmpty() ? new CreatePrimary(0) : new Wait("pods exist but no primary is recorded");
+        }
+        String primary = in.primary().get();
+        PrimaryHealth.Verdict health = PrimaryHealth.assess(primary, obs.pod(primary), in.hasServed(), in.failover(),
+                obs.now(), in.lastFailover());
+        List<PodView> helpers = live.stream().filter(p -> !p.name().equals(primary)).toList();
+        if (health instanceof PrimaryHealth.Gone gone) {
+            if (in.failover().isEnabled() && !helpers.isEmpty()) {
+                return new StartFailover(gone.reason());
+            }
+            if (helpers.isEmpty() && obs.pod(primary).isEmpty()) {
+                // Nothing else holds the data: the only way back to service is a new, empty primary.
+                return new CreatePrimary(ScalePlan.nextOrdinal(obs.pods()));
+            }
+            return new Wait(gone.reason() + (in.failover().isEnabled() ? "; no helper to promote"
+                    : "; automatic failover is disabled"));
+        }
+        if (health instanceof PrimaryHealth.Waiting waiting) {
+            return new Wait(waiting.why());
+        }
+        Optional<PodView> failed = obs.pods().stream().filter(p -> p.failed() && !p.terminating()).findFirst();
+        if (failed.isPresent()) {
+            return new RemovePod(failed.get().name(), false, "pod failed; a new helper replaces it");
+        }
+        if (in.switchoverTo().isPresent()) {
+            return switchover(in, primary, in.switchoverTo().get());
+        }
+        String primaryAddress = obs.pod(primary).flatMap(PodView::address).orElse(null);
+        if (live.size() < in.replicas() && primaryAddress != null) {
+            return new CreateHelper(ScalePlan.nextOrdinal(obs.pods()), primaryAddress);
+        }
+        if (live.size() > in.replicas()) {
+            return ScalePlan.toRemove(live, primary, in.liveness())
+                    .<Action>map(p -> new RemovePod(p.name(), true, "scale down to " + in.replicas()))
+                    .orElse(new Nothing());
+        }
+        return new Nothing();
+    }
+
+    /** Whether the primary reports the target connected with nothing left to send it. */
+    static boolean caughtUp(Observation obs, String primary, PodView target) {
+        return target.address().flatMap(address -> obs.replica(primary).flatMap(p -> p.helpers().stream()
+                .filter(h -> h.address().equals(address)).findFirst()))
+                .filter(h -> h.connected() && h.lag() == 0).isPresent();
+    }
+
+    static Action switchover(Input in, String primary, String target) {
+        if (target.equals(primary)) {
+            return new DropSwitchover(target + " is already the primary", false);
+        }
+        Optional<PodView> pod = in.obs().live().stream().filter(p -> p.name().equals(target)).findFirst();
+        if (pod.isEmpty()) {
+            return new DropSwitchover("switchover target " + target + " is not a live pod of this group", true);
+        }
+        if (!pod.get().ready() || !caughtUp(in.obs(), primary, pod.get())) {
+            return new Wait("switchover to " + target + " waits until it is Ready and caught up");
+        }
+        return new StartSwitchover(target);
+    }
+}

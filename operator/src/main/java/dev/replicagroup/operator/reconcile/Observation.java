@@ -1,0 +1,38 @@
+package dev.replicagroup.operator.reconcile;
+
+import dev.replicagroup.replica.replication.NodeStatus;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One look at a group: its pods and what each replica that answered said about itself. Decisions take
+ * an Observation and return what to do; only the reconciler talks to Kubernetes and the replicas.
+ */
+public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now) {
+
+    public Observation {
+        pods = pods.stream().sorted(Comparator.comparingInt(PodView::ordinal)).toList();
+        replicas = Map.copyOf(replicas);
+    }
+
+    public Optional<PodView> pod(String name) {
+        return pods.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Optional<NodeStatus> replica(String name) {
+        return Optional.ofNullable(replicas.get(name));
+    }
+
+    /** Pods that are neither being deleted nor finished: the group's members. */
+    public List<PodView> live() {
+        return pods.stream().filter(p -> !p.terminating() && !p.failed()).toList();
+    }
+
+    /** The pod whose replica advertises this address. */
+    public Optional<PodView> byAddress(String address) {
+        return pods.stream().filter(p -> p.address().filter(address::equals).isPresent()).findFirst();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.replicagroup.operator.reconcile;
+
+import dev.replicagroup.operator.crd.Member;
+import dev.replicagroup.operator.crd.Phase;
+import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.crd.ReplicaGroupStatus;
+import dev.replicagroup.operator.events.EventRecorder;
+import dev.replicagroup.operator.events.Reason;
+import dev.replicagroup.operator.failover.FailoverRunner;
+import dev.replicagroup.operator.metrics.OperatorMetrics;
+import dev.replicagroup.operator.replicas.ReplicaAdmins;
+import dev.replicagroup.operator.resources.Labels;
+import dev.replicagroup.operator.resources.OwnedResources;
+import dev.replicagroup.operator.resources.PodRoles;
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.core.Role;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Observes a group (pods, replicas' Status) and acts: a failover under way goes first, otherwise the one next
+ * action. Decisions are in {@link NextAction} and the failover planner; this class only wires them up.
+ * Replicas change without any Kubernetes event, so every group is looked at again every resync interval.
+ */
+@ControllerConfiguration(name = ReplicaGroupReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
+// Retry without giving up: a conflict on status (another writer) or an unreachable API must not park a group.
+@GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
+public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
+    public static final String NAME = "replicagroup";
+
+    private final StatusWriter statusWriter;
+    private final OwnedResources owned;
+    private final ReplicaAdmins admins;
+    private final Observer observer;
+    private final FailoverRunner failovers;
+    private final ActionExecutor executor;
+    private final PodRoles roles;
+    private final EventRecorder events;
+    private final OperatorMetrics metrics;
+    private final Duration resync;
+
+    public ReplicaGroupReconciler(StatusWriter statusWriter, OwnedResources owned, ReplicaAdmins admins,
+            Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
+            EventRecorder events, OperatorMetrics metrics,
+            @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
+        this.statusWriter = statusWriter;
+        this.owned = owned;
+        this.admins = admins;
+        this.observer = observer;
+        this.failovers = failovers;
+        this.executor = executor;
+        this.roles = roles;
+        this.events = events;
+        this.metrics = metrics;
+        this.resync = resync;
+    }
+
+    @Override
+    public List<EventSource<?, ReplicaGroup>> prepareEventSources(EventSourceContext<ReplicaGroup> context) {
+        var pods = InformerEventSourceConfiguration.from(Pod.class, ReplicaGroup.class)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReplicaGroup.class))
+                .withNamespacesInheritedFromController()
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    @Override
+    public UpdateControl<ReplicaGroup> reconcile(ReplicaGroup cached, Context<ReplicaGroup> context) {
+        var sample = metrics.startReconcile();
+        // The informer's copy can be older than our last status write; decide on what the API has now.
+        ReplicaGroup group = statusWriter.fresh(cached);
+        if (group == null) {
+            return UpdateControl.noUpdate();
+        }
+        try {
+            if (group.getStatus() == null) {
+                group.setStatus(new ReplicaGroupStatus());
+            }
+            String before = Serialization.asJson(group.getStatus());
+            Optional<String> invalid = SpecCheck.problem(group.getSpec());
+            if (invalid.isPresent()) {
+                reportInvalid(group, invalid.get());
+            } else {
+                reconcileValid(group);
+            }
+            if (!before.equals(Serialization.asJson(group.getStatus()))) {
+                statusWriter.write(group);
+            }
+            return invalid.isPresent() ? UpdateControl.noUpdate()
+                    : UpdateControl.<ReplicaGroup>noUpdate().rescheduleAfter(resync);
+        } finally {
+            metrics.reconciled(group, sample);
+        }
+    }
+
+    private void reconcileValid(ReplicaGroup group) {
+        ReplicaGroupStatus status = group.getStatus();
+        String token = owned.ensure(group);
+        AdminClient admin = admins.forGroup(group, token);
+        Optional<String> waiting = Optional.empty();
+        if (status.getFailover() != null) {
+            waiting = Optional.ofNullable(failovers.run(group, admin, () -> observer.observe(group, admin)));
+        }
+        Observation obs = observer.observe(group, admin);
+        if (status.getFailover() == null) {
+            alignRoles(group, obs);
+            NextAction.Action action = NextAction.decide(input(group, obs));
+            waiting = executor.execute(group, action);
+            if (action instanceof NextAction.StartFailover || action instanceof NextAction.StartSwitchover) {
+                waiting = Optional.ofNullable(failovers.run(group, admin, () -> observer.observe(group, admin)));
+            }
+            if (!(action instanceof NextAction.Nothing) && !(action instanceof NextAction.Wait)) {
+                obs = observer.observe(group, admin);
+            }
+        }
+        List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
+        joined.forEach(pod -> events.record(group, Reason.HelperJoined, pod + " is Ready and follows primary "
+                + status.getCurrentPrimary()));
+        for (Role role : Role.values()) {
+            String name = role.name().toLowerCase();
+            metrics.members(group, name, status.getMembers().stream().filter(m -> name.equals(m.getRole())).count());
+        }
+        metrics.maxLag(group, status.getMembers().stream().map(Member::getLag).filter(Objects::nonNull)
+                .mapToLong(Long::longValue).max().orElse(0));
+    }
+
+    static NextAction.Input input(ReplicaGroup group, Observation obs) {
+        ReplicaGroupStatus status = group.getStatus();
+        Map<String, Integer> liveness = status.getMembers().stream().filter(m -> m.getLiveness() != null)
+                .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
+        Optional<String> switchoverTo = Optional.ofNullable(group.getMetadata().getAnnotations())
+                .map(a -> a.get(Labels.PROMOTE_ANNOTATION)).filter(s -> !s.isBlank());
+        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getFailover(),
+                Optional.ofNullable(status.getCurrentPrimary()), status.getPrimarySince() != null,
+                Optional.ofNullable(status.getLastFailover()).map(f -> f.getCompletedAt()).map(Instant::parse),
+                switchoverTo, liveness);
+    }
+
+    /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */
+    private void alignRoles(ReplicaGroup group, Observation obs) {
+        String primary = group.getStatus().getCurrentPrimary();
+        String ns = group.getMetadata().getNamespace();
+        obs.pods().stream().filter(p -> !p.name().equals(primary) && !Labels.HELPER.equals(p.role()))
+                .forEach(p -> roles.set(ns, p.name(), Labels.HELPER));
+        if (primary != null) {
+            obs.pod(primary).filter(p -> !p.isPrimaryLabelled()).ifPresent(p -> roles.set(ns, p.name(), Labels.PRIMARY));
+        }
+    }
+
+    private void reportInvalid(ReplicaGroup group, String problem) {
+        ReplicaGroupStatus status = group.getStatus();
+        long generation = Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
+        boolean reported = status.getPhase() == Phase.Invalid
+                && Objects.equals(status.getObservedGeneration(), generation);
+        status.setPhase(Phase.Invalid);
+        status.setObservedGeneration(generation);
+        StatusSummary.set(status, StatusSummary.DEGRADED, true, "InvalidSpec", problem, generation,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        if (!reported) {
+            events.record(group, Reason.InvalidSpec, problem);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.replicagroup.operator;
+
+import dev.replicagroup.operator.crd.Failover;
+import dev.replicagroup.operator.crd.FailoverStep;
+import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.replica.core.LogPosition;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Small builders for the decisions' inputs. Pod demo-N has address 10.0.0.N:7000. */
+public final class Fixtures {
+    public static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    private Fixtures() {
+    }
+
+    public static String address(int ordinal) {
+        return "10.0.0." + ordinal + ":7000";
+    }
+
+    public static PodView pod(int ordinal, String role, boolean ready) {
+        return new PodView("demo-" + ordinal, ordinal, role, ready, Optional.of(NOW.minusSeconds(60)), false, false,
+                Optional.of(address(ordinal)));
+    }
+
+    public static PodView notReadySince(int ordinal, String role, Instant since) {
+        return new PodView("demo-" + ordinal, ordinal, role, false, Optional.of(since), false, false,
+                Optional.of(address(ordinal)));
+    }
+
+    public static PodView terminating(int ordinal, String role) {
+        return new PodView("demo-" + ordinal, ordinal, role, false, Optional.empty(), true, false,
+                Optional.of(address(ordinal)));
+    }
+
+    public static NodeStatus status(int ordinal, Role role, long term, long seq) {
+        return new NodeStatus(address(ordinal), role, term, new LogPosition(term, seq), seq, seq, "", List.of(),
+                List.of(), 1, true, 1_000L * ordinal, "");
+    }
+
+    /** A primary's status that reports each helper's lag. */
+    public static NodeStatus primaryStatus(int ordinal, long term, long seq, Map<Integer, Long> lagByOrdinal) {
+        List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()
+                .map(e -> new NodeStatus.HelperProgress(address(e.getKey()), seq - e.getValue(), e.getValue(), true))
+                .toList();
+        return new NodeStatus(address(ordinal), Role.PRIMARY, term, new LogPosition(term, seq), seq, seq, address(ordinal),
+                helpers, List.of(), 1, true, 0L, "");
+    }
+
+    public static Failover failover(FailoverStep step, String from, String to, Long term) {
+        Failover failover = new Failover();
+        failover.setStep(step);
+        failover.setFrom(from);
+        failover.setTo(to);
+        failover.setTerm(term);
+        failover.setReason("test");
+        return failover;
+    }
+}

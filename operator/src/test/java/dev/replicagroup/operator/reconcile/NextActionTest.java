@@ -1,0 +1,106 @@
+package dev.replicagroup.operator.reconcile;
+
+import static dev.replicagroup.operator.Fixtures.NOW;
+import static dev.replicagroup.operator.Fixtures.address;
+import static dev.replicagroup.operator.Fixtures.pod;
+import static dev.replicagroup.operator.Fixtures.primaryStatus;
+import static dev.replicagroup.operator.Fixtures.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.replicagroup.operator.crd.FailoverSpec;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NextActionTest {
+
+    private static NextAction.Action decide(List<PodView> pods, Map<String, NodeStatus> replicas, int replicas0,
+            Optional<String> primary, Optional<String> switchover, FailoverSpec failover) {
+        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, failover,
+                primary, true, Optional.empty(), switchover, Map.of()));
+    }
+
+    private static NextAction.Action decide(List<PodView> pods, int replicas, String primary) {
+        return decide(pods, Map.of(), replicas, Optional.of(primary), Optional.empty(), new FailoverSpec());
+    }
+
+    @Test
+    void theFirstPodIsThePrimary() {
+        assertEquals(new NextAction.CreatePrimary(0),
+                decide(List.of(), Map.of(), 3, Optional.empty(), Optional.empty(), new FailoverSpec()));
+    }
+
+    @Test
+    void helpersJoinTheCurrentPrimary() {
+        assertEquals(new NextAction.CreateHelper(1, address(0)), decide(List.of(pod(0, "primary", true)), 3, "demo-0"));
+        // After a failover demo-2 is primary: the replacement for demo-0 joins demo-2.
+        assertEquals(new NextAction.CreateHelper(0, address(2)),
+                decide(List.of(pod(1, "helper", true), pod(2, "primary", true)), 3, "demo-2"));
+    }
+
+    @Test
+    void noHelperIsStartedBeforeThePrimaryServes() {
+        var pods = List.of(Fixtures2.starting(0));
+        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, new FailoverSpec(),
+                Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of()));
+        assertInstanceOf(NextAction.Wait.class, action);
+    }
+
+    @Test
+    void scaleDownRemovesAHelper() {
+        var action = decide(List.of(pod(0, "helper", true), pod(1, "primary", true), pod(2, "helper", true)), 1, "demo-1");
+        assertEquals(new NextAction.RemovePod("demo-2", true, "scale down to 1"), action);
+    }
+
+    @Test
+    void aGonePrimaryWithHelpersStartsAFailover() {
+        var action = decide(List.of(pod(1, "helper", true), pod(2, "helper", true)), 3, "demo-0");
+        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists"), action);
+    }
+
+    @Test
+    void withFailoverDisabledAGonePrimaryIsOnlyReported() {
+        FailoverSpec off = new FailoverSpec();
+        off.setEnabled(false);
+        var action = decide(List.of(pod(1, "helper", true)), Map.of(), 2, Optional.of("demo-0"), Optional.empty(), off);
+        assertInstanceOf(NextAction.Wait.class, action);
+    }
+
+    @Test
+    void aLonePrimaryThatIsDeletedIsRecreated() {
+        assertEquals(new NextAction.CreatePrimary(0), decide(List.of(), 1, "demo-0"));
+    }
+
+    @Test
+    void aSwitchoverWaitsUntilTheTargetCaughtUp() {
+        var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        var behind = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 3L)));
+        assertInstanceOf(NextAction.Wait.class,
+                decide(pods, behind, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
+        var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 0L)));
+        assertEquals(new NextAction.StartSwitchover("demo-2"),
+                decide(pods, caughtUp, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
+    }
+
+    @Test
+    void aSwitchoverToTheCurrentPrimaryOrAStrangerIsDropped() {
+        var pods = List.of(pod(0, "primary", true), pod(1, "helper", true));
+        var replicas = Map.of("demo-1", status(1, Role.HELPER, 1, 1));
+        assertEquals(new NextAction.DropSwitchover("demo-0 is already the primary", false),
+                decide(pods, replicas, 2, Optional.of("demo-0"), Optional.of("demo-0"), new FailoverSpec()));
+        var stranger = decide(pods, replicas, 2, Optional.of("demo-0"), Optional.of("other-1"), new FailoverSpec());
+        assertEquals(true, ((NextAction.DropSwitchover) stranger).warning());
+    }
+
+    /** Pods in states the shared fixtures do not cover. */
+    static final class Fixtures2 {
+        static PodView starting(int ordinal) {
+            return new PodView("demo-" + ordinal, ordinal, "primary", false, Optional.of(NOW.minusSeconds(300)), false,
+                    false, Optional.empty());
+        }
+    }
+}
