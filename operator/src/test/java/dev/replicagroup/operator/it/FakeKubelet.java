@@ -1,0 +1,174 @@
+package dev.replicagroup.operator.it;
+
+import dev.replicagroup.operator.resources.Names;
+import dev.replicagroup.operator.resources.ReplicaPods;
+import dev.replicagroup.operator.resources.Secrets;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.server.ReplicaServer;
+import dev.replicagroup.replica.server.ServerOptions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Plays the kubelet for the mock API server, which has none: for every replica pod the operator creates it
+ * starts a real replica (in this JVM, on a free loopback port, with the pod's --tbc and --sync-acks), writes
+ * that port into the pod's {@code grpc} container port (real pods all use 7000 on their own IP), and keeps the
+ * pod's status the way a kubelet's gRPC readiness probe would: Ready while the replica serves (a primary, or a
+ * caught-up helper). Deleted pods' replicas are stopped.
+ */
+final class FakeKubelet implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(FakeKubelet.class);
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, ReplicaServer> servers = new ConcurrentHashMap<>();
+    private final Map<String, String> uids = new ConcurrentHashMap<>();
+    /** Pods whose readiness probe the test forces to fail. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+    FakeKubelet(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+        loop.scheduleWithFixedDelay(this::syncSafely, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** The replica of a pod dies (the process crashes; the pod object stays, NotReady). */
+    void crash(String pod) {
+        failing.add(pod);
+        ReplicaServer server = servers.get(pod);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    ReplicaServer server(String pod) {
+        return servers.get(pod);
+    }
+
+    private void syncSafely() {
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            LOG.warnf("fake kubelet: %s", e.toString());
+        }
+    }
+
+    private void sync() {
+        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+        Set<String> present = ConcurrentHashMap.newKeySet();
+        for (Pod pod : pods) {
+            String name = pod.getMetadata().getName();
+            present.add(name);
+            if (!pod.getMetadata().getUid().equals(uids.get(name))) {
+                stop(name);
+                start(pod);
+            }
+            updateReadiness(name);
+        }
+        for (String name : Set.copyOf(servers.keySet())) {
+            if (!present.contains(name)) {
+                stop(name);
+            }
+        }
+    }
+
+    private void start(Pod pod) {
+        String name = pod.getMetadata().getName();
+        List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+        String tbc = arg(args, "--tbc", "");
+        int syncAcks = Integer.parseInt(arg(args, "--sync-acks", "0"));
+        String group = pod.getMetadata().getLabels().get("replicagroup.dev/group");
+        var secret = client.secrets().inNamespace(namespace).withName(Names.tokenSecret(group)).get();
+        int port = freePort();
+        try {
+            servers.put(name, ReplicaServer.start(ServerOptions.loopback(port, tbc, syncAcks, Secrets.token(secret))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        uids.put(name, pod.getMetadata().getUid());
+        failing.remove(name);
+        client.pods().inNamespace(namespace).withName(name).edit(p -> {
+            p.getSpec().getContainers().get(0).getPorts().stream()
+                    .filter(cp -> ReplicaPods.GRPC_PORT_NAME.equals(cp.getName())).forEach(cp -> cp.setContainerPort(port));
+            return p;
+        });
+        setStatus(name, false);
+        LOG.infof("fake kubelet: started %s on 127.0.0.1:%d (tbc '%s')", name, port, tbc);
+    }
+
+    private void updateReadiness(String name) {
+        ReplicaServer server = servers.get(name);
+        boolean ready = false;
+        if (server != null && !failing.contains(name)) {
+            // What the replica's grpc.health.v1 service answers the kubelet's probe.
+            NodeStatus status = server.node().view();
+            ready = status.role() != Role.FENCED && status.caughtUp();
+        }
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        boolean wasReady = pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (pod != null && wasReady != ready) {
+            setStatus(name, ready);
+        }
+    }
+
+    private void setStatus(String name, boolean ready) {
+        try {
+            client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                p.setStatus(new PodStatusBuilder()
+                        .withPhase("Running")
+                        .withPodIP("127.0.0.1")
+                        .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
+                                .withLastTransitionTime(Instant.now().toString()).build())
+                        .build());
+                return p;
+            });
+        } catch (KubernetesClientException e) {
+            LOG.debugf("fake kubelet: status of %s: %s", name, e.getMessage());
+        }
+    }
+
+    private void stop(String name) {
+        ReplicaServer server = servers.remove(name);
+        uids.remove(name);
+        if (server != null) {
+            server.close();
+            LOG.infof("fake kubelet: stopped %s", name);
+        }
+    }
+
+    private static String arg(List<String> args, String flag, String otherwise) {
+        int at = args.indexOf(flag);
+        return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : otherwise;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        servers.keySet().forEach(this::stop);
+    }
+}

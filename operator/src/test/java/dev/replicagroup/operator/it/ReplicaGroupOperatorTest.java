@@ -1,0 +1,379 @@
+package dev.replicagroup.operator.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.operator.crd.Failover;
+import dev.replicagroup.operator.crd.FailoverStep;
+import dev.replicagroup.operator.crd.Phase;
+import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.crd.ReplicaGroupSpec;
+import dev.replicagroup.operator.resources.Labels;
+import dev.replicagroup.operator.resources.ReplicaPods;
+import dev.replicagroup.operator.resources.Secrets;
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.client.ReplicaClient;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.ReplicaException;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The operator against the fabric8 mock API server (CRUD mode) with real replicas, started by
+ * {@link FakeKubelet} for each pod the operator creates. Each test uses its own group.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicaGroupOperatorTest {
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    @Inject
+    KubernetesClient client;
+
+    private FakeKubelet kubelet;
+    private String namespace;
+
+    @BeforeAll
+    void startKubelet() {
+        namespace = client.getNamespace();
+        kubelet = new FakeKubelet(client, namespace);
+    }
+
+    @AfterAll
+    void stopKubelet() {
+        kubelet.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private ReplicaGroup create(String name, int replicas, int syncAcks) {
+        ReplicaGroup group = new ReplicaGroup();
+        group.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.setReplicas(replicas);
+        spec.setSyncAcks(syncAcks);
+        spec.getFailover().setDelaySeconds(1);
+        spec.getFailover().setCooldownSeconds(0);
+        group.setSpec(spec);
+        return client.resource(group).create();
+    }
+
+    private ReplicaGroup get(String name) {
+        return client.resources(ReplicaGroup.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private ReplicaGroup awaitRunning(String name, int replicas) {
+        await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
+            ReplicaGroup g = get(name);
+            return g.getStatus() != null && g.getStatus().getPhase() == Phase.Running
+                    && g.getStatus().getReadyReplicas() == replicas && g.getStatus().getReplicas() == replicas;
+        });
+        return get(name);
+    }
+
+    private Pod pod(String name) {
+        return client.pods().inNamespace(namespace).withName(name).get();
+    }
+
+    private List<Pod> pods(String group) {
+        return client.pods().inNamespace(namespace).withLabel(Labels.GROUP, group).list().getItems();
+    }
+
+    private List<String> primaryLabelled(String group) {
+        return client.pods().inNamespace(namespace).withLabel(Labels.GROUP, group)
+                .withLabel(Labels.ROLE, Labels.PRIMARY).list().getItems().stream()
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    private List<Event> events(String group, String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> group.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .toList();
+    }
+
+    private String address(String pod) {
+        return ReplicaPods.address(pod(pod)).orElseThrow();
+    }
+
+    private String token(String group) {
+        return Secrets.token(client.secrets().inNamespace(namespace).withName(group + "-admin-token").get());
+    }
+
+    private List<String> addresses(String group) {
+        return pods(group).stream().map(ReplicaPods::address).flatMap(Optional::stream).toList();
+    }
+
+    /** Watches that no two pods of the group carry the primary label at once, for as long as it runs. */
+    private final class PrimaryLabelWatch implements AutoCloseable {
+        final AtomicBoolean twoPrimaries = new AtomicBoolean();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread thread;
+
+        PrimaryLabelWatch(String group) {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    if (primaryLabelled(group).size() > 1) {
+                        twoPrimaries.set(true);
+                    }
+                }
+            });
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void createsOwnedObjectsWithLabelsAndStartsHelpersWithTheTbcOfThePrimary() {
+        create("basic", 3, 1);
+        ReplicaGroup group = awaitRunning("basic", 3);
+
+        assertEquals("basic-0", group.getStatus().getCurrentPrimary());
+        assertEquals(List.of("basic-0"), primaryLabelled("basic"));
+        assertEquals("replicagroup.dev/group=basic", group.getStatus().getSelector());
+        assertEquals(1, group.getStatus().getTerm());
+        assertEquals(3, group.getStatus().getMembers().size());
+        String primaryAddress = address("basic-0");
+        for (String helper : List.of("basic-1", "basic-2")) {
+            Pod pod = pod(helper);
+            List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+            assertEquals(primaryAddress, args.get(args.indexOf("--tbc") + 1), helper + " joins the primary");
+            assertEquals("helper", pod.getMetadata().getLabels().get(Labels.ROLE));
+            assertEquals("replicagroup-operator", pod.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+            assertEquals("basic", pod.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+            assertEquals(group.getMetadata().getUid(), pod.getMetadata().getOwnerReferences().get(0).getUid());
+        }
+        assertFalse(pod("basic-0").getSpec().getContainers().get(0).getArgs().contains("--tbc"));
+
+        Service primary = client.services().inNamespace(namespace).withName("basic").get();
+        assertEquals(Map.of(Labels.GROUP, "basic", Labels.ROLE, "primary"), primary.getSpec().getSelector());
+        Service helpers = client.services().inNamespace(namespace).withName("basic-helpers").get();
+        assertEquals(Map.of(Labels.GROUP, "basic", Labels.ROLE, "helper"), helpers.getSpec().getSelector());
+        Service peers = client.services().inNamespace(namespace).withName("basic-peers").get();
+        assertEquals("None", peers.getSpec().getClusterIP());
+        assertNotNull(client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName("basic").get());
+        assertEquals(43, token("basic").length(), "a 256-bit url-safe token");
+        for (var owned : List.of(primary, helpers, peers)) {
+            assertEquals(group.getMetadata().getUid(), owned.getMetadata().getOwnerReferences().get(0).getUid());
+        }
+        var conditions = group.getStatus().getConditions();
+        assertTrue(conditions.stream().anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True")
+                && c.getObservedGeneration().equals(group.getMetadata().getGeneration())));
+        assertTrue(conditions.stream().anyMatch(c -> c.getType().equals("Degraded") && c.getStatus().equals("False")));
+        await().atMost(LONG).until(() -> events("basic", "HelperJoined").size() >= 2);
+    }
+
+    @Test
+    void aFailedPrimaryIsReplacedByTheBestHelperWithoutLosingAcknowledgedWrites() throws Exception {
+        create("fo", 3, 1);
+        awaitRunning("fo", 3);
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Throwable> loadErrors = new ArrayList<>();
+        Thread load = new Thread(() -> {
+            try (ReplicaClient kv = ReplicaClient.connect(addresses("fo"),
+                    ClientOptions.defaults().withDeadline(Duration.ofSeconds(40)))) {
+                for (int i = 0; writing.get(); i++) {
+                    String value = "v" + i;
+                    try {
+                        kv.put("k" + i, value.getBytes(StandardCharsets.UTF_8));
+                        acknowledged.put("k" + i, value);
+                    } catch (ReplicaException e) {
+                        // Not acknowledged: may or may not be there; only acknowledged writes must survive.
+                    }
+                }
+            } catch (RuntimeException e) {
+                loadErrors.add(e);
+            }
+        });
+        load.start();
+        await().atMost(LONG).until(() -> acknowledged.size() >= 50);
+
+        try (PrimaryLabelWatch watch = new PrimaryLabelWatch("fo")) {
+            kubelet.crash("fo-0");
+            await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
+                ReplicaGroup g = get("fo");
+                return g.getStatus().getLastFailover() != null && g.getStatus().getFailover() == null;
+            });
+            int before = acknowledged.size();
+            await().atMost(LONG).until(() -> acknowledged.size() >= before + 50);
+            writing.set(false);
+            load.join();
+            assertFalse(watch.twoPrimaries.get(), "two pods carried role=primary at once");
+        }
+        assertTrue(loadErrors.isEmpty(), () -> "load failed: " + loadErrors);
+
+        ReplicaGroup group = get("fo");
+        Failover last = group.getStatus().getLastFailover();
+        String promoted = last.getTo();
+        assertEquals("fo-0", last.getFrom());
+        assertTrue(promoted.equals("fo-1") || promoted.equals("fo-2"));
+        assertEquals(FailoverStep.Done, last.getStep());
+        assertEquals(2L, last.getTerm());
+        assertNotNull(last.getDetectedAt());
+        assertNotNull(last.getPromotedAt());
+        assertNotNull(last.getRepointedAt());
+        assertEquals(promoted, group.getStatus().getCurrentPrimary());
+        assertEquals(2, group.getStatus().getTerm());
+        assertEquals(List.of(promoted), primaryLabelled("fo"));
+        assertEquals(1, events("fo", "FailoverStarted").size());
+        assertTrue(events("fo", "Promoted").get(0).getMessage().contains("promoted " + promoted + " (was primary: fo-0) in term 2"));
+        assertEquals(1, events("fo", "ServiceRepointed").size());
+
+        // The failed pod is replaced by a helper of the new primary, and the group is whole again.
+        awaitRunning("fo", 3);
+        List<String> args = pod("fo-0").getSpec().getContainers().get(0).getArgs();
+        assertEquals(address(promoted), args.get(args.indexOf("--tbc") + 1));
+
+        try (ReplicaClient reader = ReplicaClient.connect(List.of(address(promoted)))) {
+            List<String> keys = List.copyOf(acknowledged.keySet());
+            Map<String, Optional<byte[]>> values = reader.get(keys);
+            for (String key : keys) {
+                assertEquals(acknowledged.get(key), values.get(key).map(v -> new String(v, StandardCharsets.UTF_8))
+                        .orElse("<lost>"), "acknowledged write " + key);
+            }
+        }
+    }
+
+    @Test
+    void scalesUpAndDownAndNeverRemovesThePrimary() {
+        create("sc", 1, 0);
+        awaitRunning("sc", 1);
+        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
+                .edit(g -> {
+                    g.getSpec().setReplicas(3);
+                    return g;
+                });
+        awaitRunning("sc", 3);
+        assertEquals(2, events("sc", "ScaledUp").size());
+
+        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
+                .edit(g -> {
+                    g.getSpec().setReplicas(1);
+                    return g;
+                });
+        awaitRunning("sc", 1);
+        assertEquals(List.of("sc-0"), pods("sc").stream().map(p -> p.getMetadata().getName()).toList());
+        assertEquals("sc-0", get("sc").getStatus().getCurrentPrimary());
+        assertEquals(2, events("sc", "ScaledDown").size());
+    }
+
+    @Test
+    void aSwitchoverMovesThePrimaryToTheNamedPod() throws Exception {
+        create("sw", 3, 1);
+        awaitRunning("sw", 3);
+        try (ReplicaClient kv = ReplicaClient.connect(addresses("sw"))) {
+            kv.put("before", "1".getBytes(StandardCharsets.UTF_8));
+        }
+        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sw")
+                .edit(g -> {
+                    g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
+                    return g;
+                });
+        await().atMost(LONG).until(() -> !events("sw", "SwitchoverCompleted").isEmpty());
+        ReplicaGroup group = awaitRunning("sw", 3);
+        assertEquals("sw-2", group.getStatus().getCurrentPrimary());
+        assertEquals(2, group.getStatus().getTerm());
+        assertEquals(List.of("sw-2"), primaryLabelled("sw"));
+        assertFalse(group.getMetadata().getAnnotations().containsKey(Labels.PROMOTE_ANNOTATION));
+        assertTrue(group.getStatus().getLastFailover().isSwitchover());
+        // The old primary was not replaced: the same pod follows the new primary.
+        assertEquals("helper", pod("sw-0").getMetadata().getLabels().get(Labels.ROLE));
+        assertEquals(Role.HELPER, kubelet.server("sw-0").node().view().role());
+        try (ReplicaClient kv = ReplicaClient.connect(List.of(address("sw-2")))) {
+            assertEquals("1", new String(kv.get(List.of("before")).get("before").orElseThrow(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anInvalidSpecIsReportedNotCrashedOn() {
+        create("bad", 2, 2);
+        await().atMost(LONG).until(() -> {
+            ReplicaGroup g = get("bad");
+            return g.getStatus() != null && g.getStatus().getPhase() == Phase.Invalid;
+        });
+        ReplicaGroup group = get("bad");
+        var degraded = group.getStatus().getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst()
+                .orElseThrow();
+        assertEquals("True", degraded.getStatus());
+        assertEquals("InvalidSpec", degraded.getReason());
+        assertTrue(degraded.getMessage().contains("syncAcks"));
+        assertEquals("Warning", events("bad", "InvalidSpec").get(0).getType());
+        assertTrue(pods("bad").isEmpty());
+
+        // Fixing the spec brings the group up: the reconciler is still alive.
+        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("bad").edit(g -> {
+            g.getSpec().setSyncAcks(1);
+            return g;
+        });
+        awaitRunning("bad", 2);
+    }
+
+    @Test
+    void aFailoverLeftHalfDoneIsFinished() throws Exception {
+        create("rs", 3, 1);
+        awaitRunning("rs", 3);
+        // What an operator that died right after the Select step leaves behind: the old primary fenced and
+        // unlabelled, the term raised and the candidate recorded in status, but no Promote sent.
+        try (AdminClient admin = new AdminClient(token("rs"), Duration.ofSeconds(2))) {
+            admin.fence(address("rs-0"), 1);
+        }
+        client.pods().inNamespace(namespace).withName("rs-0").edit(p -> {
+            p.getMetadata().getLabels().put(Labels.ROLE, Labels.HELPER);
+            return p;
+        });
+        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").editStatus(g -> {
+            Failover failover = new Failover();
+            failover.setStep(FailoverStep.Promote);
+            failover.setFrom("rs-0");
+            failover.setTo("rs-1");
+            failover.setTerm(2L);
+            failover.setReason("test: operator stopped after Select");
+            failover.setDetectedAt(java.time.Instant.now().toString());
+            g.getStatus().setFailover(failover);
+            g.getStatus().setTerm(2);
+            return g;
+        });
+
+        await().atMost(LONG).until(() -> {
+            ReplicaGroup g = get("rs");
+            return g.getStatus().getFailover() == null && g.getStatus().getLastFailover() != null;
+        });
+        ReplicaGroup group = awaitRunning("rs", 3);
+        assertEquals("rs-1", group.getStatus().getCurrentPrimary());
+        assertEquals(2, group.getStatus().getTerm(), "resumed in the recorded term, not a new failover");
+        assertEquals(List.of("rs-1"), primaryLabelled("rs"));
+        assertEquals(Role.PRIMARY, kubelet.server("rs-1").node().view().role());
+        assertEquals(2, kubelet.server("rs-1").node().view().term());
+        assertTrue(events("rs", "FailoverStarted").isEmpty(), "no second failover was started");
+    }
+}
