@@ -22,7 +22,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "helm install the operator (namespace $OPERATOR_NS)"
 helm upgrade --install rg helm/replicagroup-operator --namespace "$OPERATOR_NS" --create-namespace --wait --timeout 5m \
-  --set image.repository=replicagroup/operator --set image.tag="$VERSION" --set image.pullPolicy=IfNotPresent
+  --set image.repository=replicagroup/operator --set image.tag="$VERSION" --set image.pullPolicy=IfNotPresent \
+  --set replicaImage="replicagroup/replica:$VERSION"
 kubectl get pods -n "$OPERATOR_NS" -o wide
 
 say "kubectl apply -f k8s/examples/replicagroup.yaml (namespace $NS, recreated)"
