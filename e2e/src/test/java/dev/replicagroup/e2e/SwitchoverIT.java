@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.FailoverCheck;
 import dev.replicagroup.e2e.support.FailoverTimes;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
@@ -40,7 +41,8 @@ class SwitchoverIT {
 
             LoadRun.Result result = load.stop();
             assertEquals(List.of(), load.lostWrites(result.report()), "no acknowledged write lost in a switchover");
-            FailoverTimes.record("switchover", result.recoveryAfter(requested), old, target, after.term());
+            FailoverTimes.record("switchover", result.recoveryAfter(requested), old, target, after.term(),
+                    FailoverCheck.lastFailover(group));
         }
         GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Deployed.SETTLE);
         assertEquals(target, healed.currentPrimary());

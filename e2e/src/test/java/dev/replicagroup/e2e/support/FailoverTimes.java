@@ -11,9 +11,11 @@ public final class FailoverTimes {
     private FailoverTimes() {
     }
 
-    public static synchronized void record(String scenario, Recovery recovery, String from, String to, long term) {
-        String line = String.format("%s %-22s fault-to-first-write-ms=%d outage-ms=%d from=%s to=%s term=%d%n",
-                Instant.now(), scenario, recovery.faultToFirstWrite().toMillis(), recovery.outage().toMillis(), from, to, term);
+    public static synchronized void record(String scenario, Recovery recovery, String from, String to, long term,
+            String operatorView) {
+        String line = String.format("%s %-16s fault-to-first-write-ms=%d outage-ms=%d from=%s to=%s term=%d operator=%s%n",
+                Instant.now(), scenario, recovery.faultToFirstWrite().toMillis(), recovery.outage().toMillis(), from, to,
+                term, operatorView);
         System.out.print("e2e: failover " + line);
         try {
             Files.writeString(Settings.output().resolve("failover-times.txt"), line,
