@@ -42,7 +42,7 @@ class ScaleIT {
 
             LoadRun.Result result = load.stop();
             assertTrue(result.report().ok() > 0, "the load wrote while the group was scaled");
-            assertEquals(List.of(), load.lostWrites(result.report()), "no acknowledged write lost while scaling");
+            LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
         }
     }
 }

@@ -53,6 +53,14 @@ public final class LoadRun implements AutoCloseable {
         return LoadGenerator.lostWrites(bootstrap, options.withDeadline(Duration.ofSeconds(60)), done.acknowledged());
     }
 
+    /** Fails with how many were lost and a few of them (the whole list can be thousands of keys). */
+    public static void assertNoneLost(List<String> lost, Result result) {
+        if (!lost.isEmpty()) {
+            throw new AssertionError(lost.size() + " of " + result.report().acknowledged().size()
+                    + " acknowledged writes lost, e.g. " + lost.subList(0, Math.min(10, lost.size())));
+        }
+    }
+
     @Override
     public void close() {
         stopped = true;
