@@ -40,7 +40,7 @@ build_k8s() {
   src="$RG_CACHE_DIR/src/kubernetes-$ver"
   log="$LOGS/build-kubernetes-$ver.log"
   mkdir -p "$src"
-  rg_log "building Kubernetes $ver (${RG_K8S_BINARIES[*]}); first time takes 30+ min on 2 cores; log: $log"
+  rg_log "building Kubernetes $ver (${RG_K8S_BINARIES[*]}); first time about 15 min on 2 cores; log: $log"
 
   # The wrapper module: require k8s.io/kubernetes and turn every staging
   # "k8s.io/<name> v0.0.0" requirement into a real version via replace lines

@@ -3,6 +3,9 @@
 # Every value can be overridden from the environment.
 # shellcheck disable=SC2034  # variables are used by the scripts that source this file
 
+# iptables, ip, sysctl, containerd live in sbin directories that a CI PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+
 RG_CACHE_DIR="${RG_CACHE_DIR:-/var/cache/replicagroup}"
 RG_CLUSTER_DIR="${RG_CLUSTER_DIR:-/var/lib/replicagroup-cluster}"
 
@@ -27,8 +30,7 @@ RG_KUBERNETES_SVC_IP="${RG_KUBERNETES_SVC_IP:-10.96.0.1}"
 RG_DNS_SVC_IP="${RG_DNS_SVC_IP:-10.96.0.10}"
 RG_CLUSTER_DOMAIN="${RG_CLUSTER_DOMAIN:-cluster.local}"
 # The API server and node address: a /32 on lo made by up.sh (see README),
-# so it is reachable from pods (routed via the host) and independent of eth0.
-RG_NODE_IF="${RG_NODE_IF:-rg0}"
+# reachable from pods (via their gateway) and the host, never leaving the machine.
 RG_NODE_IP="${RG_NODE_IP:-10.240.0.1}"
 RG_BRIDGE="${RG_BRIDGE:-rgbr0}"
 RG_NODE_NAME="${RG_NODE_NAME:-rg-node}"

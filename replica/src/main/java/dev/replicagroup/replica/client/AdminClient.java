@@ -1,5 +1,6 @@
 package dev.replicagroup.replica.client;
 
+import dev.replicagroup.replica.failover.ReplicaAdmin;
 import dev.replicagroup.replica.grpc.AdminToken;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.Errors;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Admin calls (Status, Promote, Follow, Fence) to any replica, with the group's admin token. */
-public final class AdminClient implements AutoCloseable {
+public final class AdminClient implements ReplicaAdmin, AutoCloseable {
     private final Channels channels = new Channels();
     private final String token;
     private final Duration callTimeout;
@@ -29,18 +30,22 @@ public final class AdminClient implements AutoCloseable {
         this.callTimeout = callTimeout;
     }
 
+    @Override
     public NodeStatus status(String address) throws ReplicaException {
         return call(address, stub -> stub.status(StatusRequest.getDefaultInstance()));
     }
 
+    @Override
     public NodeStatus promote(String address, long term) throws ReplicaException {
         return call(address, stub -> stub.promote(PromoteRequest.newBuilder().setTerm(term).build()));
     }
 
+    @Override
     public NodeStatus follow(String address, String primary, long term) throws ReplicaException {
         return call(address, stub -> stub.follow(FollowRequest.newBuilder().setPrimary(primary).setTerm(term).build()));
     }
 
+    @Override
     public NodeStatus fence(String address, long term) throws ReplicaException {
         return call(address, stub -> stub.fence(FenceRequest.newBuilder().setTerm(term).build()));
     }

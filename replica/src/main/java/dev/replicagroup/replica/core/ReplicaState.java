@@ -119,6 +119,24 @@ public final class ReplicaState {
         advanceCommit();
     }
 
+    /**
+     * Whether this primary may lead a helper that has committed up to {@code helperCommit}. A helper never
+     * holds committed entries its primary lacks, unless the primary lost its state: its process restarted in
+     * place (same address, no --tbc) and came back as an empty primary of term 1. Such a primary fences itself
+     * rather than hand out its empty state; the failover then promotes a helper that has the data.
+     */
+    public Decision admitHelper(String helper, long helperCommit) {
+        if (role == Role.PRIMARY && helperCommit > log.lastSeq()) {
+            role = Role.FENCED;
+            primary = "";
+            helperAcks.clear();
+            return Decision.refused("helper " + helper + " has committed up to seq " + helperCommit
+                    + ", beyond this replica's log (" + log.lastSeq() + "): this replica lost its state (restarted"
+                    + " without --tbc?) and stopped acting as primary; promote a helper and make this one follow it");
+        }
+        return Decision.OK;
+    }
+
     /** A helper connected or reconnected: it counts as a helper even before its first ack. */
     public void helperJoined(String helper) {
         helperAcks.putIfAbsent(helper, 0L);
@@ -182,6 +200,9 @@ public final class ReplicaState {
             becomeHelper(fromTerm, from);
         }
         if (update.snapshot() != null) {
+            if (update.snapshot().lastIncluded().seq() < commitSeq) {
+                return new AcceptOutcome.Gap(log.last(), commitSeq);
+            }
             installSnapshot(update.snapshot());
         }
         if (!log.contains(update.after())) {
@@ -233,13 +254,19 @@ public final class ReplicaState {
 
     // ------------------------------------------------------------------ terms and roles (admin)
 
-    /** Become the primary of {@code newTerm}. Repeating the same promotion is harmless. */
+    /**
+     * Become the primary of {@code newTerm}: a term above every term seen, or the current term if this replica
+     * was fenced in it and knows no primary of it (the failover fences first, then promotes in the same term).
+     * Repeating the same promotion is harmless.
+     */
     public Decision promote(long newTerm) {
         if (role == Role.PRIMARY && newTerm == term) {
             return Decision.OK;
         }
-        if (newTerm <= term) {
-            return Decision.refused("term " + newTerm + " is not above the current term " + term);
+        boolean fencedInThisTerm = newTerm == term && primary.isEmpty();
+        if (newTerm < term || (newTerm == term && !fencedInThisTerm)) {
+            return Decision.refused("term " + newTerm + " is not above the current term " + term
+                    + (primary.isEmpty() ? "" : ", whose primary is " + primary));
         }
         role = Role.PRIMARY;
         term = newTerm;
@@ -252,14 +279,27 @@ public final class ReplicaState {
         return Decision.OK;
     }
 
-    /** Stop acting as primary (and accept no writes) from {@code newTerm} on. */
+    /**
+     * Raise the fence to {@code newTerm}: from now on ignore every primary of a lower term. A primary stops
+     * taking writes (FENCED); a helper stops acking its old primary and waits to be told whom to follow. A
+     * failover fences every replica it reaches before it reads their positions, so the old primary, even if
+     * alive, can no longer gather the acks to acknowledge a write the new primary might miss.
+     */
     public Decision fence(long newTerm) {
         if (newTerm < term) {
             return Decision.refused("term " + newTerm + " is below the current term " + term);
         }
-        role = Role.FENCED;
+        if (newTerm == term && role == Role.PRIMARY) {
+            return Decision.refused("this replica is the primary of term " + term + "; fence it with a higher term");
+        }
+        if (newTerm == term && role == Role.HELPER && !primary.isEmpty()) {
+            return Decision.OK;
+        }
+        if (role == Role.PRIMARY) {
+            role = Role.FENCED;
+        }
         term = newTerm;
-        // It no longer knows who leads: naming itself would send helpers back to it.
+        // It knows no primary of the new term: naming one would send helpers back to a deposed primary.
         primary = "";
         helperAcks.clear();
         return Decision.OK;

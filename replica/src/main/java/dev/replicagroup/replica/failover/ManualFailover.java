@@ -1,6 +1,5 @@
 package dev.replicagroup.replica.failover;
 
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
@@ -12,18 +11,21 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The admin CLI's failover over a list of replicas, without Kubernetes: fence the old primary in a new term
- * (if it answers), pick the best helper with {@link PromotionRule}, promote it in that term, and tell the
- * others to follow it. The operator runs the same steps, with its state kept in the ReplicaGroup status.
+ * The admin CLI's failover over a list of replicas, without Kubernetes: fence every replica that answers in a
+ * new term (the old primary stops taking writes, the helpers stop acking it), read the fenced helpers'
+ * positions, pick the best with {@link PromotionRule}, promote it in that term, and tell the others to follow
+ * it. The operator runs the same steps, with its state kept in the ReplicaGroup status. Fencing the helpers
+ * before reading their positions is what makes the quorum check sound: an old primary that is alive but cut off
+ * from us cannot get acks from fenced helpers, and too few are left unfenced to acknowledge anything.
  */
 public final class ManualFailover {
-    private final AdminClient admin;
+    private final ReplicaAdmin admin;
     private final Consumer<String> log;
 
     public record Outcome(String oldPrimary, String newPrimary, long term, List<String> followers) {
     }
 
-    public ManualFailover(AdminClient admin, Consumer<String> log) {
+    public ManualFailover(ReplicaAdmin admin, Consumer<String> log) {
         this.admin = admin;
         this.log = log;
     }
@@ -35,17 +37,20 @@ public final class ManualFailover {
                 .max((a, b) -> Long.compare(a.term(), b.term()));
         long term = before.values().stream().mapToLong(NodeStatus::term).max().orElse(0) + 1;
         String old = oldPrimary.map(NodeStatus::address).orElse("");
-        if (oldPrimary.isPresent()) {
-            admin.fence(old, term);
-            log.accept("fenced old primary " + old + " in term " + term);
-        } else {
-            log.accept("no primary answered; term " + term);
+        log.accept(oldPrimary.isPresent() ? "old primary " + old + " answers; fencing it and the helpers in term "
+                + term : "no primary answered; fencing the helpers in term " + term);
+        for (String server : before.keySet()) {
+            try {
+                admin.fence(server, term);
+            } catch (ReplicaException e) {
+                log.accept(server + " was not fenced: " + e.getMessage());
+            }
         }
         Map<String, Integer> liveness = new LinkedHashMap<>();
         oldPrimary.ifPresent(p -> p.liveness().forEach(e -> liveness.put(e.getKey(), e.getValue())));
         List<MemberStatus> heard = new ArrayList<>();
         statuses(servers).values().stream()
-                .filter(s -> !s.address().equals(old))
+                .filter(s -> !s.address().equals(old) && s.term() == term)
                 .forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
                         s.last(), liveness.getOrDefault(s.address(), 0), s.startedAtMillis())));
         PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks);

@@ -27,12 +27,14 @@ public final class PromotionRule {
     }
 
     /**
-     * @param heard    the helpers that answered a status request (the old primary excluded)
+     * @param heard    the helpers that answered a status request after being fenced in the new term (the old
+     *                 primary excluded); positions read before fencing can still grow under an old primary
      * @param helpers  how many helpers the group has (replicas minus the primary)
      * @param syncAcks the helper acks each write waited for
      */
     public static PromotionChoice choose(List<MemberStatus> heard, int helpers, int syncAcks) {
-        List<MemberStatus> answering = heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
+        // A replica that is or was a primary (PRIMARY, FENCED) is not one of the helpers the acks came from.
+        List<MemberStatus> answering = heard.stream().filter(m -> m.role() == Role.HELPER).toList();
         int needed = quorum(helpers, syncAcks);
         if (answering.size() < needed) {
             return new PromotionChoice.Blocked(String.format(

@@ -35,6 +35,8 @@ public final class Channels implements AutoCloseable {
     private ManagedChannel open(String address) {
         return NettyChannelBuilder.forTarget(address)
                 .usePlaintext()
+                // Callbacks (update streams, futures) only enqueue to an engine or complete a caller's future.
+                .directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +44,33 @@ public final class LoadGenerator {
     public LoadReport run(Duration duration) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         return run(() -> System.nanoTime() < end);
+    }
+
+    /** A load running in the background until {@link #stop()}. */
+    public static final class Running {
+        private final AtomicBoolean going = new AtomicBoolean(true);
+        private final CompletableFuture<LoadReport> report = new CompletableFuture<>();
+
+        /** Stops the clients (each finishes its write in flight) and returns what they did. */
+        public LoadReport stop() {
+            going.set(false);
+            return report.join();
+        }
+    }
+
+    /** Starts writing in the background. */
+    public Running start() {
+        Running load = new Running();
+        Thread runner = new Thread(() -> {
+            try {
+                load.report.complete(run(load.going::get));
+            } catch (InterruptedException | RuntimeException e) {
+                load.report.completeExceptionally(e);
+            }
+        }, "load-" + run);
+        runner.setDaemon(true);
+        runner.start();
+        return load;
     }
 
     /** Runs while {@code keepGoing} says so. */

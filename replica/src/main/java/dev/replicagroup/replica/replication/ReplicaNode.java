@@ -74,6 +74,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.engine = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "replica-engine-" + state.self()));
         this.engine.setRemoveOnCancelPolicy(true);
         this.io = Executors.newCachedThreadPool(r -> daemon(r, "replica-peer-io-" + state.self()));
+        this.view = buildStatus();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -177,7 +178,9 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } else {
             closeUpstream();
-            problem = "";
+            if (state.role() == Role.PRIMARY) {
+                problem = "";
+            }
         }
     }
 
@@ -285,6 +288,12 @@ public final class ReplicaNode implements AutoCloseable {
         if (request.helper().equals(state.self())) {
             throw ReplicaException.of(Reason.INVALID, "a replica cannot help itself: --tbc points at its own address "
                     + state.self());
+        }
+        Decision admitted = state.admitHelper(request.helper(), request.commitSeq());
+        if (!admitted.accepted()) {
+            LOG.error(admitted.reason());
+            problem = admitted.reason();
+            throw new ReplicaException(Reason.NOT_PRIMARY, admitted.reason(), state.term(), "");
         }
     }
 
@@ -601,8 +610,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** The status as of the last state change, without waiting for the engine (metrics, health). */
     public NodeStatus view() {
-        NodeStatus current = view;
-        return current != null ? current : status().join();
+        return view;
     }
 
     /** Called on the engine thread after every state change. */

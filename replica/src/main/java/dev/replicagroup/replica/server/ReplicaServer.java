@@ -37,6 +37,8 @@ public final class ReplicaServer implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                // Every handler only hands work to the engine thread; none blocks, so no executor hop is needed.
+                .directExecutor()
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
         ReplicaServices.of(node, options.adminToken(), metrics).forEach(builder::addService);

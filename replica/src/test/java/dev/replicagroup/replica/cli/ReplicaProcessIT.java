@@ -23,9 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,21 +95,13 @@ class ReplicaProcessIT {
         assertTrue(metrics.contains("replica_helper_lag{helper=\"" + all.get(1) + "\"}"), metrics);
 
         LoadGenerator load = new LoadGenerator(all, CLIENT, 4, false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        CompletableFuture<LoadReport> report = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load.run(running::get);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        LoadGenerator.Running running = load.start();
         Thread.sleep(2000);
         primary.destroyForcibly().waitFor();
         String failover = run("failover", "--server", String.join(",", all));
         assertTrue(failover.contains("new primary"), failover);
         Thread.sleep(2000);
-        running.set(false);
-        LoadReport done = report.get();
+        LoadReport done = running.stop();
         assertTrue(done.ok() > 100, done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 

@@ -139,6 +139,31 @@ class ReplicaStateTest {
     }
 
     @Test
+    void fencedHelperIgnoresItsOldPrimaryAndMayBePromotedInTheFenceTerm() {
+        ReplicaState oldPrimary = ReplicaState.newPrimary(P, 1);
+        ReplicaState h1 = ReplicaState.newHelper(H1, 1, P);
+        ReplicaState h2 = ReplicaState.newHelper(H2, 1, P);
+        oldPrimary.propose(new WriteId("c", 1), put("a", "1"));
+        sync(oldPrimary, h1);
+        sync(oldPrimary, h2);
+        assertTrue(h1.fence(2).accepted());
+        assertTrue(h2.fence(2).accepted());
+        assertEquals(Role.HELPER, h1.role(), "a fenced helper stays a helper (and Ready)");
+        assertEquals("", h1.primary());
+        oldPrimary.propose(new WriteId("c", 2), put("b", "2"));
+        CatchUp late = oldPrimary.catchUpFor(h1.last(), h1.commitSeq(), 10);
+        assertEquals(new AcceptOutcome.StaleTerm(2, ""), h1.accept(1, P, late), "no more acks for the old primary");
+        assertEquals(1, oldPrimary.commitSeq());
+
+        assertTrue(h1.promote(2).accepted(), "nobody leads term 2 yet: h1 may");
+        assertTrue(h2.follow(H1, 2).accepted());
+        assertTrue(h2.fence(2).accepted(), "fencing again once it follows term 2's primary changes nothing");
+        assertEquals(H1, h2.primary());
+        assertFalse(h1.fence(2).accepted(), "the primary of term 2 is not fenced in term 2");
+        assertFalse(h2.promote(2).accepted(), "term 2 has a primary already");
+    }
+
+    @Test
     void oldPrimarysUnacknowledgedSuffixIsDroppedWhenItRejoins() {
         ReplicaState oldPrimary = ReplicaState.newPrimary(P, 1);
         ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
@@ -235,6 +260,25 @@ class ReplicaStateTest {
                 List.of(new Entry(1, 1, WriteId.NONE, put("a", "1"))), 1));
         assertThrows(IllegalStateException.class, () -> helper.accept(2, P, new CatchUp(LogPosition.ZERO, null,
                 List.of(new Entry(2, 1, WriteId.NONE, put("a", "2"))), 1)));
+    }
+
+    @Test
+    void primaryThatLostItsStateFencesItselfAndHelpersKeepTheirs() {
+        ReplicaState primary = ReplicaState.newPrimary(P, 1);
+        ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
+        primary.propose(new WriteId("c", 1), put("a", "1"));
+        sync(primary, helper);
+        assertEquals(1, helper.commitSeq());
+
+        ReplicaState restarted = ReplicaState.newPrimary(P, 1);
+        assertFalse(restarted.admitHelper(H1, helper.commitSeq()).accepted());
+        assertEquals(Role.FENCED, restarted.role());
+        assertTrue(ReplicaState.newPrimary(P, 1).admitHelper(H1, 0).accepted());
+
+        ReplicaState empty = ReplicaState.newPrimary(P, 1);
+        CatchUp wipe = empty.catchUpFor(helper.last(), helper.commitSeq(), 10);
+        assertInstanceOf(AcceptOutcome.Gap.class, helper.accept(1, P, wipe), "no snapshot rolls back committed state");
+        assertEquals("1", value(helper, "a"));
     }
 
     @Test

@@ -58,6 +58,9 @@ class PromotionRuleTest {
     @Test
     void aReplicaStillClaimingPrimacyIsNotACandidate() {
         MemberStatus stale = new MemberStatus("p", "p:7000", true, Role.PRIMARY, 1, new LogPosition(1, 99), 100, 0);
-        assertEquals("a", chosen(PromotionRule.choose(List.of(stale, helper("a", 1, 10, 1, 1, true)), 1, 1)));
+        MemberStatus fenced = new MemberStatus("f", "f:7000", true, Role.FENCED, 2, new LogPosition(1, 98), 100, 0);
+        assertEquals("a", chosen(PromotionRule.choose(List.of(stale, fenced, helper("a", 1, 10, 1, 1, true)), 1, 1)));
+        assertInstanceOf(PromotionChoice.Blocked.class, PromotionRule.choose(List.of(stale, fenced), 1, 1),
+                "neither counts toward the quorum");
     }
 }
