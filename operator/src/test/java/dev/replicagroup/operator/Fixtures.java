@@ -42,6 +42,12 @@ public final class Fixtures {
                 List.of(), 1, true, 1_000L * ordinal, "");
     }
 
+    /** A helper of the primary at {@code primaryOrdinal} in {@code term}. */
+    public static NodeStatus following(int ordinal, long term, long seq, int primaryOrdinal) {
+        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, seq), seq, seq,
+                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "");
+    }
+
     /** A primary's status that reports each helper's lag. */
     public static NodeStatus primaryStatus(int ordinal, long term, long seq, Map<Integer, Long> lagByOrdinal) {
         List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()

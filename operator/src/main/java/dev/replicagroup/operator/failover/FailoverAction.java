@@ -5,16 +5,23 @@ import java.util.List;
 /** What to do for the current failover step. Each action is safe to repeat after a restart. */
 public sealed interface FailoverAction {
 
-    /** Detect: announce the failover (event, metrics), then fence. */
-    record Announce() implements FailoverAction {
+    /**
+     * Detect: announce the failover and raise the term in status (optimistic concurrency) to {@code newTerm},
+     * the term the replicas are fenced in and the new primary is promoted in.
+     */
+    record Announce(long newTerm) implements FailoverAction {
     }
 
-    /** Fence: tell the old primary (if it still answers) to stop taking writes; take its primary label off. */
-    record Fence(String pod, String address, long term) implements FailoverAction {
+    /**
+     * Fence (and Select, for replicas that answer only later): raise the fence of these replicas to the new term,
+     * the old primary first; take the primary label off the old primary's pod. A fenced old primary takes no
+     * writes, and fenced helpers no longer ack it, so no write it takes from now on can be acknowledged.
+     */
+    record Fence(String oldPrimary, List<Replica> replicas, long term) implements FailoverAction {
     }
 
-    /** Select: promote this helper in {@code newTerm}; the term is written to status before Promote. */
-    record Choose(String candidate, long newTerm) implements FailoverAction {
+    /** Select: promote this helper (in the term already raised). */
+    record Choose(String candidate) implements FailoverAction {
     }
 
     /** Select: no helper can be promoted without risking acknowledged writes; wait and say why. */
@@ -29,8 +36,8 @@ public sealed interface FailoverAction {
     record AlreadyPromoted() implements FailoverAction {
     }
 
-    /** Promote: the candidate is gone; choose again (with a new, higher term). */
-    record Reselect(String why) implements FailoverAction {
+    /** The candidate or new primary is gone: fence again in {@code newTerm} and choose again. */
+    record Reselect(String why, long newTerm) implements FailoverAction {
     }
 
     /**
@@ -38,7 +45,7 @@ public sealed interface FailoverAction {
      * on the candidate, then tell the {@code followers} to follow the new primary.
      */
     record Repoint(String candidate, String candidateAddress, long term, List<String> demote,
-            List<Follower> followers) implements FailoverAction {
+            List<Replica> followers) implements FailoverAction {
     }
 
     /**
@@ -46,7 +53,7 @@ public sealed interface FailoverAction {
      * a new helper); after a switchover the old primary, healthy, follows instead, as do helpers that missed
      * the Repoint step's Follow.
      */
-    record Finish(String newPrimary, String newPrimaryAddress, List<String> delete, List<Follower> followers)
+    record Finish(String newPrimary, String newPrimaryAddress, List<String> delete, List<Replica> followers)
             implements FailoverAction {
     }
 
@@ -54,7 +61,7 @@ public sealed interface FailoverAction {
     record Wait(String why) implements FailoverAction {
     }
 
-    /** A replica to point at the new primary. */
-    record Follower(String pod, String address) {
+    /** A replica to fence, or to point at the new primary. */
+    record Replica(String pod, String address) {
     }
 }

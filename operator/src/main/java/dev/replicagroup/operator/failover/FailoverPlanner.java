@@ -33,21 +33,52 @@ public final class FailoverPlanner {
 
     public static FailoverAction next(Failover failover, Observation obs, Context ctx) {
         return switch (failover.getStep()) {
-            case Detect -> new FailoverAction.Announce();
-            case Fence -> new FailoverAction.Fence(failover.getFrom(),
-                    obs.pod(failover.getFrom()).flatMap(PodView::address).orElse(null), ctx.term());
+            case Detect -> new FailoverAction.Announce(newTerm(failover, obs, ctx));
+            case Fence -> fence(failover, obs, true);
             case Select -> select(failover, obs, ctx);
-            case Promote -> promote(failover, obs);
+            case Promote -> promote(failover, obs, ctx);
             case Repoint -> repoint(failover, obs);
-            case Verify -> verify(failover, obs);
+            case Verify -> verify(failover, obs, ctx);
             case Done -> new FailoverAction.Wait("finished");
         };
     }
 
+    /** A term above every term handed out (status) or seen (any replica, the failover's own). */
+    static long newTerm(Failover failover, Observation obs, Context ctx) {
+        long seen = obs.replicas().values().stream().mapToLong(NodeStatus::term).max().orElse(0);
+        long own = failover.getTerm() == null ? 0 : failover.getTerm();
+        return Math.max(ctx.term(), Math.max(seen, own)) + 1;
+    }
+
+    /**
+     * Every live replica not yet fenced in the failover's term, the old primary first (so it stops taking
+     * writes before the helpers stop acking it). In the Fence step the old primary is always included (it may
+     * not have answered Status yet it may still run); in Select only those that answer from a lower term.
+     */
+    static FailoverAction.Fence fence(Failover failover, Observation obs, boolean includeOld) {
+        long term = failover.getTerm();
+        List<FailoverAction.Replica> targets = new ArrayList<>();
+        obs.pod(failover.getFrom()).filter(p -> !p.terminating()).flatMap(p -> p.address()
+                .map(a -> new FailoverAction.Replica(p.name(), a)))
+                .filter(old -> includeOld || obs.replica(old.pod()).filter(s -> s.term() < term).isPresent())
+                .ifPresent(targets::add);
+        obs.live().stream()
+                .filter(p -> !p.name().equals(failover.getFrom()) && p.address().isPresent())
+                .filter(p -> obs.replica(p.name()).filter(s -> s.term() < term).isPresent())
+                .forEach(p -> targets.add(new FailoverAction.Replica(p.name(), p.address().get())));
+        return new FailoverAction.Fence(failover.getFrom(), targets, term);
+    }
+
     static FailoverAction select(Failover failover, Observation obs, Context ctx) {
+        FailoverAction.Fence unfenced = fence(failover, obs, false);
+        if (!unfenced.replicas().isEmpty()) {
+            return unfenced;
+        }
+        // Only positions read after the fence count: before it, a helper's log could still grow.
         List<MemberStatus> heard = obs.live().stream()
                 .filter(p -> !p.name().equals(failover.getFrom()))
-                .filter(p -> p.address().isPresent() && obs.replica(p.name()).isPresent())
+                .filter(p -> p.address().isPresent())
+                .filter(p -> obs.replica(p.name()).filter(s -> s.term() == failover.getTerm()).isPresent())
                 .map(p -> member(p, obs.replica(p.name()).orElseThrow(), ctx.liveness()))
                 .toList();
         PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks());
@@ -57,12 +88,10 @@ public final class FailoverPlanner {
         MemberStatus best = ((PromotionChoice.Promote) choice).candidate();
         // A switchover goes to the pod the user named when it holds everything the rule's choice holds.
         String candidate = failover.isSwitchover()
-                ? heard.stream().filter(m -> m.name().equals(failover.getTo()) && m.ready()
+                ? heard.stream().filter(m -> m.name().equals(failover.getTo()) && m.ready() && m.role() == Role.HELPER
                         && m.last().equals(best.last())).map(MemberStatus::name).findFirst().orElse(best.name())
                 : best.name();
-        long highestSeen = heard.stream().mapToLong(MemberStatus::term).max().orElse(0);
-        long oldPrimaryTerm = obs.replica(failover.getFrom()).map(NodeStatus::term).orElse(0L);
-        return new FailoverAction.Choose(candidate, Math.max(ctx.term(), Math.max(highestSeen, oldPrimaryTerm)) + 1);
+        return new FailoverAction.Choose(candidate);
     }
 
     static MemberStatus member(PodView pod, NodeStatus status, Map<String, Integer> liveness) {
@@ -70,10 +99,10 @@ public final class FailoverPlanner {
                 status.last(), liveness.getOrDefault(pod.name(), 0), status.startedAtMillis());
     }
 
-    static FailoverAction promote(Failover failover, Observation obs) {
+    static FailoverAction promote(Failover failover, Observation obs, Context ctx) {
         Optional<PodView> candidate = obs.pod(failover.getTo()).filter(p -> !p.terminating() && !p.failed());
         if (candidate.isEmpty() || candidate.get().address().isEmpty()) {
-            return new FailoverAction.Reselect("candidate " + failover.getTo() + " is gone");
+            return new FailoverAction.Reselect("candidate " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
         }
         if (servesIn(obs, failover.getTo(), failover.getTerm())) {
             return new FailoverAction.AlreadyPromoted();
@@ -84,39 +113,40 @@ public final class FailoverPlanner {
     static FailoverAction repoint(Failover failover, Observation obs) {
         Optional<String> address = obs.pod(failover.getTo()).flatMap(PodView::address);
         if (address.isEmpty()) {
-            return new FailoverAction.Reselect("new primary " + failover.getTo() + " is gone");
+            // Repoint only moves labels: the next pass's Verify finds the new primary gone and chooses again.
+            return new FailoverAction.Wait("new primary " + failover.getTo() + " has no address");
         }
         List<String> demote = obs.pods().stream()
                 .filter(p -> p.isPrimaryLabelled() && !p.name().equals(failover.getTo()))
                 .map(PodView::name).toList();
         return new FailoverAction.Repoint(failover.getTo(), address.get(), failover.getTerm(), demote,
-                followers(failover, obs));
+                followers(failover, obs, address.get()));
     }
 
     /** The live replicas other than the new primary and the old one (which Verify deals with). */
-    static List<FailoverAction.Follower> followers(Failover failover, Observation obs) {
+    static List<FailoverAction.Replica> followers(Failover failover, Observation obs, String primaryAddress) {
         return obs.live().stream()
                 .filter(p -> !p.name().equals(failover.getTo()) && !p.name().equals(failover.getFrom()))
                 .filter(p -> p.address().isPresent())
-                .filter(p -> obs.replica(p.name()).map(s -> s.term() < failover.getTerm()
-                        || s.role() != Role.HELPER).orElse(true))
-                .map(p -> new FailoverAction.Follower(p.name(), p.address().get()))
+                .filter(p -> obs.replica(p.name()).map(s -> !(s.role() == Role.HELPER
+                        && s.term() == failover.getTerm() && s.primary().equals(primaryAddress))).orElse(true))
+                .map(p -> new FailoverAction.Replica(p.name(), p.address().get()))
                 .toList();
     }
 
-    static FailoverAction verify(Failover failover, Observation obs) {
+    static FailoverAction verify(Failover failover, Observation obs, Context ctx) {
         Optional<String> address = obs.pod(failover.getTo()).filter(p -> !p.terminating()).flatMap(PodView::address);
         if (address.isEmpty()) {
-            return new FailoverAction.Reselect("new primary " + failover.getTo() + " is gone");
+            return new FailoverAction.Reselect("new primary " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
         }
         if (!servesIn(obs, failover.getTo(), failover.getTerm())) {
             return new FailoverAction.Wait("new primary " + failover.getTo() + " does not yet serve in term "
                     + failover.getTerm());
         }
-        List<FailoverAction.Follower> followers = new ArrayList<>(followers(failover, obs));
+        List<FailoverAction.Replica> followers = new ArrayList<>(followers(failover, obs, address.get()));
         Optional<PodView> old = obs.pod(failover.getFrom()).filter(p -> !p.terminating());
         if (failover.isSwitchover()) {
-            old.flatMap(p -> p.address().map(a -> new FailoverAction.Follower(p.name(), a))).ifPresent(followers::add);
+            old.flatMap(p -> p.address().map(a -> new FailoverAction.Replica(p.name(), a))).ifPresent(followers::add);
             return new FailoverAction.Finish(failover.getTo(), address.get(), List.of(), followers);
         }
         return new FailoverAction.Finish(failover.getTo(), address.get(), old.map(PodView::name).stream().toList(),

@@ -102,23 +102,26 @@ public class FailoverRunner {
     private String execute(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction action) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
-        if (action instanceof FailoverAction.Announce) {
+        if (action instanceof FailoverAction.Announce a) {
             events.record(group, Reason.FailoverStarted, failover.isSwitchover()
                     ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
                     : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
+            raiseTerm(group, a.newTerm());
+            // The new term goes to the API before any replica hears of it; a conflicting writer makes this throw.
             advance(group, FailoverStep.Fence);
         } else if (action instanceof FailoverAction.Fence f) {
-            if (f.address() != null) {
+            for (FailoverAction.Replica replica : f.replicas()) {
                 try {
-                    admin.fence(f.address(), f.term());
+                    admin.fence(replica.address(), f.term());
                 } catch (ReplicaException e) {
-                    // A dead primary cannot be fenced and need not be: it cannot take writes either, and
-                    // the helpers will follow a higher term, so it can never get an acknowledgement again.
-                    LOG.infof("fencing %s: %s", f.pod(), e.getMessage());
+                    // A dead replica cannot be fenced and need not be: it takes no writes and acks nothing.
+                    LOG.infof("fencing %s in term %d: %s", replica.pod(), f.term(), e.getMessage());
                 }
             }
-            roles.set(ns, f.pod(), Labels.HELPER);
-            advance(group, FailoverStep.Select);
+            roles.set(ns, f.oldPrimary(), Labels.HELPER);
+            if (failover.getStep() == FailoverStep.Fence) {
+                advance(group, FailoverStep.Select);
+            }
         } else if (action instanceof FailoverAction.Block b) {
             if (!b.reason().equals(failover.getBlocked())) {
                 failover.setBlocked(b.reason());
@@ -128,10 +131,7 @@ public class FailoverRunner {
             return b.reason();
         } else if (action instanceof FailoverAction.Choose c) {
             failover.setTo(c.candidate());
-            failover.setTerm(c.newTerm());
             failover.setBlocked(null);
-            status.setTerm(c.newTerm());
-            // The term goes to the API before Promote; a conflicting writer makes this throw, not promote.
             advance(group, FailoverStep.Promote);
         } else if (action instanceof FailoverAction.Promote p) {
             try {
@@ -140,13 +140,14 @@ public class FailoverRunner {
                 if (e.reason() == ReplicaException.Reason.UNREACHABLE) {
                     return "promoting " + p.candidate() + ": " + e.getMessage();
                 }
-                return reselect(group, "promoting " + p.candidate() + " was refused: " + e.getMessage());
+                return reselect(group, "promoting " + p.candidate() + " was refused: " + e.getMessage(),
+                        Math.max(status.getTerm(), e.term()) + 1);
             }
             promoted(group, failover);
         } else if (action instanceof FailoverAction.AlreadyPromoted) {
             promoted(group, failover);
         } else if (action instanceof FailoverAction.Reselect r) {
-            return reselect(group, r.why());
+            return reselect(group, r.why(), r.newTerm());
         } else if (action instanceof FailoverAction.Repoint r) {
             r.demote().forEach(pod -> roles.set(ns, pod, Labels.HELPER));
             roles.set(ns, r.candidate(), Labels.PRIMARY);
@@ -174,19 +175,25 @@ public class FailoverRunner {
         advance(group, FailoverStep.Repoint);
     }
 
-    private String reselect(ReplicaGroup group, String why) {
+    private String reselect(ReplicaGroup group, String why, long newTerm) {
         Failover failover = group.getStatus().getFailover();
-        LOG.infof("%s: choosing again: %s", group.getMetadata().getName(), why);
+        LOG.infof("%s: fencing again in term %d and choosing again: %s", group.getMetadata().getName(), newTerm, why);
         failover.setTo(failover.isSwitchover() ? failover.getTo() : null);
         failover.setPromotedAt(null);
-        advance(group, FailoverStep.Select);
+        raiseTerm(group, newTerm);
+        advance(group, FailoverStep.Fence);
         return null;
+    }
+
+    private static void raiseTerm(ReplicaGroup group, long newTerm) {
+        group.getStatus().getFailover().setTerm(newTerm);
+        group.getStatus().setTerm(Math.max(group.getStatus().getTerm(), newTerm));
     }
 
     private void finish(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction.Finish fin) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
-        for (FailoverAction.Follower follower : fin.followers()) {
+        for (FailoverAction.Replica follower : fin.followers()) {
             follow(admin, follower, fin.newPrimaryAddress(), failover.getTerm());
             roles.set(ns, follower.pod(), Labels.HELPER);
         }
@@ -213,7 +220,7 @@ public class FailoverRunner {
         }
     }
 
-    private void follow(AdminClient admin, FailoverAction.Follower follower, String primaryAddress, long term) {
+    private void follow(AdminClient admin, FailoverAction.Replica follower, String primaryAddress, long term) {
         try {
             admin.follow(follower.address(), primaryAddress, term);
         } catch (ReplicaException e) {

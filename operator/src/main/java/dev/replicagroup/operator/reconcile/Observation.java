@@ -30,9 +30,4 @@ public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, 
     public List<PodView> live() {
         return pods.stream().filter(p -> !p.terminating() && !p.failed()).toList();
     }
-
-    /** The pod whose replica advertises this address. */
-    public Optional<PodView> byAddress(String address) {
-        return pods.stream().filter(p -> p.address().filter(address::equals).isPresent()).findFirst();
-    }
 }

@@ -27,8 +27,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,10 +61,11 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final EventRecorder events;
     private final OperatorMetrics metrics;
     private final Duration resync;
+    private final Clock clock;
 
     public ReplicaGroupReconciler(StatusWriter statusWriter, OwnedResources owned, ReplicaAdmins admins,
             Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
-            EventRecorder events, OperatorMetrics metrics,
+            EventRecorder events, OperatorMetrics metrics, Clock clock,
             @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
         this.statusWriter = statusWriter;
         this.owned = owned;
@@ -74,6 +77,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.events = events;
         this.metrics = metrics;
         this.resync = resync;
+        this.clock = clock;
     }
 
     @Override
@@ -177,7 +181,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         status.setPhase(Phase.Invalid);
         status.setObservedGeneration(generation);
         StatusSummary.set(status, StatusSummary.DEGRADED, true, "InvalidSpec", problem, generation,
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         if (!reported) {
             events.record(group, Reason.InvalidSpec, problem);
         }

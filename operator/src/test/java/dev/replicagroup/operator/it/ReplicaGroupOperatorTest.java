@@ -342,15 +342,9 @@ class ReplicaGroupOperatorTest {
     void aFailoverLeftHalfDoneIsFinished() throws Exception {
         create("rs", 3, 1);
         awaitRunning("rs", 3);
-        // What an operator that died right after the Select step leaves behind: the old primary fenced and
-        // unlabelled, the term raised and the candidate recorded in status, but no Promote sent.
-        try (AdminClient admin = new AdminClient(token("rs"), Duration.ofSeconds(2))) {
-            admin.fence(address("rs-0"), 1);
-        }
-        client.pods().inNamespace(namespace).withName("rs-0").edit(p -> {
-            p.getMetadata().getLabels().put(Labels.ROLE, Labels.HELPER);
-            return p;
-        });
+        // What an operator that died right after the Select step leaves behind: the term raised and the
+        // candidate recorded in status (written first here, so that this operator does not detect a failure
+        // of its own meanwhile), every replica fenced in the new term, the old primary unlabelled, no Promote.
         client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").editStatus(g -> {
             Failover failover = new Failover();
             failover.setStep(FailoverStep.Promote);
@@ -362,6 +356,19 @@ class ReplicaGroupOperatorTest {
             g.getStatus().setFailover(failover);
             g.getStatus().setTerm(2);
             return g;
+        });
+        try (AdminClient admin = new AdminClient(token("rs"), Duration.ofSeconds(2))) {
+            for (String pod : List.of("rs-0", "rs-1", "rs-2")) {
+                try {
+                    admin.fence(address(pod), 2);
+                } catch (ReplicaException e) {
+                    // The resumed failover may already have promoted rs-1 in term 2: it refuses a fence in it.
+                }
+            }
+        }
+        client.pods().inNamespace(namespace).withName("rs-0").edit(p -> {
+            p.getMetadata().getLabels().put(Labels.ROLE, Labels.HELPER);
+            return p;
         });
 
         await().atMost(LONG).until(() -> {
@@ -375,5 +382,27 @@ class ReplicaGroupOperatorTest {
         assertEquals(Role.PRIMARY, kubelet.server("rs-1").node().view().role());
         assertEquals(2, kubelet.server("rs-1").node().view().term());
         assertTrue(events("rs", "FailoverStarted").isEmpty(), "no second failover was started");
+    }
+
+    @Test
+    void aFailoverThatCannotBeSafeWaitsAndSaysWhy() {
+        create("bl", 3, 1);
+        awaitRunning("bl", 3);
+        // With one of two helpers gone too, the survivor may lack a write that only the dead helper acked.
+        kubelet.crash("bl-1");
+        kubelet.crash("bl-0");
+        await().atMost(LONG).until(() -> !events("bl", "FailoverBlocked").isEmpty());
+        ReplicaGroup group = get("bl");
+        assertTrue(events("bl", "FailoverBlocked").get(0).getMessage().contains("heard from 1 of 2 helpers"));
+        assertEquals(Phase.FailingOver, group.getStatus().getPhase());
+        assertNotNull(group.getStatus().getFailover().getBlocked());
+        var degraded = group.getStatus().getConditions().stream().filter(c -> c.getType().equals("Degraded"))
+                .findFirst().orElseThrow();
+        assertEquals("True", degraded.getStatus());
+        assertEquals("FailoverBlocked", degraded.getReason());
+        assertEquals("bl-0", group.getStatus().getCurrentPrimary());
+        assertTrue(primaryLabelled("bl").isEmpty(), "the failed primary lost its label; nobody got it");
+        assertTrue(events("bl", "Promoted").isEmpty());
+        assertEquals(Role.HELPER, kubelet.server("bl-2").node().view().role(), "the survivor was not promoted");
     }
 }
