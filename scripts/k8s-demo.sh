@@ -20,10 +20,12 @@ export KUBECONFIG
 [ -d /var/cache/replicagroup/bin/current ] && export PATH=/var/cache/replicagroup/bin/current:$PATH
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "helm install the operator (namespace $OPERATOR_NS)"
+# Watching only the demo's namespace: the demo stays up for a look around, and an operator watching every
+# namespace would also reconcile the e2e suite's groups (two operators, one group) in a later `make test`.
+say "helm install the operator (namespace $OPERATOR_NS, watching $NS)"
 helm upgrade --install rg helm/replicagroup-operator --namespace "$OPERATOR_NS" --create-namespace --wait --timeout 5m \
   --set image.repository=replicagroup/operator --set image.tag="$VERSION" --set image.pullPolicy=IfNotPresent \
-  --set replicaImage="replicagroup/replica:$VERSION"
+  --set replicaImage="replicagroup/replica:$VERSION" --set "watchNamespaces={$NS}"
 kubectl get pods -n "$OPERATOR_NS" -o wide
 
 say "kubectl apply -f k8s/examples/replicagroup.yaml (namespace $NS, recreated)"
