@@ -3,6 +3,7 @@ package dev.replicagroup.operator.failover;
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.Member;
+import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
@@ -64,6 +65,7 @@ public class FailoverRunner {
         failover.setTo(target);
         failover.setDetectedAt(now());
         status.setFailover(failover);
+        status.setPhase(Phase.FailingOver);
         statusWriter.write(group);
     }
 
@@ -125,8 +127,8 @@ public class FailoverRunner {
         } else if (action instanceof FailoverAction.Block b) {
             if (!b.reason().equals(failover.getBlocked())) {
                 failover.setBlocked(b.reason());
-                events.record(group, Reason.FailoverBlocked, b.reason());
                 statusWriter.write(group);
+                events.record(group, Reason.FailoverBlocked, b.reason());
             }
             return b.reason();
         } else if (action instanceof FailoverAction.Choose c) {

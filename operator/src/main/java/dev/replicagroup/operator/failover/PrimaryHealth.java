@@ -51,13 +51,15 @@ public final class PrimaryHealth {
             return new Waiting("primary pod " + name + " is starting");
         }
         Duration notReady = primary.readySince().map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+        // Waiting messages go into status conditions: they name the time, not a count that changes every pass.
+        String since = primary.readySince().map(t -> " since " + t).orElse("");
         if (notReady.compareTo(Duration.ofSeconds(spec.getDelaySeconds())) < 0) {
-            return new Waiting("primary pod " + name + " NotReady for " + notReady.toSeconds() + "s, failover after "
+            return new Waiting("primary pod " + name + " NotReady" + since + ", failover after "
                     + spec.getDelaySeconds() + "s");
         }
         Optional<Instant> coolUntil = lastFailover.map(t -> t.plusSeconds(spec.getCooldownSeconds()));
         if (coolUntil.filter(now::isBefore).isPresent()) {
-            return new Waiting("primary pod " + name + " NotReady, but the last failover was less than "
+            return new Waiting("primary pod " + name + " NotReady" + since + ", but the last failover was less than "
                     + spec.getCooldownSeconds() + "s ago");
         }
         return new Gone("primary pod " + name + " NotReady for " + notReady.toSeconds() + "s");

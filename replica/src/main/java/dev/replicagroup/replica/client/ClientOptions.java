@@ -4,12 +4,14 @@ import java.time.Duration;
 
 /**
  * @param deadline        how long one operation keeps retrying across failovers before it fails
- * @param attemptTimeout  how long one attempt against one server may take (above the server's write timeout)
+ * @param attemptTimeout  how long one attempt against one server may take before the client retries (with the same
+ *                        request id, so a write still waiting for acks is not applied twice); short, so that a
+ *                        frozen primary does not hold a client long after a failover
  * @param refreshInterval how often the Active List is refreshed in the background
  */
 public record ClientOptions(Duration deadline, Duration attemptTimeout, Duration refreshInterval) {
     public static ClientOptions defaults() {
-        return new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(7), Duration.ofSeconds(5));
+        return new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     public ClientOptions withDeadline(Duration newDeadline) {
