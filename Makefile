@@ -1,20 +1,32 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test build demo demo-local clean
+.PHONY: test verify e2e build demo demo-local k8s-up clean
 
-## Every test: unit and integration (real replicas on loopback, real processes killed with SIGKILL).
-test:
+## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
+## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
+test: verify e2e
+
+verify:
 	$(MVNW) verify
+
+## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica library it uses, tests skipped.
+e2e:
+	scripts/k8s-e2e.sh
 
 build:
 	$(MVNW) -DskipTests package
 
-## Three replicas on this machine, a load, kill -9 the primary, failover, nothing lost.
+## The Kubernetes demo: operator via Helm, 3 replicas, a load, the primary pod deleted, Promoted, nothing lost.
+demo: build
+	scripts/k8s-demo.sh
+
+## Three replicas on this machine without Kubernetes, a load, kill -9 the primary, failover, nothing lost.
 demo-local: build
 	scripts/local-demo.sh
 
-demo: demo-local
+k8s-up:
+	scripts/k8s-up.sh
 
 clean:
 	$(MVNW) -q clean

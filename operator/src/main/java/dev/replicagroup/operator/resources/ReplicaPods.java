@@ -47,7 +47,11 @@ public final class ReplicaPods {
                     // A stable DNS name <pod>.<group>-peers for humans and tools; replicas use pod IPs.
                     .withHostname(name)
                     .withSubdomain(Names.peersService(group.getMetadata().getName()))
-                    .withRestartPolicy("Always")
+                    // Never: a restarted container would rerun the same `serve` arguments, and for the first pod
+                    // (no --tbc) that is an empty primary of term 1 whose helpers rejoin it and drop their data
+                    // (e2e FailoverIT.primaryJvmKilled lost every write when the restart beat the failover
+                    // delay). A dead replica process must fail its pod, which the operator replaces.
+                    .withRestartPolicy("Never")
                     .withTerminationGracePeriodSeconds(10L)
                     .withAutomountServiceAccountToken(false)
                     .withEnableServiceLinks(false)

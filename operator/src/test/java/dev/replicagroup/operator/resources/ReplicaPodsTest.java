@@ -37,6 +37,8 @@ class ReplicaPodsTest {
     void theFirstPrimaryHasNoTbc() {
         Pod pod = ReplicaPods.build(group(), 0, Labels.PRIMARY, Optional.empty(), "img:1");
         assertFalse(pod.getSpec().getContainers().get(0).getArgs().contains("--tbc"));
+        // so its container must never be restarted in place: it would come back as an empty primary
+        assertEquals("Never", pod.getSpec().getRestartPolicy());
         assertEquals("img:1", pod.getSpec().getContainers().get(0).getImage());
     }
 

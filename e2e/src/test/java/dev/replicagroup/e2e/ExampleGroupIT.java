@@ -1,0 +1,75 @@
+package dev.replicagroup.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.Endpoint;
+import dev.replicagroup.e2e.support.Group;
+import dev.replicagroup.e2e.support.GroupStatus;
+import dev.replicagroup.e2e.support.TestNamespace;
+import dev.replicagroup.replica.client.ReplicaClient;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** kubectl apply of the README's example: pods Ready, `kubectl get rg` columns, the Services' endpoints. */
+@ExtendWith(TestNamespace.class)
+class ExampleGroupIT {
+
+    @Test
+    void exampleRunsWithOnePrimaryBehindItsService(TestNamespace ns) throws Exception {
+        Deployed deployed = Deployed.example(ns);
+        Group group = deployed.group();
+        GroupStatus status = deployed.status();
+        String primary = status.currentPrimary();
+
+        assertTrue(status.term() >= 1, "a term is set: " + status);
+        Map<String, String> row = getRg(group);
+        assertEquals(primary, row.get("PRIMARY"), "kubectl get rg shows the primary");
+        assertEquals(Long.toString(status.term()), row.get("TERM"), "kubectl get rg shows the term");
+        assertEquals("3", row.get("READY"), "kubectl get rg shows every replica Ready");
+
+        List<Pod> pods = group.pods();
+        for (Pod pod : pods) {
+            String expected = pod.getMetadata().getName().equals(primary) ? "primary" : "helper";
+            assertEquals(expected, pod.getMetadata().getLabels().get(Group.ROLE_LABEL), pod.getMetadata().getName());
+        }
+        List<Endpoint> endpoints = group.endpoints(group.name());
+        assertEquals(List.of(primary), endpoints.stream().map(Endpoint::pod).toList(),
+                "the primary Service's EndpointSlices name exactly the primary: " + endpoints);
+        assertEquals(pods.stream().filter(p -> p.getMetadata().getName().equals(primary)).findFirst().orElseThrow()
+                .getStatus().getPodIP(), endpoints.get(0).address());
+        assertEquals(pods.stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(primary)).sorted().toList(),
+                group.endpoints(group.name() + "-helpers").stream().map(Endpoint::pod).sorted().toList(),
+                "the helpers Service selects the helpers");
+
+        // What a client in the cluster would do: write and read back through the primary Service.
+        try (ReplicaClient client = ReplicaClient.connect(List.of(group.primaryServiceAddress()))) {
+            client.put("e2e-greeting", "hello".getBytes(StandardCharsets.UTF_8));
+            Optional<byte[]> read = client.get(List.of("e2e-greeting")).get("e2e-greeting");
+            assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), read.orElse(null));
+        }
+    }
+
+    /** The columns of `kubectl get rg <name>` by header (NAME REPLICAS READY PRIMARY TERM PHASE AGE). */
+    private static Map<String, String> getRg(Group group) {
+        List<String> lines = group.kubectlOutput("get", "rg", group.name()).lines().toList();
+        assertEquals(2, lines.size(), "a header and one row: " + lines);
+        String[] header = lines.get(0).trim().split("\\s+");
+        String[] row = lines.get(1).trim().split("\\s+");
+        assertEquals(header.length, row.length, "every column has a value: " + lines);
+        Map<String, String> columns = new java.util.HashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            columns.put(header[i], row[i]);
+        }
+        assertTrue(columns.keySet().containsAll(Arrays.asList("PRIMARY", "TERM")), "columns: " + columns.keySet());
+        return columns;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.replicagroup.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.FailoverCheck;
+import dev.replicagroup.e2e.support.Group;
+import dev.replicagroup.e2e.support.TestNamespace;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator's leader dies in the middle of a failover: the other operator pod takes the Lease and the
+ * failover, whose step is kept in the ReplicaGroup status, still completes.
+ */
+@ExtendWith(TestNamespace.class)
+class OperatorLeaderFailoverIT {
+
+    @Test
+    void failoverCompletesWhenTheOperatorLeaderIsDeleted(TestNamespace ns) throws Exception {
+        Deployed deployed = Deployed.example(ns);
+        String leader = deployed.operator().awaitLeader();
+        Group group = deployed.group();
+
+        FailoverCheck.run(ns, deployed, "leader-deleted", (d, primary) -> {
+            group.kubectl("delete", "pod", primary, "--wait=false");
+            // Delete the leader as soon as the failover is visibly under way (its step is in status), so it
+            // dies mid-failover rather than before noticing or after finishing.
+            Group.await("the failover under way", Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .until(group::status, s -> s.failoverUnderWay() || !primary.equals(s.currentPrimary()));
+            group.kubectl("delete", "pod", leader, "--wait=false", "--grace-period=1");
+        });
+        String next = deployed.operator().awaitLeader();
+        assertNotEquals(leader, next, "another operator pod holds the Lease");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.replicagroup.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/** Appends measured failover times to e2e/target/failover-times.txt (recorded, never asserted: see bench/). */
+public final class FailoverTimes {
+    private FailoverTimes() {
+    }
+
+    public static synchronized void record(String scenario, Recovery recovery, String from, String to, long term,
+            String operatorView) {
+        String line = String.format("%s %-16s fault-to-first-write-ms=%d outage-ms=%d from=%s to=%s term=%d operator=%s%n",
+                Instant.now(), scenario, recovery.faultToFirstWrite().toMillis(), recovery.outage().toMillis(), from, to,
+                term, operatorView);
+        System.out.print("e2e: failover " + line);
+        try {
+            Files.writeString(Settings.output().resolve("failover-times.txt"), line,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

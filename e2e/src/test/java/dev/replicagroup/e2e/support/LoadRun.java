@@ -1,0 +1,82 @@
+package dev.replicagroup.e2e.support;
+
+import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.load.LoadGenerator;
+import dev.replicagroup.replica.load.LoadReport;
+import dev.replicagroup.replica.replication.ReplicaException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The replica's own LoadGenerator running in the background against the primary Service's ClusterIP (the
+ * host routes to the service and pod networks), keeping a history so that recovery can be measured after the
+ * fact, and the lost-write check of the same library.
+ */
+public final class LoadRun implements AutoCloseable {
+    private final List<String> bootstrap;
+    private final ClientOptions options = ClientOptions.defaults();
+    private final CompletableFuture<LoadReport> report;
+    private volatile boolean stopped;
+    /** nanoTime just before LoadGenerator.run, which takes its own start a few microseconds later. */
+    private volatile long origin;
+
+    private LoadRun(String bootstrap, int clients) {
+        this.bootstrap = List.of(bootstrap);
+        LoadGenerator generator = new LoadGenerator(this.bootstrap, options, clients, true);
+        this.report = CompletableFuture.supplyAsync(() -> {
+            try {
+                origin = System.nanoTime();
+                return generator.run(() -> !stopped);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    public static LoadRun start(String bootstrap, int clients) {
+        return new LoadRun(bootstrap, clients);
+    }
+
+    /** Stops the clients (each finishes its write in flight) and returns what was measured. */
+    public Result stop() throws Exception {
+        stopped = true;
+        LoadReport done = report.get(2, TimeUnit.MINUTES);
+        System.out.println("e2e: load " + done.summary());
+        return new Result(done, origin);
+    }
+
+    /** Every acknowledged write that a read through the primary Service no longer returns. */
+    public List<String> lostWrites(LoadReport done) throws ReplicaException {
+        return LoadGenerator.lostWrites(bootstrap, options.withDeadline(Duration.ofSeconds(60)), done.acknowledged());
+    }
+
+    /** Fails with how many were lost and a few of them (the whole list can be thousands of keys). */
+    public static void assertNoneLost(List<String> lost, Result result) {
+        if (!lost.isEmpty()) {
+            throw new AssertionError(lost.size() + " of " + result.report().acknowledged().size()
+                    + " acknowledged writes lost, e.g. " + lost.subList(0, Math.min(10, lost.size())));
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+    }
+
+    /** A finished run with the history's times made absolute (System.nanoTime). */
+    public record Result(LoadReport report, long origin) {
+        /** Acknowledged writes completed in [from, to). */
+        public long acknowledgedBetween(long fromNanos, long toNanos) {
+            return report.history().stream().filter(r -> r.ok())
+                    .map(r -> origin + r.completeNs()).filter(t -> t >= fromNanos && t < toNanos).count();
+        }
+
+        public Recovery recoveryAfter(long faultNanos) {
+            return Recovery.measure(faultNanos, report.history().stream().filter(r -> r.ok())
+                    .mapToLong(r -> origin + r.completeNs()).sorted().toArray());
+        }
+    }
+}

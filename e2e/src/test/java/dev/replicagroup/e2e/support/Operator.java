@@ -1,0 +1,92 @@
+package dev.replicagroup.e2e.support;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+
+/**
+ * The operator as a user installs it: `helm install` of helm/replicagroup-operator into the test's namespace,
+ * watching only that namespace (so a leftover of another test cannot interfere), with the locally built image.
+ */
+public final class Operator {
+    /** The Lease the operator pods compete for (operator/.../ha/LeaderElection.java). */
+    public static final String LEASE = "replicagroup-operator-lease";
+
+    private final TestNamespace ns;
+    private final String release;
+    private boolean uninstalled;
+
+    private Operator(TestNamespace ns, String release) {
+        this.ns = ns;
+        this.release = release;
+    }
+
+    public static Path chart() {
+        return Settings.repoRoot().resolve("helm/replicagroup-operator");
+    }
+
+    /** helm install --wait; helm uninstall is registered to run after the test, before the namespace goes. */
+    public static Operator install(TestNamespace ns) {
+        // Unique per test: the chart's cluster-scoped objects (ClusterRole, binding) carry the release name.
+        Operator operator = new Operator(ns, "rgop-" + UUID.randomUUID().toString().substring(0, 5));
+        ns.onCleanup(operator::uninstall);
+        ns.cluster().tools().helm(operator.installArgs().toArray(String[]::new));
+        return operator;
+    }
+
+    List<String> installArgs() {
+        return List.of("install", release, chart().toString(), "--namespace", ns.name(), "--wait", "--timeout", "5m",
+                "--set", "image.repository=replicagroup/operator",
+                "--set", "image.tag=" + Settings.imageVersion(),
+                "--set", "image.pullPolicy=IfNotPresent",
+                "--set", "replicaImage=replicagroup/replica:" + Settings.imageVersion(),
+                "--set", "watchNamespaces={" + ns.name() + "}");
+    }
+
+    /** helm uninstall --wait (once: the clean-up after the test skips a release the test already removed). */
+    public void uninstall() {
+        if (!uninstalled) {
+            ns.cluster().tools().helm("uninstall", release, "--namespace", ns.name(), "--wait", "--timeout", "3m");
+            uninstalled = true;
+        }
+    }
+
+    public String release() {
+        return release;
+    }
+
+    public Deployment deployment() {
+        List<Deployment> deployments = ns.cluster().client().apps().deployments().inNamespace(ns.name())
+                .withLabel("app.kubernetes.io/instance", release).list().getItems();
+        if (deployments.size() != 1) {
+            throw new AssertionError("expected one operator Deployment of release " + release + ", found "
+                    + deployments.stream().map(d -> d.getMetadata().getName()).toList());
+        }
+        return deployments.get(0);
+    }
+
+    public List<Pod> pods() {
+        return ns.cluster().client().pods().inNamespace(ns.name())
+                .withLabels(deployment().getSpec().getSelector().getMatchLabels()).list().getItems();
+    }
+
+    public Optional<Lease> lease() {
+        return Optional.ofNullable(ns.cluster().client().leases().inNamespace(ns.name()).withName(LEASE).get());
+    }
+
+    /** The pod holding the Lease (JOSDK uses the pod's hostname, i.e. its name, as identity). */
+    public Optional<String> leader() {
+        return lease().map(l -> l.getSpec().getHolderIdentity()).filter(h -> h != null && !h.isBlank());
+    }
+
+    public String awaitLeader() {
+        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).until(this::leader, Optional::isPresent).orElseThrow();
+    }
+}
