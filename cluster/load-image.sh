@@ -12,6 +12,7 @@ source "$HERE/lib.sh"
 [[ -S "$RG_CONTAINERD_SOCK" ]] || rg_die "the cluster's containerd socket $RG_CONTAINERD_SOCK is missing: run cluster/up.sh first"
 ctr=(ctr --address "$RG_CONTAINERD_SOCK" -n k8s.io)
 "${ctr[@]}" version >/dev/null 2>&1 || rg_die "the cluster's containerd does not answer on $RG_CONTAINERD_SOCK (log: $RG_CLUSTER_DIR/logs/containerd.log)"
+docker info >/dev/null 2>&1 || rg_die "the Docker daemon does not answer: start it with cluster/deps.sh (log: \$RG_CACHE_DIR/logs/dockerd.log)"
 for img in "$@"; do
   docker image inspect "$img" >/dev/null 2>&1 || rg_die "image $img is not in Docker (build it first; docker images)"
 done
