@@ -1,27 +1,15 @@
 package dev.replicagroup.replica.cli;
 
 import dev.replicagroup.replica.client.AdminClient;
-import java.util.concurrent.Callable;
+import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.replication.ReplicaException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "fence", description = "Admin: stop the replica acting as primary from TERM on (it takes no writes).")
-public class FenceCommand implements Callable<Integer> {
-    @Mixin
-    Servers servers;
-
-    @Mixin
-    AdminOptions admin;
-
-    @Option(names = "--term", required = true)
-    long term;
-
+@Command(name = "fence", description = "Admin: from TERM on, the replica ignores every primary of a lower term; a"
+        + " primary stops taking writes.")
+public class FenceCommand extends TermCommand {
     @Override
-    public Integer call() throws Exception {
-        try (AdminClient client = admin.client()) {
-            StatusCommand.print(client.fence(servers.list().get(0), term));
-        }
-        return 0;
+    NodeStatus apply(AdminClient client, String address) throws ReplicaException {
+        return client.fence(address, term);
     }
 }
