@@ -10,15 +10,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** The replica's Prometheus metrics: requests by type and result, seq, role, and each helper's lag. */
 final class ReplicaMetrics implements RequestMetrics {
     private final MeterRegistry registry;
+    private final ReplicaNode node;
     private final MultiGauge helperLag;
+    private Set<String> lagRows = Set.of();
 
     ReplicaMetrics(MeterRegistry registry, ReplicaNode node) {
         this.registry = registry;
+        this.node = node;
         Gauge.builder("replica_term", node, n -> n.view().term()).description("current term").register(registry);
         Gauge.builder("replica_seq", node, n -> n.view().last().seq())
                 .description("seq of the last log entry").register(registry);
@@ -36,10 +41,21 @@ final class ReplicaMetrics implements RequestMetrics {
         node.onChange(this::updateLag);
     }
 
+    /** Called after every state change: registers rows only when the set of helpers changed (rare). */
     private void updateLag(NodeStatus status) {
-        helperLag.register(status.helpers().stream()
-                .map(h -> MultiGauge.Row.of(Tags.of("helper", h.address()), h.lag()))
-                .toList(), true);
+        Set<String> helpers = status.helpers().stream().map(NodeStatus.HelperProgress::address)
+                .collect(Collectors.toSet());
+        if (!helpers.equals(lagRows)) {
+            lagRows = helpers;
+            helperLag.register(helpers.stream()
+                    .map(h -> MultiGauge.Row.of(Tags.of("helper", h), node, n -> lagOf(n.view(), h)))
+                    .toList(), true);
+        }
+    }
+
+    private static double lagOf(NodeStatus status, String helper) {
+        return status.helpers().stream().filter(h -> h.address().equals(helper))
+                .mapToLong(NodeStatus.HelperProgress::lag).findFirst().orElse(0);
     }
 
     @Override
