@@ -6,8 +6,6 @@ import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.replication.ReplicaException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The replica's own LoadGenerator running in the background against the primary Service's ClusterIP (the
@@ -17,23 +15,11 @@ import java.util.concurrent.TimeUnit;
 public final class LoadRun implements AutoCloseable {
     private final List<String> bootstrap;
     private final ClientOptions options = ClientOptions.defaults();
-    private final CompletableFuture<LoadReport> report;
-    private volatile boolean stopped;
-    /** nanoTime just before LoadGenerator.run, which takes its own start a few microseconds later. */
-    private volatile long origin;
+    private final LoadGenerator.Running running;
 
     private LoadRun(String bootstrap, int clients) {
         this.bootstrap = List.of(bootstrap);
-        LoadGenerator generator = new LoadGenerator(this.bootstrap, options, clients, true);
-        this.report = CompletableFuture.supplyAsync(() -> {
-            try {
-                origin = System.nanoTime();
-                return generator.run(() -> !stopped);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        this.running = new LoadGenerator(this.bootstrap, options, clients, true).start();
     }
 
     public static LoadRun start(String bootstrap, int clients) {
@@ -41,11 +27,10 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /** Stops the clients (each finishes its write in flight) and returns what was measured. */
-    public Result stop() throws Exception {
-        stopped = true;
-        LoadReport done = report.get(2, TimeUnit.MINUTES);
+    public Result stop() {
+        LoadReport done = running.stop();
         System.out.println("e2e: load " + done.summary());
-        return new Result(done, origin);
+        return new Result(done);
     }
 
     /** Every acknowledged write that a read through the primary Service no longer returns. */
@@ -63,20 +48,20 @@ public final class LoadRun implements AutoCloseable {
 
     @Override
     public void close() {
-        stopped = true;
+        running.close();
     }
 
     /** A finished run with the history's times made absolute (System.nanoTime). */
-    public record Result(LoadReport report, long origin) {
+    public record Result(LoadReport report) {
         /** Acknowledged writes completed in [from, to). */
         public long acknowledgedBetween(long fromNanos, long toNanos) {
             return report.history().stream().filter(r -> r.ok())
-                    .map(r -> origin + r.completeNs()).filter(t -> t >= fromNanos && t < toNanos).count();
+                    .map(r -> report.startNanos() + r.completeNs()).filter(t -> t >= fromNanos && t < toNanos).count();
         }
 
         public Recovery recoveryAfter(long faultNanos) {
             return Recovery.measure(faultNanos, report.history().stream().filter(r -> r.ok())
-                    .mapToLong(r -> origin + r.completeNs()).sorted().toArray());
+                    .mapToLong(r -> report.startNanos() + r.completeNs()).sorted().toArray());
         }
     }
 }

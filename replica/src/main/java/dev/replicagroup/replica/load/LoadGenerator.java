@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,15 +49,30 @@ public final class LoadGenerator {
         return run(() -> System.nanoTime() < end);
     }
 
-    /** A load running in the background until {@link #stop()}. */
-    public static final class Running {
+    /** A load running in the background until {@link #stop()} (or {@link #close()}, which does not wait). */
+    public static final class Running implements AutoCloseable {
+        /** Each client finishes its write in flight, which retries at most for the client's deadline. */
+        private static final Duration STOP_WITHIN = Duration.ofMinutes(2);
+
         private final AtomicBoolean going = new AtomicBoolean(true);
         private final CompletableFuture<LoadReport> report = new CompletableFuture<>();
 
-        /** Stops the clients (each finishes its write in flight) and returns what they did. */
+        /** Stops the clients and returns what they did. */
         public LoadReport stop() {
+            close();
+            try {
+                return report.get(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping the load", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("the load did not stop within " + STOP_WITHIN + ": " + e, e);
+            }
+        }
+
+        @Override
+        public void close() {
             going.set(false);
-            return report.join();
         }
     }
 
@@ -119,7 +137,7 @@ public final class LoadGenerator {
             for (Future<?> worker : workers) {
                 worker.get();
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("a load client failed: " + e.getCause(), e.getCause());
         } finally {
             stop.set(true);
@@ -130,7 +148,8 @@ public final class LoadGenerator {
         Collections.sort(sorted);
         return new LoadReport(sorted.size(), java.util.Arrays.stream(errors).sum(), Duration.ofNanos(elapsed),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
-                longestPause(start, start + elapsed, completions), Map.copyOf(acknowledged), List.copyOf(history));
+                longestPause(start, start + elapsed, completions), Map.copyOf(acknowledged), List.copyOf(history),
+                start);
     }
 
     private static long percentile(List<Long> sorted, double p) {

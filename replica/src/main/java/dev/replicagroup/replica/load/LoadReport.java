@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What a load run measured. {@code acknowledged} holds every write that succeeded (key to value), so a
+ * What a load run measured. {@code startNanos} is the run's start on {@link System#nanoTime()}; the history's
+ * times count from it, so {@code startNanos + completeNs} places an operation on the caller's clock. {@code acknowledged} holds every write that succeeded (key to value), so a
  * check afterwards can prove none was lost; {@code longestPause} is the longest time with no write
  * acknowledged, which spans a failover.
  */
 public record LoadReport(long ok, long errors, Duration elapsed, long p50Micros, long p99Micros, long maxMicros,
-        Duration longestPause, java.util.Map<String, String> acknowledged, List<OpRecord> history) {
+        Duration longestPause, java.util.Map<String, String> acknowledged, List<OpRecord> history, long startNanos) {
 
     public double writesPerSecond() {
         return ok / Math.max(0.001, elapsed.toNanos() / 1e9);
