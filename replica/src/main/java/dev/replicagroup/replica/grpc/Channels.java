@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /** One plaintext channel per address, shared by every stub that talks to it. */
 public final class Channels implements AutoCloseable {
-    /** Snapshots of a large state travel in one message. */
-    static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+    /** Snapshots of a large state travel in one message; servers and channels accept the same size. */
+    public static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
     private final Map<String, ManagedChannel> byAddress = new ConcurrentHashMap<>();
 

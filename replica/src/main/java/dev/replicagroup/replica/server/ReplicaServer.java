@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.server;
 
 import dev.replicagroup.replica.core.ReplicaState;
+import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.GrpcPeerNetwork;
 import dev.replicagroup.replica.grpc.ReplicaServices;
 import dev.replicagroup.replica.replication.ReplicaNode;
@@ -19,7 +20,6 @@ import org.jboss.logging.Logger;
  */
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicaServer.class);
-    private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
     private final ServerOptions options;
     private final GrpcPeerNetwork network;
@@ -36,7 +36,7 @@ public final class ReplicaServer implements AutoCloseable {
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.bindHost(), options.port()))
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(Channels.MAX_MESSAGE_BYTES)
                 // Every handler only hands work to the engine thread; none blocks, so no executor hop is needed.
                 .directExecutor()
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
