@@ -39,13 +39,13 @@ public final class Fixtures {
 
     public static NodeStatus status(int ordinal, Role role, long term, long seq) {
         return new NodeStatus(address(ordinal), role, term, new LogPosition(term, seq), seq, seq, "", List.of(),
-                List.of(), 1, true, 1_000L * ordinal, "");
+                List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
     /** A helper of the primary at {@code primaryOrdinal} in {@code term}. */
     public static NodeStatus following(int ordinal, long term, long seq, int primaryOrdinal) {
         return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, seq), seq, seq,
-                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "");
+                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
     /** A primary's status that reports each helper's lag. */
@@ -54,7 +54,7 @@ public final class Fixtures {
                 .map(e -> new NodeStatus.HelperProgress(address(e.getKey()), seq - e.getValue(), e.getValue(), true))
                 .toList();
         return new NodeStatus(address(ordinal), Role.PRIMARY, term, new LogPosition(term, seq), seq, seq, address(ordinal),
-                helpers, List.of(), 1, true, 0L, "");
+                helpers, List.of(), 1, true, 0L, "", NodeStatus.Timing.unknown());
     }
 
     public static Failover failover(FailoverStep step, String from, String to, Long term) {

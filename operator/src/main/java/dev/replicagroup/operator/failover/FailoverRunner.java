@@ -137,7 +137,7 @@ public class FailoverRunner {
             advance(group, FailoverStep.Promote);
         } else if (action instanceof FailoverAction.Promote p) {
             try {
-                admin.promote(p.address(), p.term());
+                admin.promote(p.address(), p.term(), 0);
             } catch (ReplicaException e) {
                 if (e.reason() == ReplicaException.Reason.UNREACHABLE) {
                     return "promoting " + p.candidate() + ": " + e.getMessage();

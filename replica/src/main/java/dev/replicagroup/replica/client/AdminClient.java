@@ -11,6 +11,10 @@ import dev.replicagroup.replica.grpc.v1.FollowRequest;
 import dev.replicagroup.replica.grpc.v1.PromoteRequest;
 import dev.replicagroup.replica.grpc.v1.StatusRequest;
 import dev.replicagroup.replica.grpc.v1.StatusResponse;
+import dev.replicagroup.replica.grpc.v1.WatchRequest;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
 import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
 import io.grpc.StatusRuntimeException;
@@ -36,8 +40,9 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
     }
 
     @Override
-    public NodeStatus promote(String address, long term) throws ReplicaException {
-        return call(address, stub -> stub.promote(PromoteRequest.newBuilder().setTerm(term).build()));
+    public NodeStatus promote(String address, long term, long holdoffMillis) throws ReplicaException {
+        return call(address, stub -> stub.promote(PromoteRequest.newBuilder().setTerm(term)
+                .setHoldoffMillis(holdoffMillis).build()));
     }
 
     @Override
@@ -48,6 +53,47 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
     @Override
     public NodeStatus fence(String address, long term) throws ReplicaException {
         return call(address, stub -> stub.fence(FenceRequest.newBuilder().setTerm(term).build()));
+    }
+
+    /**
+     * Opens a Watch stream: {@code onStatus} gets the status at once, on each change a failover cares about and
+     * at least every {@code keepaliveMillis}; {@code onEnd} gets why the stream ended (never called after
+     * {@link AutoCloseable#close()}). Callbacks run on a gRPC thread and must not block. The watcher decides
+     * what a missing keepalive means; the stream itself has no deadline.
+     */
+    public AutoCloseable watch(String address, int keepaliveMillis, Consumer<NodeStatus> onStatus,
+            Consumer<ReplicaException> onEnd) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        boolean[] closed = {false};
+        AdminGrpc.AdminStub stub = AdminGrpc.newStub(channels.to(address))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(AdminToken.headers(token)));
+        context.run(() -> stub.watch(WatchRequest.newBuilder().setKeepaliveMillis(keepaliveMillis).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(StatusResponse value) {
+                        onStatus.accept(ProtoMapper.fromProto(value));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (!closed[0]) {
+                            onEnd.accept(t instanceof StatusRuntimeException e ? Errors.fromStatus(e, address)
+                                    : ReplicaException.of(ReplicaException.Reason.UNREACHABLE, String.valueOf(t)));
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        if (!closed[0]) {
+                            onEnd.accept(ReplicaException.of(ReplicaException.Reason.UNREACHABLE,
+                                    address + " ended the watch (shutting down)"));
+                        }
+                    }
+                }));
+        return () -> {
+            closed[0] = true;
+            context.cancel(null);
+        };
     }
 
     private NodeStatus call(String address, Function<AdminGrpc.AdminBlockingStub, StatusResponse> rpc)

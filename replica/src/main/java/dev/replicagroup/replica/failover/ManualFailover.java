@@ -39,9 +39,11 @@ public final class ManualFailover {
         String old = oldPrimary.map(NodeStatus::address).orElse("");
         log.accept(oldPrimary.isPresent() ? "old primary " + old + " answers; fencing it and the helpers in term "
                 + term : "no primary answered; fencing the helpers in term " + term);
+        boolean oldFenced = false;
         for (String server : before.keySet()) {
             try {
                 admin.fence(server, term);
+                oldFenced |= server.equals(old);
             } catch (ReplicaException e) {
                 log.accept(server + " was not fenced: " + e.getMessage());
             }
@@ -49,17 +51,21 @@ public final class ManualFailover {
         Map<String, Integer> liveness = new LinkedHashMap<>();
         oldPrimary.ifPresent(p -> p.liveness().forEach(e -> liveness.put(e.getKey(), e.getValue())));
         List<MemberStatus> heard = new ArrayList<>();
-        statuses(servers).values().stream()
-                .filter(s -> !s.address().equals(old) && s.term() == term)
-                .forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
+        List<NodeStatus> fenced = statuses(servers).values().stream()
+                .filter(s -> !s.address().equals(old) && s.term() == term).toList();
+        fenced.forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
                         s.last(), liveness.getOrDefault(s.address(), 0), s.startedAtMillis())));
         PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks);
         if (choice instanceof PromotionChoice.Blocked blocked) {
             throw ReplicaException.of(ReplicaException.Reason.REFUSED, "failover blocked: " + blocked.reason());
         }
         MemberStatus candidate = ((PromotionChoice.Promote) choice).candidate();
-        admin.promote(candidate.address(), term);
-        log.accept("promoted " + candidate.address() + " at " + candidate.last() + " to primary of term " + term);
+        long holdoff = LeaseHoldoff.millis(oldFenced, fenced.stream().map(s -> s.timing().primaryContactAgeMillis())
+                .toList(), servers.size() - 1, syncAcks, maxOf(fenced, NodeStatus.Timing::leaseMillis),
+                maxOf(fenced, NodeStatus.Timing::clockDriftMillis));
+        admin.promote(candidate.address(), term, holdoff);
+        log.accept("promoted " + candidate.address() + " at " + candidate.last() + " to primary of term " + term
+                + (holdoff > 0 ? "; it serves in " + holdoff + " ms, when the old primary's lease has run out" : ""));
         List<String> followers = new ArrayList<>();
         for (String server : servers) {
             if (server.equals(candidate.address())) {
@@ -74,6 +80,10 @@ public final class ManualFailover {
             }
         }
         return new Outcome(old, candidate.address(), term, followers);
+    }
+
+    private static long maxOf(List<NodeStatus> statuses, java.util.function.ToIntFunction<NodeStatus.Timing> field) {
+        return statuses.stream().mapToInt(s -> field.applyAsInt(s.timing())).max().orElse(0);
     }
 
     private Map<String, NodeStatus> statuses(List<String> servers) {

@@ -7,7 +7,8 @@ import dev.replicagroup.replica.replication.ReplicaException;
 public interface ReplicaAdmin {
     NodeStatus status(String address) throws ReplicaException;
 
-    NodeStatus promote(String address, long term) throws ReplicaException;
+    /** Promote in {@code term}; the new primary serves only {@code holdoffMillis} after (see LeaseHoldoff). */
+    NodeStatus promote(String address, long term, long holdoffMillis) throws ReplicaException;
 
     NodeStatus follow(String address, String primary, long term) throws ReplicaException;
 

@@ -6,6 +6,7 @@ import dev.replicagroup.replica.grpc.v1.FollowRequest;
 import dev.replicagroup.replica.grpc.v1.PromoteRequest;
 import dev.replicagroup.replica.grpc.v1.StatusRequest;
 import dev.replicagroup.replica.grpc.v1.StatusResponse;
+import dev.replicagroup.replica.grpc.v1.WatchRequest;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import io.grpc.stub.StreamObserver;
 
@@ -13,10 +14,12 @@ import io.grpc.stub.StreamObserver;
 final class AdminService extends AdminGrpc.AdminImplBase {
     private final ReplicaNode node;
     private final Replies replies;
+    private final StatusWatch watch;
 
-    AdminService(ReplicaNode node, RequestMetrics metrics) {
+    AdminService(ReplicaNode node, RequestMetrics metrics, StatusWatch watch) {
         this.node = node;
         this.replies = new Replies(metrics);
+        this.watch = watch;
     }
 
     @Override
@@ -26,7 +29,7 @@ final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void promote(PromoteRequest request, StreamObserver<StatusResponse> out) {
-        replies.reply("promote", node.promote(request.getTerm()), ProtoMapper::toProto, out);
+        replies.reply("promote", node.promote(request.getTerm(), request.getHoldoffMillis()), ProtoMapper::toProto, out);
     }
 
     @Override
@@ -37,5 +40,10 @@ final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void fence(FenceRequest request, StreamObserver<StatusResponse> out) {
         replies.reply("fence", node.fence(request.getTerm()), ProtoMapper::toProto, out);
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<StatusResponse> out) {
+        watch.watch(request.getKeepaliveMillis(), out);
     }
 }

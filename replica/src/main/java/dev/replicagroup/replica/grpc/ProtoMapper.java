@@ -157,7 +157,7 @@ public final class ProtoMapper {
                 .setAddress(s.address()).setRole(toProto(s.role())).setTerm(s.term()).setLast(toProto(s.last()))
                 .setCommitSeq(s.commitSeq()).setAppliedSeq(s.appliedSeq()).setPrimary(s.primary())
                 .setSyncAcks(s.syncAcks()).setCaughtUp(s.caughtUp()).setStartedAtMillis(s.startedAtMillis())
-                .setProblem(s.problem());
+                .setProblem(s.problem()).setTiming(toProto(s.timing()));
         s.helpers().forEach(h -> b.addHelpers(HelperInfo.newBuilder().setAddress(h.address())
                 .setAckedSeq(h.ackedSeq()).setLag(h.lag()).setConnected(h.connected())));
         s.liveness().forEach(e -> b.addLiveness(LivenessEntry.newBuilder()
@@ -171,6 +171,21 @@ public final class ProtoMapper {
                 s.getHelpersList().stream().map(h -> new NodeStatus.HelperProgress(h.getAddress(),
                         h.getAckedSeq(), h.getLag(), h.getConnected())).toList(),
                 s.getLivenessList().stream().map(l -> Map.entry(l.getAddress(), l.getLiveness())).toList(),
-                s.getSyncAcks(), s.getCaughtUp(), s.getStartedAtMillis(), s.getProblem());
+                s.getSyncAcks(), s.getCaughtUp(), s.getStartedAtMillis(), s.getProblem(),
+                s.hasTiming() ? fromProto(s.getTiming()) : NodeStatus.Timing.unknown());
+    }
+
+    static dev.replicagroup.replica.grpc.v1.Timing toProto(NodeStatus.Timing t) {
+        return dev.replicagroup.replica.grpc.v1.Timing.newBuilder().setServing(t.serving())
+                .setLeaseRemainingMillis(t.leaseRemainingMillis()).setLastPrimary(t.lastPrimary())
+                .setPrimaryContactAgeMillis(t.primaryContactAgeMillis()).setPrimaryLost(t.primaryLost())
+                .setHeartbeatMillis(t.heartbeatMillis()).setLeaseMillis(t.leaseMillis())
+                .setDetectionMillis(t.detectionMillis()).setClockDriftMillis(t.clockDriftMillis()).build();
+    }
+
+    static NodeStatus.Timing fromProto(dev.replicagroup.replica.grpc.v1.Timing t) {
+        return new NodeStatus.Timing(t.getServing(), t.getLeaseRemainingMillis(), t.getLastPrimary(),
+                t.getPrimaryContactAgeMillis(), t.getPrimaryLost(), t.getHeartbeatMillis(), t.getLeaseMillis(),
+                t.getDetectionMillis(), t.getClockDriftMillis());
     }
 }

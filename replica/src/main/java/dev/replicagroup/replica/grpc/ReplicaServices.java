@@ -10,11 +10,12 @@ public final class ReplicaServices {
     private ReplicaServices() {
     }
 
-    public static List<ServerServiceDefinition> of(ReplicaNode node, String adminToken, RequestMetrics metrics) {
+    public static List<ServerServiceDefinition> of(ReplicaNode node, String adminToken, RequestMetrics metrics,
+            StatusWatch watch) {
         return List.of(
                 new CloneService(node, metrics).bindService(),
                 new PeerService(node, metrics).bindService(),
-                ServerInterceptors.intercept(new AdminService(node, metrics), new AdminTokenInterceptor(adminToken)),
+                ServerInterceptors.intercept(new AdminService(node, metrics, watch), new AdminTokenInterceptor(adminToken)),
                 new HealthService(node).bindService());
     }
 }

@@ -19,7 +19,27 @@ public record NodeStatus(
         int syncAcks,
         boolean caughtUp,
         long startedAtMillis,
-        String problem) {
+        String problem,
+        Timing timing) {
+
+    /**
+     * Leases and failure detection as the replica sees them (docs/failover.md).
+     *
+     * @param serving                 primary only: it holds its lease and its promotion hold-off is over, so it
+     *                                answers reads and acknowledges writes
+     * @param leaseRemainingMillis    primary only: how much longer the lease holds without a new ack
+     * @param lastPrimary             helper: the primary it last followed (kept after a fence)
+     * @param primaryContactAgeMillis helper: how long ago it last heard from {@code lastPrimary}; -1 never
+     * @param primaryLost             helper: {@code primaryContactAgeMillis >= detectionMillis}
+     */
+    public record Timing(boolean serving, long leaseRemainingMillis, String lastPrimary, long primaryContactAgeMillis,
+            boolean primaryLost, int heartbeatMillis, int leaseMillis, int detectionMillis, int clockDriftMillis) {
+
+        /** What a status from a replica that reports no timing (or a test fixture) carries. */
+        public static Timing unknown() {
+            return new Timing(false, 0, "", -1, false, 0, 0, 0, 0);
+        }
+    }
 
     /** A helper as its primary sees it. */
     public record HelperProgress(String address, long ackedSeq, long lag, boolean connected) {

@@ -574,7 +574,7 @@ public final class ReplicaNode implements AutoCloseable {
         return call(this::buildStatus);
     }
 
-    public CompletableFuture<NodeStatus> promote(long term) {
+    public CompletableFuture<NodeStatus> promote(long term, long holdoffMillis) {
         return admin(() -> state.promote(term));
     }
 
@@ -605,7 +605,7 @@ public final class ReplicaNode implements AutoCloseable {
                 .toList();
         return new NodeStatus(state.self(), state.role(), state.term(), state.last(), state.commitSeq(),
                 state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(), state.syncAcks(),
-                state.caughtUp(), startedAtMillis, problem);
+                state.caughtUp(), startedAtMillis, problem, NodeStatus.Timing.unknown());
     }
 
     /** The status as of the last state change, without waiting for the engine (metrics, health). */

@@ -4,6 +4,7 @@ import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.GrpcPeerNetwork;
 import dev.replicagroup.replica.grpc.ReplicaServices;
+import dev.replicagroup.replica.grpc.StatusWatch;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -24,6 +25,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final ServerOptions options;
     private final GrpcPeerNetwork network;
     private final ReplicaNode node;
+    private final StatusWatch watch;
     private final Server server;
 
     private ReplicaServer(ServerOptions options, MeterRegistry registry) throws IOException {
@@ -41,11 +43,13 @@ public final class ReplicaServer implements AutoCloseable {
                 .directExecutor()
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
-        ReplicaServices.of(node, options.adminToken(), metrics).forEach(builder::addService);
+        this.watch = new StatusWatch(node);
+        ReplicaServices.of(node, options.adminToken(), metrics, watch).forEach(builder::addService);
         this.server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
+            watch.close();
             node.close();
             network.close();
             throw new IOException("cannot listen on " + options.bindHost() + ":" + options.port() + ": "
@@ -75,6 +79,7 @@ public final class ReplicaServer implements AutoCloseable {
     /** Stops at once, as a crash would (open streams are cut). */
     @Override
     public void close() {
+        watch.close();
         server.shutdownNow();
         node.close();
         network.close();

@@ -111,8 +111,8 @@ final class InMemoryNetwork {
             }
 
             @Override
-            public NodeStatus promote(String address, long term) throws ReplicaException {
-                return await(reach(OPERATOR, address).promote(term));
+            public NodeStatus promote(String address, long term, long holdoffMillis) throws ReplicaException {
+                return await(reach(OPERATOR, address).promote(term, holdoffMillis));
             }
 
             @Override

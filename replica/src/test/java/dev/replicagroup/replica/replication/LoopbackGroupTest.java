@@ -89,7 +89,7 @@ class LoopbackGroupTest {
         // Promote the late helper alone and read every acknowledged write from it.
         primary.close();
         group.get(1).close();
-        admin.promote(late.address(), 2);
+        admin.promote(late.address(), 2, 0);
         assertEquals(List.of(), LoadGenerator.lostWrites(List.of(late.address()), CLIENT, done.acknowledged()));
     }
 
@@ -188,7 +188,7 @@ class LoopbackGroupTest {
         List<ReplicaServer> group = group(2);
         ReplicaServer oldPrimary = group.get(0);
         admin.fence(group.get(1).address(), 2);
-        admin.promote(group.get(1).address(), 2);
+        admin.promote(group.get(1).address(), 2, 0);
         ReplicaServer newcomer = start(FreePorts.next(), group.get(1).address(), 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> newcomer.node().view().term() == 2);
         admin.follow(newcomer.address(), oldPrimary.address(), 2);
@@ -213,7 +213,7 @@ class LoopbackGroupTest {
             ReplicaException denied = assertThrows(ReplicaException.class, () -> wrong.status(group.get(0).address()));
             assertTrue(denied.getMessage().contains("wrong admin token"), denied.getMessage());
         }
-        ReplicaException lower = assertThrows(ReplicaException.class, () -> admin.promote(group.get(1).address(), 1));
+        ReplicaException lower = assertThrows(ReplicaException.class, () -> admin.promote(group.get(1).address(), 1, 0));
         assertTrue(lower.getMessage().contains("not above the current term"), lower.getMessage());
 
         int nowhere = FreePorts.next();
