@@ -50,10 +50,11 @@ public final class NextAction {
      * @param hasServed    whether that primary was ever seen Ready
      * @param switchoverTo the pod named by the promote annotation, if any
      * @param liveness     pods' liveness as the primary reports it
+     * @param term         the term in status
      */
-    public record Input(Observation obs, int replicas, FailoverSpec failover, Optional<String> primary,
+    public record Input(Observation obs, int replicas, int syncAcks, FailoverSpec failover, Optional<String> primary,
             boolean hasServed, Optional<Instant> lastFailover, Optional<String> switchoverTo,
-            Map<String, Integer> liveness) {
+            Map<String, Integer> liveness, long term) {
     }
 
     private NextAction() {
@@ -67,7 +68,8 @@ public final class NextAction {
         }
         String primary = in.primary().get();
         PrimaryHealth.Verdict health = PrimaryHealth.assess(primary, obs.pod(primary), in.hasServed(), in.failover(),
-                obs.now(), in.lastFailover());
+                obs.now(), in.lastFailover(), new PrimaryHealth.HelperReports(in.term(), in.replicas() - 1,
+                        in.syncAcks(), obs.replicas().values()));
         List<PodView> helpers = live.stream().filter(p -> !p.name().equals(primary)).toList();
         if (health instanceof PrimaryHealth.Gone gone) {
             if (in.failover().isEnabled() && !helpers.isEmpty()) {

@@ -156,10 +156,11 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
         Optional<String> switchoverTo = Optional.ofNullable(group.getMetadata().getAnnotations())
                 .map(a -> a.get(Labels.PROMOTE_ANNOTATION)).filter(s -> !s.isBlank());
-        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getFailover(),
-                Optional.ofNullable(status.getCurrentPrimary()), status.getPrimarySince() != null,
+        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getSyncAcks(),
+                group.getSpec().getFailover(), Optional.ofNullable(status.getCurrentPrimary()),
+                status.getPrimarySince() != null,
                 Optional.ofNullable(status.getLastFailover()).map(f -> f.getCompletedAt()).map(Instant::parse),
-                switchoverTo, liveness);
+                switchoverTo, liveness, status.getTerm());
     }
 
     /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */

@@ -2,6 +2,7 @@ package dev.replicagroup.operator.reconcile;
 
 import static dev.replicagroup.operator.Fixtures.NOW;
 import static dev.replicagroup.operator.Fixtures.address;
+import static dev.replicagroup.operator.Fixtures.contact;
 import static dev.replicagroup.operator.Fixtures.pod;
 import static dev.replicagroup.operator.Fixtures.primaryStatus;
 import static dev.replicagroup.operator.Fixtures.status;
@@ -20,8 +21,8 @@ class NextActionTest {
 
     private static NextAction.Action decide(List<PodView> pods, Map<String, NodeStatus> replicas, int replicas0,
             Optional<String> primary, Optional<String> switchover, FailoverSpec failover) {
-        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, failover,
-                primary, true, Optional.empty(), switchover, Map.of()));
+        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, 1,
+                failover, primary, true, Optional.empty(), switchover, Map.of(), 3));
     }
 
     private static NextAction.Action decide(List<PodView> pods, int replicas, String primary) {
@@ -45,8 +46,8 @@ class NextActionTest {
     @Test
     void noHelperIsStartedBeforeThePrimaryServes() {
         var pods = List.of(Fixtures2.starting(0));
-        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, new FailoverSpec(),
-                Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of()));
+        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, 1,
+                new FailoverSpec(), Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of(), 3));
         assertInstanceOf(NextAction.Wait.class, action);
     }
 
@@ -102,5 +103,13 @@ class NextActionTest {
             return new PodView("demo-" + ordinal, ordinal, "primary", false, Optional.of(NOW.minusSeconds(300)), false,
                     false, Optional.empty());
         }
+    }
+
+    @Test
+    void aPrimaryItsHelpersLostIsFailedOverThoughTheKubeletSeesItReady() {
+        var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        var lost = Map.of("demo-1", contact(1, 3, 0, 1100, true), "demo-2", contact(2, 3, 0, 1300, true));
+        assertInstanceOf(NextAction.StartFailover.class,
+                decide(pods, lost, 3, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
     }
 }
