@@ -1,12 +1,15 @@
 package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.replicas.Pushed;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -20,13 +23,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes an Observation: lists the group's pods straight from the API (not a cache, so a pod made a moment
- * ago is never made twice) and asks every replica with an address for its Status, all at once: a frozen
- * replica costs one call timeout per observation, not one per replica behind it.
+ * ago is never made twice) and takes each replica's status from its Watch stream. A replica whose stream is
+ * silent counts as not answering at once; only one whose stream was opened a moment ago is asked with a
+ * Status call, all such calls at once, so no observation waits on a frozen or dead replica.
  */
 @ApplicationScoped
 public class Observer {
     private static final Logger LOG = Logger.getLogger(Observer.class);
     private final KubernetesClient client;
+    private final ReplicaWatches watches;
     private final Clock clock;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "replica-status");
@@ -34,8 +39,9 @@ public class Observer {
         return t;
     });
 
-    public Observer(KubernetesClient client, Clock clock) {
+    public Observer(KubernetesClient client, ReplicaWatches watches, Clock clock) {
         this.client = client;
+        this.watches = watches;
         this.clock = clock;
     }
 
@@ -44,13 +50,26 @@ public class Observer {
         List<Pod> pods = client.pods().inNamespace(group.getMetadata().getNamespace())
                 .withLabels(Labels.groupSelector(group)).list().getItems();
         List<PodView> views = pods.stream().map(p -> PodView.of(name, p)).filter(p -> p.ordinal() >= 0).toList();
+        Map<String, String> addresses = new HashMap<>();
+        views.stream().filter(p -> !p.terminating() && !p.failed() && p.address().isPresent())
+                .forEach(p -> addresses.put(p.name(), p.address().get()));
+        ResourceID id = ResourceID.fromResource(group);
+        watches.sync(id, admin, addresses);
+        Map<String, NodeStatus> replicas = new HashMap<>();
         Map<String, CompletableFuture<NodeStatus>> asked = new HashMap<>();
         for (PodView pod : views) {
-            if (!pod.terminating() && pod.address().isPresent()) {
+            if (!addresses.containsKey(pod.name())) {
+                continue;
+            }
+            Pushed pushed = watches.view(id, pod.name());
+            if (pushed instanceof Pushed.Fresh fresh) {
+                replicas.put(pod.name(), fresh.status());
+            } else if (pushed instanceof Pushed.Unknown) {
                 asked.put(pod.name(), CompletableFuture.supplyAsync(() -> status(admin, pod), calls));
+            } else if (pushed instanceof Pushed.Silent silent) {
+                LOG.debugf("replica %s counts as not answering: %s", pod.name(), silent.why());
             }
         }
-        Map<String, NodeStatus> replicas = new HashMap<>();
         asked.forEach((pod, status) -> {
             NodeStatus answer = status.join();
             if (answer != null) {
