@@ -1,24 +1,20 @@
 package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.replicas.AdminFanout;
 import dev.replicagroup.operator.replicas.Pushed;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.replication.NodeStatus;
-import dev.replicagroup.replica.replication.ReplicaException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,15 +29,12 @@ public class Observer {
     private final KubernetesClient client;
     private final ReplicaWatches watches;
     private final Clock clock;
-    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "replica-status");
-        t.setDaemon(true);
-        return t;
-    });
+    private final AdminFanout fanout;
 
-    public Observer(KubernetesClient client, ReplicaWatches watches, Clock clock) {
+    public Observer(KubernetesClient client, ReplicaWatches watches, AdminFanout fanout, Clock clock) {
         this.client = client;
         this.watches = watches;
+        this.fanout = fanout;
         this.clock = clock;
     }
 
@@ -56,7 +49,7 @@ public class Observer {
         ResourceID id = ResourceID.fromResource(group);
         watches.sync(id, admin, addresses);
         Map<String, NodeStatus> replicas = new HashMap<>();
-        Map<String, CompletableFuture<NodeStatus>> asked = new HashMap<>();
+        Map<String, String> ask = new HashMap<>();
         for (PodView pod : views) {
             if (!addresses.containsKey(pod.name())) {
                 continue;
@@ -65,31 +58,18 @@ public class Observer {
             if (pushed instanceof Pushed.Fresh fresh) {
                 replicas.put(pod.name(), fresh.status());
             } else if (pushed instanceof Pushed.Unknown) {
-                asked.put(pod.name(), CompletableFuture.supplyAsync(() -> status(admin, pod), calls));
+                ask.put(pod.name(), pod.address().get());
             } else if (pushed instanceof Pushed.Silent silent) {
                 LOG.debugf("replica %s counts as not answering: %s", pod.name(), silent.why());
             }
         }
-        asked.forEach((pod, status) -> {
-            NodeStatus answer = status.join();
-            if (answer != null) {
-                replicas.put(pod, answer);
+        fanout.callAll(ask, admin::status).forEach((pod, answer) -> {
+            if (answer.ok()) {
+                replicas.put(pod, answer.status());
+            } else {
+                LOG.debugf("replica %s did not answer: %s", pod, answer.error().getMessage());
             }
         });
         return new Observation(views, replicas, clock.instant());
-    }
-
-    private static NodeStatus status(AdminClient admin, PodView pod) {
-        try {
-            return admin.status(pod.address().orElseThrow());
-        } catch (ReplicaException e) {
-            LOG.debugf("replica %s (%s) did not answer: %s", pod.name(), pod.address().orElseThrow(), e.getMessage());
-            return null;
-        }
-    }
-
-    @PreDestroy
-    void stop() {
-        calls.shutdownNow();
     }
 }

@@ -60,7 +60,19 @@ class NextActionTest {
     @Test
     void aGonePrimaryWithHelpersStartsAFailover() {
         var action = decide(List.of(pod(1, "helper", true), pod(2, "helper", true)), 3, "demo-0");
-        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists"), action);
+        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.empty()), action);
+    }
+
+    @Test
+    void aGonePrimarysAddressIsTheOneMostOfItsHelpersLastFollowed() {
+        var pods = List.of(pod(1, "helper", true), pod(2, "helper", true), pod(3, "helper", true));
+        var reports = Map.of("demo-1", contact(1, 3, 0, 900, false), "demo-2", contact(2, 3, 0, 900, false),
+                "demo-3", contact(3, 3, 5, 900, false));
+        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.of(address(0))),
+                decide(pods, reports, 4, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
+        // With its pod still there, the pod's address is the one.
+        assertEquals(Optional.of(address(0)), NextAction.primaryAddress(new Observation(List.of(pod(0, "primary", true)),
+                Map.of(), NOW), "demo-0", 3));
     }
 
     @Test
@@ -83,7 +95,7 @@ class NextActionTest {
         assertInstanceOf(NextAction.Wait.class,
                 decide(pods, behind, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
         var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 0L)));
-        assertEquals(new NextAction.StartSwitchover("demo-2"),
+        assertEquals(new NextAction.StartSwitchover("demo-2", Optional.of(address(0))),
                 decide(pods, caughtUp, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
     }
 
