@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,23 @@ class ReplicaGroupOperatorTest {
 
     // ------------------------------------------------------------------ tests
 
+    /**
+     * Edits a group as a user would, again on a conflict: the operator writes status all the time (every pushed
+     * replica change), and an edit made on an older resourceVersion gets 409.
+     */
+    private void edit(String name, UnaryOperator<ReplicaGroup> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(ReplicaGroup.class).inNamespace(namespace).withName(name).edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Test
     void createsOwnedObjectsWithLabelsAndStartsHelpersWithTheTbcOfThePrimary() {
         create("basic", 3, 1);
@@ -293,16 +312,14 @@ class ReplicaGroupOperatorTest {
     void scalesUpAndDownAndNeverRemovesThePrimary() {
         create("sc", 1, 0);
         awaitRunning("sc", 1);
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
-                .edit(g -> {
+        edit("sc", g -> {
                     g.getSpec().setReplicas(3);
                     return g;
                 });
         awaitRunning("sc", 3);
         assertEquals(2, events("sc", "ScaledUp").size());
 
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
-                .edit(g -> {
+        edit("sc", g -> {
                     g.getSpec().setReplicas(1);
                     return g;
                 });
@@ -319,8 +336,7 @@ class ReplicaGroupOperatorTest {
         try (ReplicaClient kv = ReplicaClient.connect(addresses("sw"))) {
             kv.put("before", "1".getBytes(StandardCharsets.UTF_8));
         }
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sw")
-                .edit(g -> {
+        edit("sw", g -> {
                     g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
                     return g;
                 });
@@ -356,7 +372,7 @@ class ReplicaGroupOperatorTest {
         assertTrue(pods("bad").isEmpty());
 
         // Fixing the spec brings the group up: the reconciler is still alive.
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("bad").edit(g -> {
+        edit("bad", g -> {
             g.getSpec().setSyncAcks(1);
             return g;
         });
@@ -367,7 +383,7 @@ class ReplicaGroupOperatorTest {
     void aFailoverLeftHalfDoneIsFinished() throws Exception {
         // No failover of its own: this operator must only finish the one it finds in status.
         create("rs", 3, 1);
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").edit(g -> {
+        edit("rs", g -> {
             g.getSpec().getFailover().setDelaySeconds(3600);
             return g;
         });
