@@ -69,8 +69,9 @@ public final class FailoverPlanner {
     static FailoverAction.Fence fence(Failover failover, Observation obs, boolean includeOld) {
         long term = failover.getTerm();
         List<FailoverAction.Replica> targets = new ArrayList<>();
-        obs.live().stream()
-                .filter(p -> p.address().isPresent())
+        // Pods being deleted too: their replica may still run until its grace period ends.
+        obs.pods().stream()
+                .filter(p -> !p.failed() && p.address().isPresent())
                 .filter(p -> obs.replica(p.name()).filter(s -> s.term() < term
                         || (includeOld && p.name().equals(failover.getFrom()))).isPresent())
                 .forEach(p -> targets.add(new FailoverAction.Replica(p.name(), p.address().get())));

@@ -44,7 +44,9 @@ public class Observer {
                 .withLabels(Labels.groupSelector(group)).list().getItems();
         List<PodView> views = pods.stream().map(p -> PodView.of(name, p)).filter(p -> p.ordinal() >= 0).toList();
         Map<String, String> addresses = new HashMap<>();
-        views.stream().filter(p -> !p.terminating() && !p.failed() && p.address().isPresent())
+        // A pod being deleted is still watched: its replica may run for the grace period, and its answer to a
+        // fence is what spares the new primary the lease hold-off.
+        views.stream().filter(p -> !p.failed() && p.address().isPresent())
                 .forEach(p -> addresses.put(p.name(), p.address().get()));
         ResourceID id = ResourceID.fromResource(group);
         watches.sync(id, admin, addresses);

@@ -20,6 +20,7 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FailoverPlannerTest {
@@ -68,6 +69,11 @@ class FailoverPlannerTest {
                 "demo-2", status(2, Role.HELPER, 3, 5)));
         assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(1), replica(2)), 4),
                 FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), oldSilent, CTX));
+        // A deleted old primary still runs until its grace period ends: fenced while it answers.
+        Observation oldDeleted = obs(List.of(terminating(0, "primary"), pod(1, "helper", true), pod(2, "helper", true)),
+                all.replicas());
+        assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(0), replica(1), replica(2)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), oldDeleted, CTX));
         // After a restart the old primary may report the term already; it is fenced again, for its answer.
         Observation oldInTerm = obs(all.pods(), Map.of("demo-0", status(0, Role.FENCED, 4, 5),
                 "demo-1", status(1, Role.HELPER, 4, 5), "demo-2", status(2, Role.HELPER, 4, 5)));
@@ -230,5 +236,28 @@ class FailoverPlannerTest {
                 "demo-2", status(2, Role.HELPER, 3, 5))).withAnswers(Map.of("demo-1", status(1, Role.HELPER, 4, 5),
                         "demo-2", status(2, Role.HELPER, 4, 6)));
         assertEquals(new FailoverAction.Choose("demo-2"), FailoverPlanner.next(select(), fenced, CTX));
+    }
+
+    @Test
+    void repointWaitsWhileTheNewPrimaryHasNoAddress() {
+        PodView noIp = new PodView("demo-2", 2, "helper", false, Optional.empty(), false, false,
+                Optional.empty());
+        Observation obs = obs(List.of(pod(1, "helper", true), noIp), Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
+        assertEquals(new FailoverAction.Wait("new primary demo-2 has no address"),
+                FailoverPlanner.next(failover(FailoverStep.Repoint, "demo-0", "demo-2", 4L), obs, CTX));
+    }
+
+    @Test
+    void verifyChoosesAgainInAHigherTermWhenTheNewPrimaryIsGone() {
+        Observation gone = obs(List.of(pod(1, "helper", true), terminating(2, "primary")),
+                Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
+        assertEquals(new FailoverAction.Reselect("new primary demo-2 is gone", 5),
+                FailoverPlanner.next(failover(FailoverStep.Verify, "demo-0", "demo-2", 4L), gone, CTX));
+    }
+
+    @Test
+    void aFinishedFailoverHasNothingLeftToDo() {
+        assertEquals(new FailoverAction.Wait("finished"),
+                FailoverPlanner.next(failover(FailoverStep.Done, "demo-0", "demo-2", 4L), primaryGone(1, 1), CTX));
     }
 }
