@@ -3,8 +3,10 @@ package dev.replicagroup.operator.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
@@ -377,6 +379,30 @@ class ReplicaGroupOperatorTest {
             return g;
         });
         awaitRunning("bad", 2);
+    }
+
+    @Test
+    void aPrimaryItsHelpersLostIsReplacedThoughItsPodStillLooksReady() {
+        create("lost", 3, 1);
+        // No kubelet signal: the pod stays Ready, and NotReady would only count after an hour.
+        edit("lost", g -> {
+            g.getSpec().getFailover().setDelaySeconds(3600);
+            return g;
+        });
+        String primary = awaitRunning("lost", 3).getStatus().getCurrentPrimary();
+        String helper = pods("lost").stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(primary))
+                .findFirst().orElseThrow();
+        assumeTrue(kubelet.server(helper).node().view().timing().detectionMillis() > 0,
+                "the replica reports no failure-detection timing yet (NodeStatus.Timing.unknown())");
+
+        kubelet.loseNode(primary);
+
+        await().atMost(LONG).until(() -> get("lost").getStatus().getLastFailover() != null);
+        ReplicaGroup group = get("lost");
+        assertTrue(group.getStatus().getLastFailover().getReason().contains("is lost"),
+                group.getStatus().getLastFailover().getReason());
+        assertNotEquals(primary, group.getStatus().getCurrentPrimary());
+        assertEquals(List.of(group.getStatus().getCurrentPrimary()), primaryLabelled("lost"));
     }
 
     @Test
