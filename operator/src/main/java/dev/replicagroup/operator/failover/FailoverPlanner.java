@@ -124,8 +124,9 @@ public final class FailoverPlanner {
      * How long the new primary waits before it serves (LeaseHoldoff). The contact ages are those of helpers that
      * report the failover's term, so they were read after the fence: a fenced helper acks the old primary no more.
      * A helper that followed some other primary tells nothing about the old one's lease and counts as age 0, as
-     * does a status without timing, and every helper when the old primary's address was never known. Lease and drift are the larger of the spec and what any replica reports, in
-     * case the pods still run with settings from before a spec change.
+     * does a status without timing, and every helper when the old primary's address was never known. Lease and
+     * drift are the larger of the spec and what any replica reports, in case the pods still run with settings
+     * from before a spec change.
      */
     static long holdoff(Failover failover, Observation obs, Context ctx) {
         Optional<String> oldPrimary = Optional.ofNullable(failover.getFromAddress());
