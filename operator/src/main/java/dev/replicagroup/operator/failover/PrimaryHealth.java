@@ -64,9 +64,9 @@ public final class PrimaryHealth {
         // No cooldown here: once a quorum lost the primary it has stopped serving by itself (its lease is shorter
         // than their detection), so waiting would only lengthen an outage. Flapping is held off by the helpers'
         // detection timeout instead: a pause shorter than it (the 300 ms pause test) never makes a helper report.
-        Optional<String> lost = primary.address().flatMap(address -> lostByQuorum(address, helpers));
+        Optional<String> lost = primary.address().flatMap(address -> lostByQuorum(name, address, helpers));
         if (lost.isPresent()) {
-            return new Gone("primary " + name + " " + lost.get());
+            return new Gone(lost.get());
         }
         if (primary.ready()) {
             return new Healthy();
@@ -91,19 +91,19 @@ public final class PrimaryHealth {
 
     /**
      * Whether {@code max(1, min(H, H - syncAcks + 1))} helpers (the promotion quorum) report that they lost the
-     * primary at {@code address} in the status term. That many is a majority of what the primary's lease rests on:
-     * with them out of touch, fewer than {@code max(syncAcks, 1)} helpers can ack it, so it no longer serves.
+     * primary at {@code address} in the status term. With that many out of touch, at most {@code syncAcks - 1}
+     * helpers are left to ack it, fewer than its lease needs ({@code max(syncAcks, 1)}), so it no longer serves.
      *
-     * @return "lost by N of H helpers", if so
+     * @return how many helpers lost it, as the failover's reason, if a quorum did
      */
-    public static Optional<String> lostByQuorum(String address, HelperReports helpers) {
+    static Optional<String> lostByQuorum(String name, String address, HelperReports helpers) {
         long lost = helpers.reports().stream()
                 .filter(s -> s.role() == Role.HELPER && s.term() == helpers.term() && s.timing().primaryLost()
                         && address.equals(s.timing().lastPrimary()))
                 .count();
         int quorum = PromotionRule.quorum(helpers.helpers(), helpers.syncAcks());
         return helpers.helpers() > 0 && lost >= quorum
-                ? Optional.of("is lost: " + lost + " of " + helpers.helpers() + " helpers have not heard from it"
+                ? Optional.of(lost + " of " + helpers.helpers() + " helpers have not heard from primary " + name
                         + " within their detection timeout (" + quorum + " needed)")
                 : Optional.empty();
     }

@@ -88,8 +88,8 @@ class PrimaryHealthTest {
     void aReadyPrimaryThatAQuorumOfHelpersLostIsGoneWithoutCooldown() {
         // Two helpers, syncAcks 1: both must have lost it (quorum 2 - 1 + 1); the last failover was 1 s ago.
         var bothLost = assessReady(List.of(contact(1, 3, 0, 1200, true), contact(2, 3, 0, 1500, true)), 2, 1);
-        assertEquals(new PrimaryHealth.Gone("primary demo-0 is lost: 2 of 2 helpers have not heard from it within"
-                + " their detection timeout (2 needed)"), bothLost);
+        assertEquals(new PrimaryHealth.Gone("2 of 2 helpers have not heard from primary demo-0 within their detection"
+                + " timeout (2 needed)"), bothLost);
         var oneLost = assessReady(List.of(contact(1, 3, 0, 1200, true), contact(2, 3, 0, 40, false)), 2, 1);
         assertInstanceOf(PrimaryHealth.Healthy.class, oneLost);
     }

@@ -399,7 +399,7 @@ class ReplicaGroupOperatorTest {
 
         await().atMost(LONG).until(() -> get("lost").getStatus().getLastFailover() != null);
         ReplicaGroup group = get("lost");
-        assertTrue(group.getStatus().getLastFailover().getReason().contains("is lost"),
+        assertTrue(group.getStatus().getLastFailover().getReason().contains("helpers have not heard from primary"),
                 group.getStatus().getLastFailover().getReason());
         assertNotEquals(primary, group.getStatus().getCurrentPrimary());
         assertEquals(List.of(group.getStatus().getCurrentPrimary()), primaryLabelled("lost"));
