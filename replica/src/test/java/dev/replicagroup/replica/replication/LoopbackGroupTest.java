@@ -257,7 +257,7 @@ class LoopbackGroupTest {
         try (Channels channels = new Channels()) {
             admin.fence(group.get(2).address(), 2);
             assertEquals(ServingStatus.SERVING, health(channels, group.get(2)), "fenced, it may still be promoted");
-            await().atMost(Duration.ofSeconds(5)).until(() -> group.get(0).node().view().term() == 2
+            await().atMost(Duration.ofSeconds(10)).until(() -> group.get(0).node().view().term() == 2
                     && group.get(0).node().view().role() == Role.HELPER);
         }
     }
