@@ -48,7 +48,7 @@ public final class ReplicaMachine {
         boolean repliedSinceBeat;
         /** The matched position at the last heartbeat: no progress over a beat means updates were lost. */
         LogPosition matchedAtBeat;
-        /** Nothing came back for a beat: one message at a time until the helper answers. */
+        /** Nothing came back for a beat, or the helper was behind: one message at a time until it accepts one. */
         boolean probing;
 
         Progress(LogPosition sentUpTo, long sentCommit) {
@@ -208,7 +208,9 @@ public final class ReplicaMachine {
         p.sentCommit = m.commitSeq();
         p.matched = null;
         p.inflight = 0;
-        p.probing = false;
+        // One message until it answers: every Append still in flight may come back Behind too, and sending a
+        // full window for each of those would multiply the messages with every round trip.
+        p.probing = true;
         pump(m.from(), p, true);
     }
 

@@ -56,6 +56,10 @@ final class SimulatedNetwork {
         return due;
     }
 
+    int inFlight() {
+        return queue.size();
+    }
+
     void cut(String a, String b) {
         cuts.merge(a + "|" + b, 1, Integer::sum);
         cuts.merge(b + "|" + a, 1, Integer::sum);

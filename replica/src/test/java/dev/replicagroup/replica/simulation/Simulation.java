@@ -383,7 +383,13 @@ final class Simulation {
 
     // ------------------------------------------------------------------ invariants
 
+    /** Far more than 3–5 replicas have in flight at once unless something multiplies messages. */
+    private static final int MESSAGE_STORM = 20_000;
+
     private void checkInvariants() {
+        if (network.inFlight() > MESSAGE_STORM) {
+            history.violate(now, "message storm: " + network.inFlight() + " messages in flight");
+        }
         List<SimulatedReplica> serving = replicas.stream().filter(r -> r.running(now) && r.machine.serving()).toList();
         if (serving.size() > 1) {
             history.violate(now, "two replicas serve at once: " + serving.stream().map(r -> r.address + " (term "
