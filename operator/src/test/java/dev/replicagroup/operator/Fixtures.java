@@ -55,7 +55,7 @@ public final class Fixtures {
     public static NodeStatus contact(int ordinal, long term, int primaryOrdinal, long ageMillis, boolean lost) {
         return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, 5), 5, 5,
                 address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "",
-                new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200));
+                new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200, 0));
     }
 
     /** A primary's status that reports each helper's lag. */

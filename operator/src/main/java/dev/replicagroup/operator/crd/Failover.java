@@ -30,6 +30,9 @@ public class Failover {
     @JsonPropertyDescription("The term in which the old primary itself answered the fence; when it is this failover's"
             + " term, it serves nothing and the new primary needs no lease hold-off.")
     private Long oldPrimaryFencedInTerm;
+    @JsonPropertyDescription("What was left of the old primary's own promotion hold-off when it answered the fence:"
+            + " the primary before it may still hold its lease, so the new primary waits at least this long.")
+    private Long oldPrimaryHoldoffMillis;
     private String detectedAt;
     private String promotedAt;
     private String repointedAt;
@@ -97,6 +100,14 @@ public class Failover {
 
     public void setBlocked(String blocked) {
         this.blocked = blocked;
+    }
+
+    public Long getOldPrimaryHoldoffMillis() {
+        return oldPrimaryHoldoffMillis;
+    }
+
+    public void setOldPrimaryHoldoffMillis(Long oldPrimaryHoldoffMillis) {
+        this.oldPrimaryHoldoffMillis = oldPrimaryHoldoffMillis;
     }
 
     public Long getOldPrimaryFencedInTerm() {

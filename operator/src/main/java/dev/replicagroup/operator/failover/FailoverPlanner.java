@@ -157,7 +157,9 @@ public final class FailoverPlanner {
                 .mapToLong(s -> s.timing().leaseMillis()).max().orElse(0));
         long drift = Math.max(ctx.clockDriftMillis(), obs.replicas().values().stream()
                 .mapToLong(s -> s.timing().clockDriftMillis()).max().orElse(0));
-        return LeaseHoldoff.millis(failover.isOldPrimaryFenced(), ages, ctx.helpers(), ctx.syncAcks(), lease, drift);
+        long oldHoldoff = Optional.ofNullable(failover.getOldPrimaryHoldoffMillis()).orElse(0L);
+        return LeaseHoldoff.millis(failover.isOldPrimaryFenced(), oldHoldoff, ages, ctx.helpers(), ctx.syncAcks(), lease,
+                drift);
     }
 
     static FailoverAction repoint(Failover failover, Observation obs) {

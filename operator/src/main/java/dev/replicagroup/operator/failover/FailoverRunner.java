@@ -169,10 +169,12 @@ public class FailoverRunner {
                     LOG.infof("fencing %s in term %d: %s", pod, f.term(), answer.error().getMessage());
                 }
             });
-            boolean oldFenced = Optional.ofNullable(answers.get(f.oldPrimary())).filter(AdminFanout.Answer::ok)
-                    .isPresent() && !failover.isOldPrimaryFenced();
+            Optional<AdminFanout.Answer> old = Optional.ofNullable(answers.get(f.oldPrimary()))
+                    .filter(AdminFanout.Answer::ok);
+            boolean oldFenced = old.isPresent() && !failover.isOldPrimaryFenced();
             if (oldFenced) {
                 failover.setOldPrimaryFencedInTerm(f.term());
+                failover.setOldPrimaryHoldoffMillis(old.get().status().timing().holdoffRemainingMillis());
             }
             roles.set(ns, f.oldPrimary(), Labels.HELPER);
             if (failover.getStep() == FailoverStep.Fence) {

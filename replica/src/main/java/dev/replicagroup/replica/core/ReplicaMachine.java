@@ -319,6 +319,14 @@ public final class ReplicaMachine {
         return expiries.size() < need ? 0 : Math.max(0, expiries.get(need - 1) - now);
     }
 
+    /**
+     * Ticks left of the promotion hold-off this replica was given, whatever its role now: fenced while it waited,
+     * it passes the rest on, since the primary before it may still hold its lease.
+     */
+    public long holdoffRemainingTicks() {
+        return Math.max(0, servingFrom - now);
+    }
+
     /** Primary: why it does not serve now (empty when it does, or is no primary). */
     public Optional<String> whyNotServing() {
         return state.role() == Role.PRIMARY && !serving() ? Optional.of(notServingWhy()) : Optional.empty();

@@ -40,10 +40,14 @@ public final class ManualFailover {
         log.accept(oldPrimary.isPresent() ? "old primary " + old + " answers; fencing it and the helpers in term "
                 + term : "no primary answered; fencing the helpers in term " + term);
         boolean oldFenced = false;
+        long oldHoldoff = 0;
         for (String server : before.keySet()) {
             try {
-                admin.fence(server, term);
-                oldFenced |= server.equals(old);
+                NodeStatus fenced = admin.fence(server, term);
+                if (server.equals(old)) {
+                    oldFenced = true;
+                    oldHoldoff = fenced.timing().holdoffRemainingMillis();
+                }
             } catch (ReplicaException e) {
                 log.accept(server + " was not fenced: " + e.getMessage());
             }
@@ -60,9 +64,9 @@ public final class ManualFailover {
             throw ReplicaException.of(ReplicaException.Reason.REFUSED, "failover blocked: " + blocked.reason());
         }
         MemberStatus candidate = ((PromotionChoice.Promote) choice).candidate();
-        long holdoff = LeaseHoldoff.millis(oldFenced, fenced.stream().map(s -> s.timing().primaryContactAgeMillis())
-                .toList(), servers.size() - 1, syncAcks, maxOf(fenced, NodeStatus.Timing::leaseMillis),
-                maxOf(fenced, NodeStatus.Timing::clockDriftMillis));
+        List<Long> ages = fenced.stream().map(s -> s.timing().primaryContactAgeMillis()).toList();
+        long holdoff = LeaseHoldoff.millis(oldFenced, oldHoldoff, ages, servers.size() - 1, syncAcks,
+                maxOf(fenced, NodeStatus.Timing::leaseMillis), maxOf(fenced, NodeStatus.Timing::clockDriftMillis));
         admin.promote(candidate.address(), term, holdoff);
         log.accept("promoted " + candidate.address() + " at " + candidate.last() + " to primary of term " + term
                 + (holdoff > 0 ? "; it serves in " + holdoff + " ms, when the old primary's lease has run out" : ""));

@@ -207,12 +207,13 @@ public final class ProtoMapper {
                 .setLeaseRemainingMillis(t.leaseRemainingMillis()).setLastPrimary(t.lastPrimary())
                 .setPrimaryContactAgeMillis(t.primaryContactAgeMillis()).setPrimaryLost(t.primaryLost())
                 .setHeartbeatMillis(t.heartbeatMillis()).setLeaseMillis(t.leaseMillis())
-                .setDetectionMillis(t.detectionMillis()).setClockDriftMillis(t.clockDriftMillis()).build();
+                .setDetectionMillis(t.detectionMillis()).setClockDriftMillis(t.clockDriftMillis())
+                .setHoldoffRemainingMillis(t.holdoffRemainingMillis()).build();
     }
 
     static NodeStatus.Timing fromProto(dev.replicagroup.replica.grpc.v1.Timing t) {
         return new NodeStatus.Timing(t.getServing(), t.getLeaseRemainingMillis(), t.getLastPrimary(),
                 t.getPrimaryContactAgeMillis(), t.getPrimaryLost(), t.getHeartbeatMillis(), t.getLeaseMillis(),
-                t.getDetectionMillis(), t.getClockDriftMillis());
+                t.getDetectionMillis(), t.getClockDriftMillis(), t.getHoldoffRemainingMillis());
     }
 }

@@ -31,13 +31,15 @@ public record NodeStatus(
      * @param lastPrimary             helper: the primary it last followed (kept after a fence)
      * @param primaryContactAgeMillis helper: how long ago it last heard from {@code lastPrimary}; -1 never
      * @param primaryLost             helper: {@code primaryContactAgeMillis >= detectionMillis}
+     * @param holdoffRemainingMillis  what is left of the promotion hold-off it was given, whatever its role now
      */
     public record Timing(boolean serving, long leaseRemainingMillis, String lastPrimary, long primaryContactAgeMillis,
-            boolean primaryLost, int heartbeatMillis, int leaseMillis, int detectionMillis, int clockDriftMillis) {
+            boolean primaryLost, int heartbeatMillis, int leaseMillis, int detectionMillis, int clockDriftMillis,
+            long holdoffRemainingMillis) {
 
         /** What a status from a replica that reports no timing (or a test fixture) carries. */
         public static Timing unknown() {
-            return new Timing(false, 0, "", -1, false, 0, 0, 0, 0);
+            return new Timing(false, 0, "", -1, false, 0, 0, 0, 0, 0);
         }
     }
 

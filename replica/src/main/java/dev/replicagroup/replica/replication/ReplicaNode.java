@@ -321,7 +321,8 @@ public final class ReplicaNode implements AutoCloseable {
         NodeStatus.Timing timing = new NodeStatus.Timing(machine.serving(), machine.leaseRemainingTicks() * tick,
                 state.role() == Role.HELPER ? machine.lastPrimary() : "", age < 0 ? -1 : age * tick,
                 machine.primaryLost(), (int) config.heartbeat().toMillis(), (int) config.lease().toMillis(),
-                (int) config.detection().toMillis(), (int) config.clockDrift().toMillis());
+                (int) config.detection().toMillis(), (int) config.clockDrift().toMillis(),
+                machine.holdoffRemainingTicks() * tick);
         String problem = machine.whyNotServing().orElse(machine.problem());
         return new NodeStatus(state.self(), state.role(), state.term(), state.last(), state.commitSeq(),
                 state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(), state.syncAcks(),

@@ -82,9 +82,13 @@ final class SimulatedOperator {
         long seen = reachable.stream().mapToLong(r -> r.machine.state().term()).max().orElse(0);
         long newTerm = blocked && seen <= term ? term : Math.max(term, seen) + 1;
         boolean oldFenced = false;
+        long oldHoldoffTicks = 0;
         for (SimulatedReplica r : reachable) {
             boolean ok = r.machine.fence(newTerm).accepted();
-            oldFenced |= ok && r.address.equals(primary);
+            if (ok && r.address.equals(primary)) {
+                oldFenced = true;
+                oldHoldoffTicks = r.machine.holdoffRemainingTicks();
+            }
         }
         List<MemberStatus> heard = new ArrayList<>();
         List<Long> ages = new ArrayList<>();
@@ -114,7 +118,7 @@ final class SimulatedOperator {
         suspected = false;
         String chosen = ((PromotionChoice.Promote) choice).candidate().address();
         var settings = reachable.get(0).machine.settings();
-        long holdoffMillis = LeaseHoldoff.millis(oldFenced, ages, helpers, syncAcks,
+        long holdoffMillis = LeaseHoldoff.millis(oldFenced, oldHoldoffTicks * tick, ages, helpers, syncAcks,
                 (long) settings.leaseTicks() * tick, (long) settings.clockDriftTicks() * tick);
         SimulatedReplica candidate = reachable.stream().filter(r -> r.address.equals(chosen)).findFirst().orElseThrow();
         if (!candidate.machine.promote(newTerm, (holdoffMillis + tick - 1) / tick).accepted()) {
