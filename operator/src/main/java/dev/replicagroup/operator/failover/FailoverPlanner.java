@@ -90,6 +90,10 @@ public final class FailoverPlanner {
                 .filter(p -> obs.replica(p.name()).filter(s -> s.term() == failover.getTerm()).isPresent())
                 .map(p -> member(p, obs.replica(p.name()).orElseThrow(), ctx.liveness()))
                 .toList();
+        Optional<String> named = switchoverTarget(failover, obs, heard);
+        if (named.isPresent()) {
+            return new FailoverAction.Choose(named.get());
+        }
         PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks());
         if (choice instanceof PromotionChoice.Blocked blocked) {
             return oldPrimaryAsLastResort(failover, obs, heard)
@@ -103,6 +107,26 @@ public final class FailoverPlanner {
                         && m.last().equals(best.last())).map(MemberStatus::name).findFirst().orElse(best.name())
                 : best.name();
         return new FailoverAction.Choose(candidate);
+    }
+
+    /**
+     * A switchover goes to the named helper when the old primary answered, fenced, and the helper holds the old
+     * primary's log up to its commit point: every acknowledged write is at or below that point, and a helper whose
+     * last entry is of the old primary's term holds its log up to there. Other helpers may have received a few
+     * more (unacknowledged) entries; they drop them as they follow.
+     */
+    static Optional<String> switchoverTarget(Failover failover, Observation obs, List<MemberStatus> heard) {
+        if (!failover.isSwitchover() || failover.getTo() == null) {
+            return Optional.empty();
+        }
+        Optional<NodeStatus> old = obs.replica(failover.getFrom())
+                .filter(s -> s.term() == failover.getTerm() && s.role() != Role.PRIMARY);
+        return heard.stream()
+                .filter(m -> m.name().equals(failover.getTo()) && m.ready() && m.role() == Role.HELPER)
+                .filter(m -> old.filter(o -> m.last().term() == o.last().term() && m.last().seq() >= o.commitSeq())
+                        .isPresent())
+                .map(MemberStatus::name)
+                .findFirst();
     }
 
     /**
