@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.replicagroup.e2e.support.Deployed;
 import dev.replicagroup.e2e.support.FailoverCheck;
 import dev.replicagroup.e2e.support.Group;
+import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class OperatorLeaderFailoverIT {
             group.kubectl("delete", "pod", primary, "--wait=false");
             // Delete the leader as soon as the failover is visibly under way (its step is in status), so it
             // dies mid-failover rather than before noticing or after finishing.
-            Group.await("the failover under way", Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+            Group.await("the failover under way", Settings.FAILOVER_WAIT).pollInterval(Duration.ofMillis(50))
                     .until(group::status, s -> s.failoverUnderWay() || !primary.equals(s.currentPrimary()));
             group.kubectl("delete", "pod", leader, "--wait=false", "--grace-period=1");
         });

@@ -141,7 +141,7 @@ public final class Group {
 
     /** Waits (up to the settle time) for a status that matches. */
     public static GroupStatus awaitStatus(Group group, String what, Predicate<GroupStatus> matches) {
-        return await(what, Deployed.SETTLE).until(group::status, matches::test);
+        return await(what, Settings.SETTLE).until(group::status, matches::test);
     }
 
     public static ConditionFactory await(String what, Duration atMost) {

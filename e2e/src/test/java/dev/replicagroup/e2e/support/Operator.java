@@ -86,7 +86,7 @@ public final class Operator {
     }
 
     public String awaitLeader() {
-        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Duration.ofMinutes(2))
+        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Settings.EVENT_WAIT)
                 .pollInterval(Duration.ofMillis(500)).until(this::leader, Optional::isPresent).orElseThrow();
     }
 }
