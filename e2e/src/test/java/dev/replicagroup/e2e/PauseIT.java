@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.FailoverTimes;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.HostProcess;
@@ -24,9 +25,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestNamespace.class)
 class PauseIT {
 
+    /** Settings.repeats() rounds (bench/k8s-failover.sh counts spurious failovers over many). */
     @Test
     void shortPausesOfThePrimaryCauseNoFailover(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
+        for (int i = 0; i < Settings.repeats(); i++) {
+            pauseRound(ns, deployed);
+        }
+    }
+
+    private static void pauseRound(TestNamespace ns, Deployed deployed) throws Exception {
         Group group = deployed.group();
         String primary = deployed.status().currentPrimary();
         Set<String> before = group.eventUids();
@@ -53,11 +61,11 @@ class PauseIT {
             assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
         }
         GroupStatus after = group.status();
-        System.out.println("e2e: pause: " + pauses + " pauses of " + Settings.PAUSE.toMillis() + " ms; load "
-                + result.report().summary());
-        assertEquals(List.of(), group.events("FailoverStarted").stream()
-                .filter(e -> !before.contains(e.getMetadata().getUid())).map(e -> e.getMessage()).toList(),
-                "no FailoverStarted event");
+        List<String> started = group.events("FailoverStarted").stream()
+                .filter(e -> !before.contains(e.getMetadata().getUid())).map(e -> e.getMessage()).toList();
+        FailoverTimes.recordPauses(pauses, started.size(), after.term() - deployed.status().term(),
+                result.report().longestPause());
+        assertEquals(List.of(), started, "no FailoverStarted event");
         assertEquals(primary, after.currentPrimary(), "the primary stayed");
         assertEquals(deployed.status().term(), after.term(), "the term did not move");
         assertTrue(result.report().ok() > 0 && result.report().reads() > 0, result.report().summary());
