@@ -48,9 +48,10 @@ class PartitionIT {
         public void inject(Deployed d, String primary) {
             List<String> peers = new ArrayList<>();
             d.group().pods().stream().filter(p -> !p.getMetadata().getName().equals(primary))
-                    .map(p -> p.getStatus().getPodIP()).forEach(peers::add);
+                    .map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank()).forEach(peers::add);
             if (alsoOperator) {
-                d.operator().pods().stream().map(p -> p.getStatus().getPodIP()).forEach(peers::add);
+                d.operator().pods().stream().map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank())
+                        .forEach(peers::add);
             }
             Pod pod = d.group().pod(primary);
             partition = NetworkPartition.isolate(HostProcess.of(pod, "replica"), peers);
