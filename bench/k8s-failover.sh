@@ -56,7 +56,7 @@ declare -A SCENARIO=([pod-deleted]=pod-deleted [sigkill]=jvm-killed [sigstop]=fr
   [partition]=partition-helpers [partition-all]=partition-all [kubelet]=kubelet-stopped [leader]=leader-deleted)
 {
   echo
-  echo "### $started — failover on Kubernetes, $RUNS runs per kind (bench/k8s-failover.sh $KIND $RUNS)"
+  echo "## $started — failover on Kubernetes, $RUNS runs per kind (make bench-failover KIND=$KIND RUNS=$RUNS)"
   echo
   echo "Commit $commit; local single-node cluster, $(nproc) cores; load average (1/5/15 min) $load_start at start,"
   echo "$load_end at the end. Settings: the example group (3 replicas, syncAcks 1, the CR's default failover"

@@ -145,6 +145,6 @@ public final class Group {
     }
 
     public static ConditionFactory await(String what, Duration atMost) {
-        return Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions();
+        return Awaitility.await(what).atMost(atMost).pollInterval(Settings.POLL).ignoreExceptions();
     }
 }

@@ -103,7 +103,7 @@ public final class HostProcess {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+            return process.waitFor(Settings.HOST_COMMAND.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0 ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -70,9 +70,14 @@ public final class LoadRun implements AutoCloseable {
                     .map(r -> report.startNanos() + r.completeNs()).filter(t -> t >= fromNanos && t < toNanos).count();
         }
 
+        /**
+         * Measured up to the moment the load was told to stop: a write still in flight then (retrying, or slow)
+         * completes later, and the stretch before it is no outage of the group.
+         */
         public Recovery recoveryAfter(long faultNanos) {
+            long stopped = report.startNanos() + report.elapsed().toNanos();
             return Recovery.measure(faultNanos, report.history().stream().filter(r -> r.ok())
-                    .mapToLong(r -> report.startNanos() + r.completeNs()).sorted().toArray());
+                    .mapToLong(r -> report.startNanos() + r.completeNs()).filter(t -> t <= stopped).sorted().toArray());
         }
     }
 }

@@ -69,7 +69,7 @@ public final class NetworkPartition implements AutoCloseable {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            if (!process.waitFor(Settings.HOST_COMMAND.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " failed: " + out);
             }
         } catch (IOException e) {

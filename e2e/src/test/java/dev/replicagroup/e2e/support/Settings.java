@@ -46,6 +46,15 @@ public final class Settings {
             Duration.ofSeconds(1));
     /** Reading every acknowledged write back at the end may follow a failover still settling. */
     public static final Duration VERIFY_DEADLINE = Duration.ofSeconds(60);
+    /** kubectl and helm as a test step (helm install --wait included), and as a diagnostic after a failure. */
+    public static final Duration TOOL_COMMAND = Duration.ofMinutes(10);
+    public static final Duration DIAGNOSTIC_COMMAND = Duration.ofMinutes(1);
+    /** helm install --wait: both operator pods Ready. */
+    public static final Duration HELM_WAIT = Duration.ofMinutes(5);
+    /** kill, ctr, nsenter iptables on the node. */
+    public static final Duration HOST_COMMAND = Duration.ofSeconds(30);
+    /** How often awaited conditions are polled (the API server on a 2-core node is not to be hammered). */
+    public static final Duration POLL = Duration.ofMillis(250);
     /** One admin Status call from the suite to a replica (ServingMonitor), and how often each is asked. */
     public static final Duration STATUS_CALL = Duration.ofMillis(300);
     public static final Duration STATUS_EVERY = Duration.ofMillis(100);
