@@ -48,6 +48,16 @@ public final class Fixtures {
                 address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
+    /**
+     * A helper in {@code term} that last followed the primary at {@code primaryOrdinal} and heard from it
+     * {@code ageMillis} ago; {@code lost} once that is past its detection timeout.
+     */
+    public static NodeStatus contact(int ordinal, long term, int primaryOrdinal, long ageMillis, boolean lost) {
+        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, 5), 5, 5,
+                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "",
+                new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200));
+    }
+
     /** A primary's status that reports each helper's lag. */
     public static NodeStatus primaryStatus(int ordinal, long term, long seq, Map<Integer, Long> lagByOrdinal) {
         List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()

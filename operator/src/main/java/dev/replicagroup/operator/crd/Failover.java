@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -15,6 +16,9 @@ public class Failover {
     private boolean switchover;
     @JsonPropertyDescription("The pod that was primary.")
     private String from;
+    @JsonPropertyDescription("The old primary's replica address when the failover started, to match helpers'"
+            + " reports about it (their last primary) after its pod is gone.")
+    private String fromAddress;
     @JsonPropertyDescription("The pod chosen to become primary (set in the Select step).")
     private String to;
     @JsonPropertyDescription("Why it started.")
@@ -23,6 +27,9 @@ public class Failover {
     private Long term;
     @JsonPropertyDescription("Why the failover waits, when it cannot go on safely.")
     private String blocked;
+    @JsonPropertyDescription("The term in which the old primary itself answered the fence; when it is this failover's"
+            + " term, it serves nothing and the new primary needs no lease hold-off.")
+    private Long oldPrimaryFencedInTerm;
     private String detectedAt;
     private String promotedAt;
     private String repointedAt;
@@ -50,6 +57,14 @@ public class Failover {
 
     public void setFrom(String from) {
         this.from = from;
+    }
+
+    public String getFromAddress() {
+        return fromAddress;
+    }
+
+    public void setFromAddress(String fromAddress) {
+        this.fromAddress = fromAddress;
     }
 
     public String getTo() {
@@ -82,6 +97,20 @@ public class Failover {
 
     public void setBlocked(String blocked) {
         this.blocked = blocked;
+    }
+
+    public Long getOldPrimaryFencedInTerm() {
+        return oldPrimaryFencedInTerm;
+    }
+
+    public void setOldPrimaryFencedInTerm(Long oldPrimaryFencedInTerm) {
+        this.oldPrimaryFencedInTerm = oldPrimaryFencedInTerm;
+    }
+
+    /** Whether the old primary answered the fence in this failover's term. */
+    @JsonIgnore
+    public boolean isOldPrimaryFenced() {
+        return term != null && term.equals(oldPrimaryFencedInTerm);
     }
 
     public String getDetectedAt() {

@@ -4,6 +4,7 @@ import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.reconcile.Observation;
 import dev.replicagroup.operator.reconcile.PodView;
 import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.failover.LeaseHoldoff;
 import dev.replicagroup.replica.failover.MemberStatus;
 import dev.replicagroup.replica.failover.PromotionChoice;
 import dev.replicagroup.replica.failover.PromotionRule;
@@ -15,7 +16,13 @@ import java.util.Optional;
 
 /**
  * The failover state machine: from the step recorded in status and a fresh observation, the next action.
- * Pure, so every step (and every restart in the middle of one) is tested without Kubernetes or replicas.
+ * The whole graph is here, one case per step: Detect → Fence → Select (→ Block while no quorum answers) →
+ * Promote → Repoint → Verify → Done, with Reselect back to Fence when the candidate or new primary is lost, and a
+ * switchover taking the same path towards a named pod. Pure, so every step (and every restart in the middle of
+ * one) is tested without Kubernetes or replicas.
+ *
+ * <p>A replica the observation has no status for (its pod is gone, has no IP, or its Watch stream is silent) is
+ * known not to answer: it is left out of every call rather than waited for.
  */
 public final class FailoverPlanner {
 
@@ -24,8 +31,11 @@ public final class FailoverPlanner {
      * @param helpers   how many helpers the group has, for the quorum
      * @param syncAcks  the helpers each write waited for
      * @param liveness  each pod's liveness in the old primary's table, as last recorded in status
+     * @param leaseMillis      the group's lease (spec.failover)
+     * @param clockDriftMillis the group's clock-drift allowance (spec.failover)
      */
-    public record Context(long term, int helpers, int syncAcks, Map<String, Integer> liveness) {
+    public record Context(long term, int helpers, int syncAcks, Map<String, Integer> liveness, long leaseMillis,
+            long clockDriftMillis) {
     }
 
     private FailoverPlanner() {
@@ -51,20 +61,19 @@ public final class FailoverPlanner {
     }
 
     /**
-     * Every live replica not yet fenced in the failover's term, the old primary first (so it stops taking
-     * writes before the helpers stop acking it). In the Fence step the old primary is always included (it may
-     * not have answered Status yet it may still run); in Select only those that answer from a lower term.
+     * Every replica that answers and is not yet fenced in the failover's term. In the Fence step the old primary
+     * is fenced again even if it reports the term already (its answer is what proves it fenced, for the hold-off);
+     * in Select only replicas that answer from a lower term. The calls go out together, so the order is free:
+     * fencing a helper before the old primary only makes the old primary's writes fail sooner.
      */
     static FailoverAction.Fence fence(Failover failover, Observation obs, boolean includeOld) {
         long term = failover.getTerm();
         List<FailoverAction.Replica> targets = new ArrayList<>();
-        obs.pod(failover.getFrom()).filter(p -> !p.terminating()).flatMap(p -> p.address()
-                .map(a -> new FailoverAction.Replica(p.name(), a)))
-                .filter(old -> includeOld || obs.replica(old.pod()).filter(s -> s.term() < term).isPresent())
-                .ifPresent(targets::add);
-        obs.live().stream()
-                .filter(p -> !p.name().equals(failover.getFrom()) && p.address().isPresent())
-                .filter(p -> obs.replica(p.name()).filter(s -> s.term() < term).isPresent())
+        // Pods being deleted too: their replica may still run until its grace period ends.
+        obs.pods().stream()
+                .filter(p -> !p.failed() && p.address().isPresent())
+                .filter(p -> obs.replica(p.name()).filter(s -> s.term() < term
+                        || (includeOld && p.name().equals(failover.getFrom()))).isPresent())
                 .forEach(p -> targets.add(new FailoverAction.Replica(p.name(), p.address().get())));
         return new FailoverAction.Fence(failover.getFrom(), targets, term);
     }
@@ -107,7 +116,32 @@ public final class FailoverPlanner {
         if (servesIn(obs, failover.getTo(), failover.getTerm())) {
             return new FailoverAction.AlreadyPromoted();
         }
-        return new FailoverAction.Promote(failover.getTo(), candidate.get().address().get(), failover.getTerm());
+        return new FailoverAction.Promote(failover.getTo(), candidate.get().address().get(), failover.getTerm(),
+                holdoff(failover, obs, ctx));
+    }
+
+    /**
+     * How long the new primary waits before it serves (LeaseHoldoff). The contact ages are those of helpers that
+     * report the failover's term, so they were read after the fence: a fenced helper acks the old primary no more.
+     * A helper that followed some other primary tells nothing about the old one's lease and counts as age 0, as
+     * does a status without timing, and every helper when the old primary's address was never known. Lease and
+     * drift are the larger of the spec and what any replica reports, in case the pods still run with settings
+     * from before a spec change.
+     */
+    static long holdoff(Failover failover, Observation obs, Context ctx) {
+        Optional<String> oldPrimary = Optional.ofNullable(failover.getFromAddress());
+        List<Long> ages = obs.pods().stream()
+                .filter(p -> !p.name().equals(failover.getFrom()))
+                .flatMap(p -> obs.replica(p.name()).stream())
+                .filter(s -> s.role() == Role.HELPER && s.term() == failover.getTerm())
+                .map(s -> oldPrimary.filter(a -> a.equals(s.timing().lastPrimary())).isPresent()
+                        ? s.timing().primaryContactAgeMillis() : 0L)
+                .toList();
+        long lease = Math.max(ctx.leaseMillis(), obs.replicas().values().stream()
+                .mapToLong(s -> s.timing().leaseMillis()).max().orElse(0));
+        long drift = Math.max(ctx.clockDriftMillis(), obs.replicas().values().stream()
+                .mapToLong(s -> s.timing().clockDriftMillis()).max().orElse(0));
+        return LeaseHoldoff.millis(failover.isOldPrimaryFenced(), ages, ctx.helpers(), ctx.syncAcks(), lease, drift);
     }
 
     static FailoverAction repoint(Failover failover, Observation obs) {

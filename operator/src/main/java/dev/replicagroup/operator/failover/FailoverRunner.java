@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.Failover;
+import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
@@ -10,11 +11,13 @@ import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.reconcile.Observation;
+import dev.replicagroup.operator.replicas.AdminFanout;
 import dev.replicagroup.operator.reconcile.StatusWriter;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.replication.ReplicaException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,14 +25,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Carries out the failover the status records, step by step, writing status after each step so that a
- * restart resumes where this pass stopped. Decisions come from {@link FailoverPlanner}.
+ * restart resumes where this pass stopped. Decisions come from {@link FailoverPlanner}; the calls of a step go
+ * to all its replicas at once, with the short admin deadline.
  */
 @ApplicationScoped
 public class FailoverRunner {
@@ -38,15 +44,17 @@ public class FailoverRunner {
     private static final int MAX_STEPS_PER_PASS = 12;
 
     private final KubernetesClient client;
+    private final AdminFanout fanout;
     private final StatusWriter statusWriter;
     private final PodRoles roles;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
     private final Clock clock;
 
-    public FailoverRunner(KubernetesClient client, StatusWriter statusWriter, PodRoles roles, EventRecorder events,
+    public FailoverRunner(KubernetesClient client, AdminFanout fanout, StatusWriter statusWriter, PodRoles roles, EventRecorder events,
             OperatorMetrics metrics, Clock clock) {
         this.client = client;
+        this.fanout = fanout;
         this.statusWriter = statusWriter;
         this.roles = roles;
         this.events = events;
@@ -55,11 +63,13 @@ public class FailoverRunner {
     }
 
     /** Records the start of a failover (step Detect) in status. */
-    public void start(ReplicaGroup group, String reason, boolean switchover, String target) {
+    public void start(ReplicaGroup group, String reason, boolean switchover, String target,
+            Optional<String> fromAddress) {
         ReplicaGroupStatus status = group.getStatus();
         Failover failover = new Failover();
         failover.setStep(FailoverStep.Detect);
         failover.setFrom(status.getCurrentPrimary());
+        failover.setFromAddress(fromAddress.orElse(null));
         failover.setReason(reason);
         failover.setSwitchover(switchover);
         failover.setTo(target);
@@ -70,23 +80,27 @@ public class FailoverRunner {
     }
 
     /**
-     * Runs steps until the failover finishes or must wait.
+     * Runs steps until the failover finishes or must wait: one observation per step, and the answers of the
+     * step's calls laid over the next one (a pushed status may not have caught up with a fence yet).
      *
      * @param observe takes a fresh Observation (each step changes what the replicas report)
      * @return why it waits, or null when it finished
      */
     public String run(ReplicaGroup group, AdminClient admin, Supplier<Observation> observe) {
         ReplicaGroupStatus status = group.getStatus();
+        Map<String, NodeStatus> answered = Map.of();
         for (int i = 0; i < MAX_STEPS_PER_PASS && status.getFailover() != null; i++) {
             Failover failover = status.getFailover();
             FailoverStep step = failover.getStep();
             Instant started = clock.instant();
-            FailoverAction action = FailoverPlanner.next(failover, observe.get(), context(group));
+            FailoverAction action = FailoverPlanner.next(failover, observe.get().withAnswers(answered),
+                    context(group));
             LOG.debugf("%s: failover step %s -> %s", group.getMetadata().getName(), step, action);
-            String waiting = execute(group, admin, failover, action);
-            if (waiting != null) {
-                return waiting;
+            Outcome outcome = action.accept(new Step(group, admin, failover));
+            if (outcome.waiting() != null) {
+                return outcome.waiting();
             }
+            answered = outcome.answered();
             metrics.stepTook(group, step, Duration.between(started, clock.instant()));
         }
         return status.getFailover() == null ? null : "failover still running";
@@ -98,59 +112,131 @@ public class FailoverRunner {
                 .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
         // Counting every wanted helper (not only those alive now) keeps the quorum on the safe side.
         int helpers = Math.max(group.getSpec().getReplicas() - 1, status.getMembers().size() - 1);
-        return new FailoverPlanner.Context(status.getTerm(), helpers, group.getSpec().getSyncAcks(), liveness);
+        FailoverSpec spec = group.getSpec().getFailover();
+        return new FailoverPlanner.Context(status.getTerm(), helpers, group.getSpec().getSyncAcks(), liveness,
+                spec.getLeaseMillis(), spec.getClockDriftMillis());
     }
 
-    private String execute(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction action) {
-        ReplicaGroupStatus status = group.getStatus();
-        String ns = group.getMetadata().getNamespace();
-        if (action instanceof FailoverAction.Announce a) {
+    /** What a step left: why the failover waits (null: go on), and what replicas answered to its calls. */
+    private record Outcome(String waiting, Map<String, NodeStatus> answered) {
+        static Outcome next() {
+            return new Outcome(null, Map.of());
+        }
+
+        static Outcome next(Map<String, NodeStatus> answered) {
+            return new Outcome(null, answered);
+        }
+
+        static Outcome waiting(String why) {
+            return new Outcome(why, Map.of());
+        }
+    }
+
+    /** Carries out one action: the one case per action of the failover graph's side effects. */
+    private final class Step implements FailoverAction.Visitor<Outcome> {
+        private final ReplicaGroup group;
+        private final ReplicaGroupStatus status;
+        private final AdminClient admin;
+        private final Failover failover;
+        private final String ns;
+
+        Step(ReplicaGroup group, AdminClient admin, Failover failover) {
+            this.group = group;
+            this.status = group.getStatus();
+            this.admin = admin;
+            this.failover = failover;
+            this.ns = group.getMetadata().getNamespace();
+        }
+
+        @Override
+        public Outcome announce(FailoverAction.Announce a) {
             events.record(group, Reason.FailoverStarted, failover.isSwitchover()
                     ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
                     : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
             raiseTerm(group, a.newTerm());
             // The new term goes to the API before any replica hears of it; a conflicting writer makes this throw.
             advance(group, FailoverStep.Fence);
-        } else if (action instanceof FailoverAction.Fence f) {
-            for (FailoverAction.Replica replica : f.replicas()) {
-                try {
-                    admin.fence(replica.address(), f.term());
-                } catch (ReplicaException e) {
+            return Outcome.next();
+        }
+
+        @Override
+        public Outcome fence(FailoverAction.Fence f) {
+            Map<String, AdminFanout.Answer> answers = fanout.callAll(addresses(f.replicas()),
+                    address -> admin.fence(address, f.term()));
+            answers.forEach((pod, answer) -> {
+                if (!answer.ok()) {
                     // A dead replica cannot be fenced and need not be: it takes no writes and acks nothing.
-                    LOG.infof("fencing %s in term %d: %s", replica.pod(), f.term(), e.getMessage());
+                    LOG.infof("fencing %s in term %d: %s", pod, f.term(), answer.error().getMessage());
                 }
+            });
+            boolean oldFenced = Optional.ofNullable(answers.get(f.oldPrimary())).filter(AdminFanout.Answer::ok)
+                    .isPresent() && !failover.isOldPrimaryFenced();
+            if (oldFenced) {
+                failover.setOldPrimaryFencedInTerm(f.term());
             }
             roles.set(ns, f.oldPrimary(), Labels.HELPER);
             if (failover.getStep() == FailoverStep.Fence) {
                 advance(group, FailoverStep.Select);
+            } else if (oldFenced) {
+                statusWriter.write(group);
             }
-        } else if (action instanceof FailoverAction.Block b) {
+            return Outcome.next(statuses(answers));
+        }
+
+        @Override
+        public Outcome block(FailoverAction.Block b) {
             if (!b.reason().equals(failover.getBlocked())) {
                 failover.setBlocked(b.reason());
                 statusWriter.write(group);
                 events.record(group, Reason.FailoverBlocked, b.reason());
             }
-            return b.reason();
-        } else if (action instanceof FailoverAction.Choose c) {
+            return Outcome.waiting(b.reason());
+        }
+
+        @Override
+        public Outcome choose(FailoverAction.Choose c) {
             failover.setTo(c.candidate());
             failover.setBlocked(null);
             advance(group, FailoverStep.Promote);
-        } else if (action instanceof FailoverAction.Promote p) {
+            return Outcome.next();
+        }
+
+        @Override
+        public Outcome promote(FailoverAction.Promote p) {
+            NodeStatus promoted;
             try {
-                admin.promote(p.address(), p.term(), 0);
+                promoted = admin.promote(p.address(), p.term(), p.holdoffMillis());
             } catch (ReplicaException e) {
                 if (e.reason() == ReplicaException.Reason.UNREACHABLE) {
-                    return "promoting " + p.candidate() + ": " + e.getMessage();
+                    // It may have been promoted all the same; the next pass sees that (AlreadyPromoted).
+                    return Outcome.waiting("promoting " + p.candidate() + ": " + e.getMessage());
                 }
-                return reselect(group, "promoting " + p.candidate() + " was refused: " + e.getMessage(),
-                        Math.max(status.getTerm(), e.term()) + 1);
+                return reselect(new FailoverAction.Reselect("promoting " + p.candidate() + " was refused: "
+                        + e.getMessage(), Math.max(status.getTerm(), e.term()) + 1));
             }
-            promoted(group, failover);
-        } else if (action instanceof FailoverAction.AlreadyPromoted) {
-            promoted(group, failover);
-        } else if (action instanceof FailoverAction.Reselect r) {
-            return reselect(group, r.why(), r.newTerm());
-        } else if (action instanceof FailoverAction.Repoint r) {
+            promoted(group, failover, p.holdoffMillis());
+            return Outcome.next(Map.of(p.candidate(), promoted));
+        }
+
+        @Override
+        public Outcome alreadyPromoted(FailoverAction.AlreadyPromoted a) {
+            promoted(group, failover, null);
+            return Outcome.next();
+        }
+
+        @Override
+        public Outcome reselect(FailoverAction.Reselect r) {
+            LOG.infof("%s: fencing again in term %d and choosing again: %s", group.getMetadata().getName(),
+                    r.newTerm(), r.why());
+            failover.setTo(failover.isSwitchover() ? failover.getTo() : null);
+            failover.setPromotedAt(null);
+            raiseTerm(group, r.newTerm());
+            advance(group, FailoverStep.Fence);
+            return Outcome.next();
+        }
+
+        @Override
+        public Outcome repoint(FailoverAction.Repoint r) {
             r.demote().forEach(pod -> roles.set(ns, pod, Labels.HELPER));
             roles.set(ns, r.candidate(), Labels.PRIMARY);
             status.setCurrentPrimary(r.candidate());
@@ -158,33 +244,54 @@ public class FailoverRunner {
             failover.setRepointedAt(now());
             events.record(group, Reason.ServiceRepointed, "Service " + Names.primaryService(
                     group.getMetadata().getName()) + " now selects " + r.candidate());
-            r.followers().forEach(f -> follow(admin, f, r.candidateAddress(), r.term()));
+            Map<String, NodeStatus> answered = follow(r.followers(), r.candidateAddress(), r.term());
             advance(group, FailoverStep.Verify);
-        } else if (action instanceof FailoverAction.Finish fin) {
-            finish(group, admin, failover, fin);
-        } else if (action instanceof FailoverAction.Wait w) {
-            return w.why();
+            return Outcome.next(answered);
         }
-        return null;
+
+        @Override
+        public Outcome finish(FailoverAction.Finish fin) {
+            FailoverRunner.this.finish(group, admin, failover, fin);
+            return Outcome.next();
+        }
+
+        @Override
+        public Outcome waitFor(FailoverAction.Wait w) {
+            return Outcome.waiting(w.why());
+        }
+
+        private Map<String, NodeStatus> follow(List<FailoverAction.Replica> followers, String primary, long term) {
+            Map<String, AdminFanout.Answer> answers = fanout.callAll(addresses(followers),
+                    address -> admin.follow(address, primary, term));
+            answers.forEach((pod, answer) -> {
+                if (!answer.ok()) {
+                    // A helper that misses this is told again in Verify, where it still shows up as not following.
+                    LOG.infof("telling %s to follow %s: %s", pod, primary, answer.error().getMessage());
+                }
+            });
+            return statuses(answers);
+        }
     }
 
-    private void promoted(ReplicaGroup group, Failover failover) {
+    private static Map<String, String> addresses(List<FailoverAction.Replica> replicas) {
+        return replicas.stream().collect(Collectors.toMap(FailoverAction.Replica::pod, FailoverAction.Replica::address,
+                (a, b) -> a));
+    }
+
+    private static Map<String, NodeStatus> statuses(Map<String, AdminFanout.Answer> answers) {
+        return answers.entrySet().stream().filter(e -> e.getValue().ok())
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().status()));
+    }
+
+    /** @param holdoffMillis the hold-off sent with the promotion, null when a restart found it already done */
+    private void promoted(ReplicaGroup group, Failover failover, Long holdoffMillis) {
         if (failover.getPromotedAt() == null) {
             failover.setPromotedAt(now());
             events.record(group, Reason.Promoted, "promoted " + failover.getTo() + " (was primary: "
-                    + failover.getFrom() + ") in term " + failover.getTerm());
+                    + failover.getFrom() + ") in term " + failover.getTerm()
+                    + (holdoffMillis == null ? "" : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));
         }
         advance(group, FailoverStep.Repoint);
-    }
-
-    private String reselect(ReplicaGroup group, String why, long newTerm) {
-        Failover failover = group.getStatus().getFailover();
-        LOG.infof("%s: fencing again in term %d and choosing again: %s", group.getMetadata().getName(), newTerm, why);
-        failover.setTo(failover.isSwitchover() ? failover.getTo() : null);
-        failover.setPromotedAt(null);
-        raiseTerm(group, newTerm);
-        advance(group, FailoverStep.Fence);
-        return null;
     }
 
     private static void raiseTerm(ReplicaGroup group, long newTerm) {
@@ -195,10 +302,13 @@ public class FailoverRunner {
     private void finish(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction.Finish fin) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
-        for (FailoverAction.Replica follower : fin.followers()) {
-            follow(admin, follower, fin.newPrimaryAddress(), failover.getTerm());
-            roles.set(ns, follower.pod(), Labels.HELPER);
-        }
+        fanout.callAll(addresses(fin.followers()), address -> admin.follow(address, fin.newPrimaryAddress(),
+                failover.getTerm())).forEach((pod, answer) -> {
+                    if (!answer.ok()) {
+                        LOG.infof("telling %s to follow %s: %s", pod, fin.newPrimary(), answer.error().getMessage());
+                    }
+                });
+        fin.followers().forEach(follower -> roles.set(ns, follower.pod(), Labels.HELPER));
         fin.delete().forEach(pod -> client.pods().inNamespace(ns).withName(pod).delete());
         failover.setStep(FailoverStep.Done);
         failover.setCompletedAt(now());
@@ -219,15 +329,6 @@ public class FailoverRunner {
             events.record(group, Reason.FailoverCompleted, failover.getTo() + " is primary in term "
                     + failover.getTerm() + " after " + total.toMillis() + " ms; "
                     + (fin.delete().isEmpty() ? "" : String.join(", ", fin.delete()) + " will be replaced"));
-        }
-    }
-
-    private void follow(AdminClient admin, FailoverAction.Replica follower, String primaryAddress, long term) {
-        try {
-            admin.follow(follower.address(), primaryAddress, term);
-        } catch (ReplicaException e) {
-            // A helper that misses this is told again in Verify, where it still shows up as not following.
-            LOG.infof("telling %s to follow %s: %s", follower.pod(), primaryAddress, e.getMessage());
         }
     }
 

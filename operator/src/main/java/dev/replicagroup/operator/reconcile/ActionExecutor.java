@@ -49,9 +49,10 @@ public class ActionExecutor {
             events.record(group, r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
                     "removed " + r.pod() + ": " + r.why());
         } else if (action instanceof NextAction.StartFailover f) {
-            failovers.start(group, f.reason(), false, null);
+            failovers.start(group, f.reason(), false, null, f.fromAddress());
         } else if (action instanceof NextAction.StartSwitchover s) {
-            failovers.start(group, "switchover requested by annotation " + Labels.PROMOTE_ANNOTATION, true, s.target());
+            failovers.start(group, "switchover requested by annotation " + Labels.PROMOTE_ANNOTATION, true, s.target(),
+                    s.fromAddress());
         } else if (action instanceof NextAction.DropSwitchover d) {
             if (d.warning()) {
                 events.record(group, Reason.SwitchoverRejected, d.why());

@@ -3,10 +3,12 @@ package dev.replicagroup.operator.reconcile;
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.failover.PrimaryHealth;
 import dev.replicagroup.operator.scaling.ScalePlan;
+import dev.replicagroup.replica.core.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Outside a failover: the one next thing to do for a group, or nothing. One action per pass keeps every
@@ -29,10 +31,11 @@ public final class NextAction {
     public record RemovePod(String pod, boolean scaleDown, String why) implements Action {
     }
 
-    public record StartFailover(String reason) implements Action {
+    /** @param fromAddress the failing primary's replica address, if known (for the lease hold-off) */
+    public record StartFailover(String reason, Optional<String> fromAddress) implements Action {
     }
 
-    public record StartSwitchover(String target) implements Action {
+    public record StartSwitchover(String target, Optional<String> fromAddress) implements Action {
     }
 
     /** The switchover annotation cannot be honoured (or is already satisfied); remove it and say why. */
@@ -50,10 +53,11 @@ public final class NextAction {
      * @param hasServed    whether that primary was ever seen Ready
      * @param switchoverTo the pod named by the promote annotation, if any
      * @param liveness     pods' liveness as the primary reports it
+     * @param term         the term in status
      */
-    public record Input(Observation obs, int replicas, FailoverSpec failover, Optional<String> primary,
+    public record Input(Observation obs, int replicas, int syncAcks, FailoverSpec failover, Optional<String> primary,
             boolean hasServed, Optional<Instant> lastFailover, Optional<String> switchoverTo,
-            Map<String, Integer> liveness) {
+            Map<String, Integer> liveness, long term) {
     }
 
     private NextAction() {
@@ -67,11 +71,12 @@ public final class NextAction {
         }
         String primary = in.primary().get();
         PrimaryHealth.Verdict health = PrimaryHealth.assess(primary, obs.pod(primary), in.hasServed(), in.failover(),
-                obs.now(), in.lastFailover());
+                obs.now(), in.lastFailover(), new PrimaryHealth.HelperReports(in.term(), in.replicas() - 1,
+                        in.syncAcks(), obs.replicas().values()));
         List<PodView> helpers = live.stream().filter(p -> !p.name().equals(primary)).toList();
         if (health instanceof PrimaryHealth.Gone gone) {
             if (in.failover().isEnabled() && !helpers.isEmpty()) {
-                return new StartFailover(gone.reason());
+                return new StartFailover(gone.reason(), primaryAddress(obs, primary, in.term()));
             }
             if (helpers.isEmpty() && obs.pod(primary).isEmpty()) {
                 // Nothing else holds the data: the only way back to service is a new, empty primary.
@@ -102,6 +107,17 @@ public final class NextAction {
         return new Nothing();
     }
 
+    /**
+     * The primary's replica address: its pod's, or once the pod is gone the last primary most of its helpers
+     * report in the term (the address they were following).
+     */
+    static Optional<String> primaryAddress(Observation obs, String primary, long term) {
+        return obs.pod(primary).flatMap(PodView::address).or(() -> obs.replicas().values().stream()
+                .filter(s -> s.role() == Role.HELPER && s.term() == term && !s.timing().lastPrimary().isEmpty())
+                .collect(Collectors.groupingBy(s -> s.timing().lastPrimary(), Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey));
+    }
+
     /** Whether the primary reports the target connected with nothing left to send it. */
     static boolean caughtUp(Observation obs, String primary, PodView target) {
         return target.address().flatMap(address -> obs.replica(primary).flatMap(p -> p.helpers().stream()
@@ -120,6 +136,6 @@ public final class NextAction {
         if (!pod.get().ready() || !caughtUp(in.obs(), primary, pod.get())) {
             return new Wait("switchover to " + target + " waits until it is Ready and caught up");
         }
-        return new StartSwitchover(target);
+        return new StartSwitchover(target, primaryAddress(in.obs(), primary, in.term()));
     }
 }

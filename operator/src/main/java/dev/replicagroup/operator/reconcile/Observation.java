@@ -3,6 +3,7 @@ package dev.replicagroup.operator.reconcile;
 import dev.replicagroup.replica.replication.NodeStatus;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,16 @@ public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, 
 
     public Optional<NodeStatus> replica(String name) {
         return Optional.ofNullable(replicas.get(name));
+    }
+
+    /** This observation with some replicas' statuses replaced by newer ones (answers to calls just made). */
+    public Observation withAnswers(Map<String, NodeStatus> answers) {
+        if (answers.isEmpty()) {
+            return this;
+        }
+        Map<String, NodeStatus> merged = new HashMap<>(replicas);
+        merged.putAll(answers);
+        return new Observation(pods, merged, now);
     }
 
     /** Pods that are neither being deleted nor finished: the group's members. */

@@ -1,41 +1,40 @@
 package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.replicas.AdminFanout;
+import dev.replicagroup.operator.replicas.Pushed;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.replication.NodeStatus;
-import dev.replicagroup.replica.replication.ReplicaException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import jakarta.annotation.PreDestroy;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * Takes an Observation: lists the group's pods straight from the API (not a cache, so a pod made a moment
- * ago is never made twice) and asks every replica with an address for its Status, all at once: a frozen
- * replica costs one call timeout per observation, not one per replica behind it.
+ * ago is never made twice) and takes each replica's status from its Watch stream. A replica whose stream is
+ * silent counts as not answering at once; only one whose stream was opened a moment ago is asked with a
+ * Status call, all such calls at once, so no observation waits on a frozen or dead replica.
  */
 @ApplicationScoped
 public class Observer {
     private static final Logger LOG = Logger.getLogger(Observer.class);
     private final KubernetesClient client;
+    private final ReplicaWatches watches;
     private final Clock clock;
-    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "replica-status");
-        t.setDaemon(true);
-        return t;
-    });
+    private final AdminFanout fanout;
 
-    public Observer(KubernetesClient client, Clock clock) {
+    public Observer(KubernetesClient client, ReplicaWatches watches, AdminFanout fanout, Clock clock) {
         this.client = client;
+        this.watches = watches;
+        this.fanout = fanout;
         this.clock = clock;
     }
 
@@ -44,33 +43,35 @@ public class Observer {
         List<Pod> pods = client.pods().inNamespace(group.getMetadata().getNamespace())
                 .withLabels(Labels.groupSelector(group)).list().getItems();
         List<PodView> views = pods.stream().map(p -> PodView.of(name, p)).filter(p -> p.ordinal() >= 0).toList();
-        Map<String, CompletableFuture<NodeStatus>> asked = new HashMap<>();
+        Map<String, String> addresses = new HashMap<>();
+        // A pod being deleted is still watched: its replica may run for the grace period, and its answer to a
+        // fence is what spares the new primary the lease hold-off.
+        views.stream().filter(p -> !p.failed() && p.address().isPresent())
+                .forEach(p -> addresses.put(p.name(), p.address().get()));
+        ResourceID id = ResourceID.fromResource(group);
+        watches.sync(id, admin, addresses);
+        Map<String, NodeStatus> replicas = new HashMap<>();
+        Map<String, String> ask = new HashMap<>();
         for (PodView pod : views) {
-            if (!pod.terminating() && pod.address().isPresent()) {
-                asked.put(pod.name(), CompletableFuture.supplyAsync(() -> status(admin, pod), calls));
+            if (!addresses.containsKey(pod.name())) {
+                continue;
+            }
+            Pushed pushed = watches.view(id, pod.name());
+            if (pushed instanceof Pushed.Fresh fresh) {
+                replicas.put(pod.name(), fresh.status());
+            } else if (pushed instanceof Pushed.Unknown) {
+                ask.put(pod.name(), pod.address().get());
+            } else if (pushed instanceof Pushed.Silent silent) {
+                LOG.debugf("replica %s counts as not answering: %s", pod.name(), silent.why());
             }
         }
-        Map<String, NodeStatus> replicas = new HashMap<>();
-        asked.forEach((pod, status) -> {
-            NodeStatus answer = status.join();
-            if (answer != null) {
-                replicas.put(pod, answer);
+        fanout.callAll(ask, admin::status).forEach((pod, answer) -> {
+            if (answer.ok()) {
+                replicas.put(pod, answer.status());
+            } else {
+                LOG.debugf("replica %s did not answer: %s", pod, answer.error().getMessage());
             }
         });
         return new Observation(views, replicas, clock.instant());
-    }
-
-    private static NodeStatus status(AdminClient admin, PodView pod) {
-        try {
-            return admin.status(pod.address().orElseThrow());
-        } catch (ReplicaException e) {
-            LOG.debugf("replica %s (%s) did not answer: %s", pod.name(), pod.address().orElseThrow(), e.getMessage());
-            return null;
-        }
-    }
-
-    @PreDestroy
-    void stop() {
-        calls.shutdownNow();
     }
 }

@@ -9,6 +9,7 @@ import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.failover.FailoverRunner;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.PodRoles;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -42,7 +44,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Observes a group (pods, replicas' Status) and acts: a failover under way goes first, otherwise the one next
  * action. Decisions are in {@link NextAction} and the failover planner; this class only wires them up.
- * Replicas change without any Kubernetes event, so every group is looked at again every resync interval.
+ * A replica pushes what a failover decides on over its Watch stream, which wakes the group at once
+ * ({@link ReplicaWatches}); progress without a push (sequence numbers, lag) is read every resync interval.
  */
 @ControllerConfiguration(name = ReplicaGroupReconciler.NAME,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
@@ -54,6 +57,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final StatusWriter statusWriter;
     private final OwnedResources owned;
     private final ReplicaAdmins admins;
+    private final ReplicaWatches watches;
     private final Observer observer;
     private final FailoverRunner failovers;
     private final ActionExecutor executor;
@@ -64,12 +68,13 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final Clock clock;
 
     public ReplicaGroupReconciler(StatusWriter statusWriter, OwnedResources owned, ReplicaAdmins admins,
-            Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
+            ReplicaWatches watches, Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
             EventRecorder events, OperatorMetrics metrics, Clock clock,
             @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
         this.statusWriter = statusWriter;
         this.owned = owned;
         this.admins = admins;
+        this.watches = watches;
         this.observer = observer;
         this.failovers = failovers;
         this.executor = executor;
@@ -87,7 +92,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReplicaGroup.class))
                 .withNamespacesInheritedFromController()
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(new InformerEventSource<>(pods, context), watches.eventSource());
     }
 
     @Override
@@ -96,6 +101,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         // The informer's copy can be older than our last status write; decide on what the API has now.
         ReplicaGroup group = statusWriter.fresh(cached);
         if (group == null) {
+            watches.forget(ResourceID.fromResource(cached));
             return UpdateControl.noUpdate();
         }
         try {
@@ -156,10 +162,11 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
         Optional<String> switchoverTo = Optional.ofNullable(group.getMetadata().getAnnotations())
                 .map(a -> a.get(Labels.PROMOTE_ANNOTATION)).filter(s -> !s.isBlank());
-        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getFailover(),
-                Optional.ofNullable(status.getCurrentPrimary()), status.getPrimarySince() != null,
+        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getSyncAcks(),
+                group.getSpec().getFailover(), Optional.ofNullable(status.getCurrentPrimary()),
+                status.getPrimarySince() != null,
                 Optional.ofNullable(status.getLastFailover()).map(f -> f.getCompletedAt()).map(Instant::parse),
-                switchoverTo, liveness);
+                switchoverTo, liveness, status.getTerm());
     }
 
     /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */

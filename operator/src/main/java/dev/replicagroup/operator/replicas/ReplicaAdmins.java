@@ -20,7 +20,7 @@ public class ReplicaAdmins {
     private record Entry(String token, AdminClient client) {
     }
 
-    public ReplicaAdmins(@ConfigProperty(name = "replicagroup.admin-call-timeout", defaultValue = "2s")
+    public ReplicaAdmins(@ConfigProperty(name = "replicagroup.admin-call-timeout", defaultValue = "500ms")
             Duration callTimeout) {
         this.callTimeout = callTimeout;
     }

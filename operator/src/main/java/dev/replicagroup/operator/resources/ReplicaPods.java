@@ -115,7 +115,11 @@ public final class ReplicaPods {
                 "--http-port", Integer.toString(HTTP_PORT),
                 "--advertise", "$(POD_IP):" + GRPC_PORT,
                 "--sync-acks", Integer.toString(spec.getSyncAcks()),
-                "--admin-token-file", TOKEN_DIR + "/" + TOKEN_FILE));
+                "--admin-token-file", TOKEN_DIR + "/" + TOKEN_FILE,
+                "--heartbeat-ms", Integer.toString(spec.getFailover().getHeartbeatMillis()),
+                "--lease-ms", Integer.toString(spec.getFailover().getLeaseMillis()),
+                "--detection-ms", Integer.toString(spec.getFailover().getDetectionMillis()),
+                "--clock-drift-ms", Integer.toString(spec.getFailover().getClockDriftMillis())));
         tbc.ifPresent(primary -> args.addAll(List.of("--tbc", primary)));
         return args;
     }

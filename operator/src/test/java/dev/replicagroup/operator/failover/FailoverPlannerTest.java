@@ -2,6 +2,7 @@ package dev.replicagroup.operator.failover;
 
 import static dev.replicagroup.operator.Fixtures.NOW;
 import static dev.replicagroup.operator.Fixtures.address;
+import static dev.replicagroup.operator.Fixtures.contact;
 import static dev.replicagroup.operator.Fixtures.failover;
 import static dev.replicagroup.operator.Fixtures.following;
 import static dev.replicagroup.operator.Fixtures.pod;
@@ -19,11 +20,13 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FailoverPlannerTest {
     /** Three replicas, syncAcks 1: two helpers, both must answer. Term 3 in status; the failover's term is 4. */
-    private static final FailoverPlanner.Context CTX = new FailoverPlanner.Context(3, 2, 1, Map.of("demo-1", 5, "demo-2", 9));
+    private static final FailoverPlanner.Context CTX = new FailoverPlanner.Context(3, 2, 1, Map.of("demo-1", 5, "demo-2", 9),
+            500, 200);
 
     private static Observation obs(List<PodView> pods, Map<String, NodeStatus> replicas) {
         return new Observation(pods, replicas, NOW);
@@ -55,11 +58,27 @@ class FailoverPlannerTest {
     }
 
     @Test
-    void fenceReachesTheOldPrimaryFirstThenTheHelpersInTheNewTerm() {
+    void fenceReachesEveryReplicaThatAnswersAndSkipsTheSilentOnes() {
         Observation all = obs(List.of(pod(0, "primary", false), pod(1, "helper", true), pod(2, "helper", true)),
-                Map.of("demo-1", status(1, Role.HELPER, 3, 5), "demo-2", status(2, Role.HELPER, 3, 5)));
+                Map.of("demo-0", status(0, Role.PRIMARY, 3, 5), "demo-1", status(1, Role.HELPER, 3, 5),
+                        "demo-2", status(2, Role.HELPER, 3, 5)));
         assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(0), replica(1), replica(2)), 4),
                 FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), all, CTX));
+        // demo-0's pod is there but its watch is silent (frozen, cut off): no status, so no call that would time out.
+        Observation oldSilent = obs(all.pods(), Map.of("demo-1", status(1, Role.HELPER, 3, 5),
+                "demo-2", status(2, Role.HELPER, 3, 5)));
+        assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(1), replica(2)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), oldSilent, CTX));
+        // A deleted old primary still runs until its grace period ends: fenced while it answers.
+        Observation oldDeleted = obs(List.of(terminating(0, "primary"), pod(1, "helper", true), pod(2, "helper", true)),
+                all.replicas());
+        assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(0), replica(1), replica(2)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), oldDeleted, CTX));
+        // After a restart the old primary may report the term already; it is fenced again, for its answer.
+        Observation oldInTerm = obs(all.pods(), Map.of("demo-0", status(0, Role.FENCED, 4, 5),
+                "demo-1", status(1, Role.HELPER, 4, 5), "demo-2", status(2, Role.HELPER, 4, 5)));
+        assertEquals(new FailoverAction.Fence("demo-0", List.of(replica(0)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), oldInTerm, CTX));
         assertEquals(new FailoverAction.Fence("demo-0", List.of(), 4),
                 FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), primaryGone(1, 1), CTX));
     }
@@ -80,7 +99,7 @@ class FailoverPlannerTest {
     @Test
     void selectBreaksTiesByLiveness() {
         assertEquals(new FailoverAction.Choose("demo-2"), FailoverPlanner.next(select(), primaryGone(12, 12), CTX));
-        var reversed = new FailoverPlanner.Context(3, 2, 1, Map.of("demo-1", 9, "demo-2", 5));
+        var reversed = new FailoverPlanner.Context(3, 2, 1, Map.of("demo-1", 9, "demo-2", 5), 500, 200);
         assertEquals(new FailoverAction.Choose("demo-1"), FailoverPlanner.next(select(), primaryGone(12, 12), reversed));
     }
 
@@ -112,7 +131,9 @@ class FailoverPlannerTest {
     @Test
     void promoteSendsTheRecordedTermOrMovesOnOrStartsOverInAHigherTerm() {
         Failover promote = failover(FailoverStep.Promote, "demo-0", "demo-2", 4L);
-        assertEquals(new FailoverAction.Promote("demo-2", address(2), 4), FailoverPlanner.next(promote, primaryGone(1, 1), CTX));
+        // Fixture statuses carry no timing: nothing bounds the old primary's lease, so the full lease + drift.
+        assertEquals(new FailoverAction.Promote("demo-2", address(2), 4, 700),
+                FailoverPlanner.next(promote, primaryGone(1, 1), CTX));
 
         Observation alreadyPrimary = obs(List.of(pod(1, "helper", true), pod(2, "helper", true)),
                 Map.of("demo-1", status(1, Role.HELPER, 4, 1), "demo-2", status(2, Role.PRIMARY, 4, 2)));
@@ -159,5 +180,84 @@ class FailoverPlannerTest {
                         "demo-2", status(2, Role.PRIMARY, 4, 6)));
         assertEquals(new FailoverAction.Finish("demo-2", address(2), List.of(), List.of(replica(0))),
                 FailoverPlanner.next(verify, serving, CTX));
+    }
+
+    private static Failover promoteFromDemo0() {
+        Failover promote = failover(FailoverStep.Promote, "demo-0", "demo-2", 4L);
+        promote.setFromAddress(address(0));
+        return promote;
+    }
+
+    private static long holdoff(Failover failover, long age1, long age2) {
+        Observation fenced = obs(List.of(pod(1, "helper", true), pod(2, "helper", true)),
+                Map.of("demo-1", contact(1, 4, 0, age1, age1 >= 1000), "demo-2", contact(2, 4, 0, age2, age2 >= 1000)));
+        return ((FailoverAction.Promote) FailoverPlanner.next(failover, fenced, CTX)).holdoffMillis();
+    }
+
+    @Test
+    void theHoldoffIsWhatIsLeftOfTheOldLeaseAfterTheQuorumLastHeardOfIt() {
+        // Quorum 2 of 2: the smaller age bounds the old lease: 500 + 200 - 300.
+        assertEquals(400, holdoff(promoteFromDemo0(), 300, 1200));
+        assertEquals(0, holdoff(promoteFromDemo0(), 700, 1200));
+        // A helper that never heard from it (restarted) counts as just now.
+        assertEquals(700, holdoff(promoteFromDemo0(), -1, 1200));
+    }
+
+    @Test
+    void noHoldoffWhenTheOldPrimaryItselfAnsweredTheFenceInThisTerm() {
+        Failover fenced = promoteFromDemo0();
+        fenced.setOldPrimaryFencedInTerm(4L);
+        assertEquals(0, holdoff(fenced, 0, 0));
+        // Fenced in an earlier attempt's term only: this term's hold-off still applies.
+        fenced.setOldPrimaryFencedInTerm(3L);
+        assertEquals(700, holdoff(fenced, 0, 0));
+    }
+
+    @Test
+    void contactWithSomeOtherPrimaryTellsNothingAboutTheOldLease() {
+        Failover unknownAddress = promoteFromDemo0();
+        unknownAddress.setFromAddress(address(7));
+        assertEquals(700, holdoff(unknownAddress, 1200, 1200));
+    }
+
+    @Test
+    void theLargerOfTheSpecsAndTheReplicasLeaseCounts() {
+        var shortSpec = new FailoverPlanner.Context(3, 2, 1, Map.of(), 100, 50);
+        Observation fenced = obs(List.of(pod(1, "helper", true), pod(2, "helper", true)),
+                Map.of("demo-1", contact(1, 4, 0, 0, false), "demo-2", contact(2, 4, 0, 0, false)));
+        assertEquals(700, ((FailoverAction.Promote) FailoverPlanner.next(promoteFromDemo0(), fenced, shortSpec))
+                .holdoffMillis());
+    }
+
+    @Test
+    void theAnswersOfAStepOverrideOlderPushedStatuses() {
+        Observation pushedBeforeTheFence = primaryGone(5, 5).withAnswers(Map.of());
+        Observation fenced = obs(pushedBeforeTheFence.pods(), Map.of("demo-1", status(1, Role.HELPER, 3, 5),
+                "demo-2", status(2, Role.HELPER, 3, 5))).withAnswers(Map.of("demo-1", status(1, Role.HELPER, 4, 5),
+                        "demo-2", status(2, Role.HELPER, 4, 6)));
+        assertEquals(new FailoverAction.Choose("demo-2"), FailoverPlanner.next(select(), fenced, CTX));
+    }
+
+    @Test
+    void repointWaitsWhileTheNewPrimaryHasNoAddress() {
+        PodView noIp = new PodView("demo-2", 2, "helper", false, Optional.empty(), false, false,
+                Optional.empty());
+        Observation obs = obs(List.of(pod(1, "helper", true), noIp), Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
+        assertEquals(new FailoverAction.Wait("new primary demo-2 has no address"),
+                FailoverPlanner.next(failover(FailoverStep.Repoint, "demo-0", "demo-2", 4L), obs, CTX));
+    }
+
+    @Test
+    void verifyChoosesAgainInAHigherTermWhenTheNewPrimaryIsGone() {
+        Observation gone = obs(List.of(pod(1, "helper", true), terminating(2, "primary")),
+                Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
+        assertEquals(new FailoverAction.Reselect("new primary demo-2 is gone", 5),
+                FailoverPlanner.next(failover(FailoverStep.Verify, "demo-0", "demo-2", 4L), gone, CTX));
+    }
+
+    @Test
+    void aFinishedFailoverHasNothingLeftToDo() {
+        assertEquals(new FailoverAction.Wait("finished"),
+                FailoverPlanner.next(failover(FailoverStep.Done, "demo-0", "demo-2", 4L), primaryGone(1, 1), CTX));
     }
 }

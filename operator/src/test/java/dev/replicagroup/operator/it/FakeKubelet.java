@@ -39,6 +39,8 @@ final class FakeKubelet implements AutoCloseable {
     private final Map<String, String> uids = new ConcurrentHashMap<>();
     /** Pods whose readiness probe the test forces to fail. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Pods whose node is lost: nobody updates their status any more. */
+    private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
     FakeKubelet(KubernetesClient client, String namespace) {
@@ -50,6 +52,18 @@ final class FakeKubelet implements AutoCloseable {
     /** The replica of a pod dies (the process crashes; the pod object stays, NotReady). */
     void crash(String pod) {
         failing.add(pod);
+        ReplicaServer server = servers.get(pod);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * The pod's node is lost: its replica is gone from the network, and its pod status goes stale (it stays
+     * Ready, as the API server keeps it until the node controller's grace period ends).
+     */
+    void loseNode(String pod) {
+        stale.add(pod);
         ReplicaServer server = servers.get(pod);
         if (server != null) {
             server.close();
@@ -102,6 +116,7 @@ final class FakeKubelet implements AutoCloseable {
         }
         uids.put(name, pod.getMetadata().getUid());
         failing.remove(name);
+        stale.remove(name);
         client.pods().inNamespace(namespace).withName(name).edit(p -> {
             p.getSpec().getContainers().get(0).getPorts().stream()
                     .filter(cp -> ReplicaPods.GRPC_PORT_NAME.equals(cp.getName())).forEach(cp -> cp.setContainerPort(port));
@@ -112,6 +127,9 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private void updateReadiness(String name) {
+        if (stale.contains(name)) {
+            return;
+        }
         ReplicaServer server = servers.get(name);
         boolean ready = false;
         if (server != null && !failing.contains(name)) {

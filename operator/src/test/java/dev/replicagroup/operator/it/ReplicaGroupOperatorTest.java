@@ -3,8 +3,10 @@ package dev.replicagroup.operator.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
@@ -24,6 +26,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +177,23 @@ class ReplicaGroupOperatorTest {
 
     // ------------------------------------------------------------------ tests
 
+    /**
+     * Edits a group as a user would, again on a conflict: the operator writes status all the time (every pushed
+     * replica change), and an edit made on an older resourceVersion gets 409.
+     */
+    private void edit(String name, UnaryOperator<ReplicaGroup> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(ReplicaGroup.class).inNamespace(namespace).withName(name).edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Test
     void createsOwnedObjectsWithLabelsAndStartsHelpersWithTheTbcOfThePrimary() {
         create("basic", 3, 1);
@@ -293,16 +314,14 @@ class ReplicaGroupOperatorTest {
     void scalesUpAndDownAndNeverRemovesThePrimary() {
         create("sc", 1, 0);
         awaitRunning("sc", 1);
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
-                .edit(g -> {
+        edit("sc", g -> {
                     g.getSpec().setReplicas(3);
                     return g;
                 });
         awaitRunning("sc", 3);
         assertEquals(2, events("sc", "ScaledUp").size());
 
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sc")
-                .edit(g -> {
+        edit("sc", g -> {
                     g.getSpec().setReplicas(1);
                     return g;
                 });
@@ -319,8 +338,7 @@ class ReplicaGroupOperatorTest {
         try (ReplicaClient kv = ReplicaClient.connect(addresses("sw"))) {
             kv.put("before", "1".getBytes(StandardCharsets.UTF_8));
         }
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("sw")
-                .edit(g -> {
+        edit("sw", g -> {
                     g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
                     return g;
                 });
@@ -356,7 +374,7 @@ class ReplicaGroupOperatorTest {
         assertTrue(pods("bad").isEmpty());
 
         // Fixing the spec brings the group up: the reconciler is still alive.
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("bad").edit(g -> {
+        edit("bad", g -> {
             g.getSpec().setSyncAcks(1);
             return g;
         });
@@ -364,10 +382,34 @@ class ReplicaGroupOperatorTest {
     }
 
     @Test
+    void aPrimaryItsHelpersLostIsReplacedThoughItsPodStillLooksReady() {
+        create("lost", 3, 1);
+        // No kubelet signal: the pod stays Ready, and NotReady would only count after an hour.
+        edit("lost", g -> {
+            g.getSpec().getFailover().setDelaySeconds(3600);
+            return g;
+        });
+        String primary = awaitRunning("lost", 3).getStatus().getCurrentPrimary();
+        String helper = pods("lost").stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(primary))
+                .findFirst().orElseThrow();
+        assumeTrue(kubelet.server(helper).node().view().timing().detectionMillis() > 0,
+                "the replica reports no failure-detection timing yet (NodeStatus.Timing.unknown())");
+
+        kubelet.loseNode(primary);
+
+        await().atMost(LONG).until(() -> get("lost").getStatus().getLastFailover() != null);
+        ReplicaGroup group = get("lost");
+        assertTrue(group.getStatus().getLastFailover().getReason().contains("helpers have not heard from primary"),
+                group.getStatus().getLastFailover().getReason());
+        assertNotEquals(primary, group.getStatus().getCurrentPrimary());
+        assertEquals(List.of(group.getStatus().getCurrentPrimary()), primaryLabelled("lost"));
+    }
+
+    @Test
     void aFailoverLeftHalfDoneIsFinished() throws Exception {
         // No failover of its own: this operator must only finish the one it finds in status.
         create("rs", 3, 1);
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").edit(g -> {
+        edit("rs", g -> {
             g.getSpec().getFailover().setDelaySeconds(3600);
             return g;
         });

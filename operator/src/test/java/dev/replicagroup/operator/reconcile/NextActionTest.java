@@ -2,6 +2,7 @@ package dev.replicagroup.operator.reconcile;
 
 import static dev.replicagroup.operator.Fixtures.NOW;
 import static dev.replicagroup.operator.Fixtures.address;
+import static dev.replicagroup.operator.Fixtures.contact;
 import static dev.replicagroup.operator.Fixtures.pod;
 import static dev.replicagroup.operator.Fixtures.primaryStatus;
 import static dev.replicagroup.operator.Fixtures.status;
@@ -20,8 +21,8 @@ class NextActionTest {
 
     private static NextAction.Action decide(List<PodView> pods, Map<String, NodeStatus> replicas, int replicas0,
             Optional<String> primary, Optional<String> switchover, FailoverSpec failover) {
-        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, failover,
-                primary, true, Optional.empty(), switchover, Map.of()));
+        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, 1,
+                failover, primary, true, Optional.empty(), switchover, Map.of(), 3));
     }
 
     private static NextAction.Action decide(List<PodView> pods, int replicas, String primary) {
@@ -45,8 +46,8 @@ class NextActionTest {
     @Test
     void noHelperIsStartedBeforeThePrimaryServes() {
         var pods = List.of(Fixtures2.starting(0));
-        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, new FailoverSpec(),
-                Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of()));
+        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, 1,
+                new FailoverSpec(), Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of(), 3));
         assertInstanceOf(NextAction.Wait.class, action);
     }
 
@@ -59,7 +60,19 @@ class NextActionTest {
     @Test
     void aGonePrimaryWithHelpersStartsAFailover() {
         var action = decide(List.of(pod(1, "helper", true), pod(2, "helper", true)), 3, "demo-0");
-        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists"), action);
+        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.empty()), action);
+    }
+
+    @Test
+    void aGonePrimarysAddressIsTheOneMostOfItsHelpersLastFollowed() {
+        var pods = List.of(pod(1, "helper", true), pod(2, "helper", true), pod(3, "helper", true));
+        var reports = Map.of("demo-1", contact(1, 3, 0, 900, false), "demo-2", contact(2, 3, 0, 900, false),
+                "demo-3", contact(3, 3, 5, 900, false));
+        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.of(address(0))),
+                decide(pods, reports, 4, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
+        // With its pod still there, the pod's address is the one.
+        assertEquals(Optional.of(address(0)), NextAction.primaryAddress(new Observation(List.of(pod(0, "primary", true)),
+                Map.of(), NOW), "demo-0", 3));
     }
 
     @Test
@@ -82,7 +95,7 @@ class NextActionTest {
         assertInstanceOf(NextAction.Wait.class,
                 decide(pods, behind, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
         var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 0L)));
-        assertEquals(new NextAction.StartSwitchover("demo-2"),
+        assertEquals(new NextAction.StartSwitchover("demo-2", Optional.of(address(0))),
                 decide(pods, caughtUp, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
     }
 
@@ -102,5 +115,13 @@ class NextActionTest {
             return new PodView("demo-" + ordinal, ordinal, "primary", false, Optional.of(NOW.minusSeconds(300)), false,
                     false, Optional.empty());
         }
+    }
+
+    @Test
+    void aPrimaryItsHelpersLostIsFailedOverThoughTheKubeletSeesItReady() {
+        var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        var lost = Map.of("demo-1", contact(1, 3, 0, 1100, true), "demo-2", contact(2, 3, 0, 1300, true));
+        assertInstanceOf(NextAction.StartFailover.class,
+                decide(pods, lost, 3, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
     }
 }

@@ -31,4 +31,26 @@ class SpecCheckTest {
     void replicasMustBePositive() {
         assertTrue(SpecCheck.problem(spec(0, 0)).orElseThrow().contains("replicas"));
     }
+
+    @Test
+    void anIsolatedPrimaryMustStopServingBeforeItsHelpersReportItLost() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.getFailover().setLeaseMillis(800);
+        assertEquals(Optional.of("failover.leaseMillis + clockDriftMillis (800 + 200) must be less than"
+                + " detectionMillis (1000): an isolated primary must stop serving before its helpers report it lost"),
+                SpecCheck.problem(spec));
+        spec.getFailover().setClockDriftMillis(199);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+    }
+
+    @Test
+    void aLeaseMustOutlastOneLostHeartbeat() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.getFailover().setHeartbeatMillis(251);
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("at least 2 * heartbeatMillis (251)"));
+        spec.getFailover().setHeartbeatMillis(250);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        spec.getFailover().setHeartbeatMillis(0);
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("heartbeatMillis must be positive"));
+    }
 }

@@ -28,6 +28,9 @@ class ReplicaPodsTest {
         assertEquals("demo-2", pod.getMetadata().getName());
         assertEquals("10.0.0.1:7000", args.get(args.indexOf("--tbc") + 1));
         assertEquals("1", args.get(args.indexOf("--sync-acks") + 1));
+        assertEquals(List.of("100", "500", "1000", "200"), List.of(args.get(args.indexOf("--heartbeat-ms") + 1),
+                args.get(args.indexOf("--lease-ms") + 1), args.get(args.indexOf("--detection-ms") + 1),
+                args.get(args.indexOf("--clock-drift-ms") + 1)));
         assertEquals("helper", pod.getMetadata().getLabels().get(Labels.ROLE));
         assertEquals("demo", pod.getMetadata().getLabels().get(Labels.GROUP));
         assertEquals("u-1", pod.getMetadata().getOwnerReferences().get(0).getUid());

@@ -49,6 +49,22 @@ public class ServeCommand implements Callable<Integer> {
             description = "how long a write waits for its acks before it fails (default: ${DEFAULT-VALUE})")
     long writeTimeoutMillis;
 
+    @Option(names = "--heartbeat-ms", defaultValue = "100",
+            description = "how often a primary heartbeats each helper (default: ${DEFAULT-VALUE})")
+    long heartbeatMillis;
+
+    @Option(names = "--lease-ms", defaultValue = "500", description = "a primary serves only while max(sync-acks,1)"
+            + " helpers acked a heartbeat within this long (default: ${DEFAULT-VALUE})")
+    long leaseMillis;
+
+    @Option(names = "--detection-ms", defaultValue = "1000", description = "a helper reports its primary lost after"
+            + " hearing nothing for this long; must exceed lease + clock drift (default: ${DEFAULT-VALUE})")
+    long detectionMillis;
+
+    @Option(names = "--clock-drift-ms", defaultValue = "200",
+            description = "allowance for clocks running at different rates over a lease (default: ${DEFAULT-VALUE})")
+    long clockDriftMillis;
+
     int httpPort() {
         return httpPort != null ? httpPort : port + 1000;
     }
@@ -56,7 +72,9 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ServerOptions options = new ServerOptions(bind, port, advertise == null ? "127.0.0.1:" + port : advertise, tbc,
-                syncAcks, token(), NodeConfig.defaults().withWriteTimeout(Duration.ofMillis(writeTimeoutMillis)));
+                syncAcks, token(), NodeConfig.defaults().withWriteTimeout(Duration.ofMillis(writeTimeoutMillis))
+                        .withTiming(Duration.ofMillis(heartbeatMillis), Duration.ofMillis(leaseMillis),
+                                Duration.ofMillis(detectionMillis), Duration.ofMillis(clockDriftMillis)));
         try (ReplicaServer server = ReplicaServer.start(options, registry)) {
             Quarkus.waitForExit();
         }

@@ -19,6 +19,10 @@ public sealed interface ProposeOutcome {
     record NotPrimary(Role role, long term, String primary) implements ProposeOutcome {
     }
 
+    /** The primary holds no lease now (or waits out its hold-off): it takes no writes, and says why. */
+    record NotServing(long term, String why) implements ProposeOutcome {
+    }
+
     /** The client sent this request seq after a later one: it breaks the one-write-at-a-time contract. */
     record Superseded(WriteId id) implements ProposeOutcome {
     }

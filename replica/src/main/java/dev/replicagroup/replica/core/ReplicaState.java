@@ -128,6 +128,7 @@ public final class ReplicaState {
     public Decision admitHelper(String helper, long helperCommit) {
         if (role == Role.PRIMARY && helperCommit > log.lastSeq()) {
             role = Role.FENCED;
+            caughtUp = false;
             primary = "";
             helperAcks.clear();
             return Decision.refused("helper " + helper + " has committed up to seq " + helperCommit
@@ -147,13 +148,15 @@ public final class ReplicaState {
     /**
      * What a helper at {@code helperLast} (with {@code helperCommit} committed) misses, at most
      * {@code maxEntries} entries. Starts at its own position if our log has it, else at its commit point
-     * (committed entries are the same everywhere), else with a snapshot.
+     * (committed entries are the same everywhere), else (that point compacted away) with a snapshot.
      */
     public CatchUp catchUpFor(LogPosition helperLast, long helperCommit, int maxEntries) {
         LogPosition after;
         if (log.contains(helperLast)) {
             after = helperLast;
-        } else if (helperCommit >= log.base().seq() && helperCommit <= commitSeq) {
+        } else if (helperCommit >= log.base().seq() && helperCommit <= log.lastSeq()) {
+            // Committed entries are the same in every later primary's log, even those this primary does not yet
+            // know are committed (a helper can learn a commit before the primary that replaced its old primary).
             after = new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
         } else {
             return snapshotCatchUp(maxEntries);
@@ -193,10 +196,12 @@ public final class ReplicaState {
         if (fromTerm < term) {
             return new AcceptOutcome.StaleTerm(term, primary);
         }
-        if (fromTerm == term && role != Role.HELPER) {
+        // Fenced in this term with no primary known: the first primary of the term is the one (one per term).
+        boolean fencedWithoutPrimary = fromTerm == term && primary.isEmpty() && role != Role.PRIMARY;
+        if (fromTerm == term && role != Role.HELPER && !fencedWithoutPrimary) {
             return new AcceptOutcome.NotFollowing(role, term);
         }
-        if (fromTerm > term || !from.equals(primary)) {
+        if (fromTerm > term || !from.equals(primary) || role != Role.HELPER) {
             becomeHelper(fromTerm, from);
         }
         if (update.snapshot() != null) {
@@ -362,6 +367,11 @@ public final class ReplicaState {
         return new ActiveList(term, primary, List.copyOf(servers));
     }
 
+    /** Every other server this replica knows of (its lookup list). */
+    public List<String> peers() {
+        return List.copyOf(lookup.keySet());
+    }
+
     public LivenessTable liveness() {
         return liveness;
     }
@@ -415,9 +425,13 @@ public final class ReplicaState {
         return store.appliedSeq();
     }
 
-    /** Serving: the primary, or a helper that has caught up with a primary at least once and is not fenced. */
+    /**
+     * Holds a primary's state: it was primary, or caught up with one at least once. A primary fenced by a failover
+     * keeps it (it holds every write it acknowledged, so it may be promoted again); one that fenced itself because
+     * it lost its state does not.
+     */
     public boolean caughtUp() {
-        return role != Role.FENCED && caughtUp;
+        return caughtUp;
     }
 
     /** Each known helper's acknowledged seq (primary only). */

@@ -31,14 +31,15 @@ public final class PromotionRule {
     }
 
     /**
-     * @param heard    the helpers that answered a status request after being fenced in the new term (the old
-     *                 primary excluded); positions read before fencing can still grow under an old primary
+     * @param heard    the members that answered a status request after being fenced in the new term (the
+     *                 primary being replaced excluded; any other, even an earlier primary, counts: it is not the
+     *                 one whose acks are in question); positions read before fencing can still grow
      * @param helpers  how many helpers the group has (replicas minus the primary)
      * @param syncAcks the helper acks each write waited for
      */
     public static PromotionChoice choose(List<MemberStatus> heard, int helpers, int syncAcks) {
-        // A replica that is or was a primary (PRIMARY, FENCED) is not one of the helpers the acks came from.
-        List<MemberStatus> answering = heard.stream().filter(m -> m.role() == Role.HELPER).toList();
+        // Fenced in the new term, a helper or an earlier primary holds still; one that is primary cannot count.
+        List<MemberStatus> answering = heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
         int needed = quorum(helpers, syncAcks);
         if (answering.size() < needed) {
             return new PromotionChoice.Blocked(String.format(

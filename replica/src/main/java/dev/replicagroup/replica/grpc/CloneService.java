@@ -65,6 +65,6 @@ final class CloneService extends CloneGrpc.CloneImplBase {
 
     @Override
     public void getServers(GetServersRequest request, StreamObserver<ActiveList> out) {
-        replies.reply("get_servers", node.servers(request.getHelperAddress()), ProtoMapper::toProto, out);
+        replies.reply("get_servers", node.servers(), ProtoMapper::toProto, out);
     }
 }

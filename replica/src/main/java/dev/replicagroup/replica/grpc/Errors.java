@@ -28,7 +28,7 @@ public final class Errors {
         }
         Status status = switch (e.reason()) {
             case NOT_PRIMARY, STALE_TERM, REFUSED -> Status.FAILED_PRECONDITION;
-            case NOT_ACKNOWLEDGED, LOST_PRIMACY, UNREACHABLE -> Status.UNAVAILABLE;
+            case NOT_ACKNOWLEDGED, LOST_PRIMACY, NOT_SERVING, UNREACHABLE -> Status.UNAVAILABLE;
             case INVALID -> Status.INVALID_ARGUMENT;
         };
         Metadata trailers = new Metadata();

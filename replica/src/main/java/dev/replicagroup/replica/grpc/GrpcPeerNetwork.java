@@ -1,134 +1,101 @@
 package dev.replicagroup.replica.grpc;
 
-import dev.replicagroup.replica.core.ActiveList;
-import dev.replicagroup.replica.core.LogPosition;
-import dev.replicagroup.replica.grpc.v1.Ack;
-import dev.replicagroup.replica.grpc.v1.CloneGrpc;
-import dev.replicagroup.replica.grpc.v1.GetServersRequest;
+import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.grpc.v1.PeerGrpc;
-import dev.replicagroup.replica.grpc.v1.ReplicateRequest;
-import dev.replicagroup.replica.grpc.v1.ReplicateResponse;
-import dev.replicagroup.replica.replication.HereToHelp;
-import dev.replicagroup.replica.replication.PeerClient;
+import dev.replicagroup.replica.grpc.v1.PeerMessage;
+import dev.replicagroup.replica.grpc.v1.SendSummary;
 import dev.replicagroup.replica.replication.PeerNetwork;
-import dev.replicagroup.replica.replication.ReplicaException;
-import dev.replicagroup.replica.replication.ReplicationListener;
-import dev.replicagroup.replica.replication.ReplicationStream;
-import dev.replicagroup.replica.replication.Thx;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
-/** Reaches peers over gRPC. */
+/**
+ * Sends protocol messages over gRPC: one client stream per peer, opened on the first message and again after
+ * it breaks. A message the stream cannot take now (peer gone, network stalled, transport buffer full) is
+ * dropped rather than queued: the protocol resends what matters, and a stalled peer never fills our memory.
+ */
 public final class GrpcPeerNetwork implements PeerNetwork {
+    private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
     private final Channels channels = new Channels();
-    private final Duration callTimeout;
+    private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
 
-    public GrpcPeerNetwork(Duration callTimeout) {
-        this.callTimeout = callTimeout;
-    }
+    /** One open stream to a peer; the gRPC callbacks run on transport threads. */
+    private final class Outbound implements ClientResponseObserver<PeerMessage, SendSummary> {
+        final String address;
+        volatile ClientCallStreamObserver<PeerMessage> call;
+        volatile boolean broken;
 
-    @Override
-    public PeerClient to(String address) {
-        return new Client(address);
-    }
-
-    @Override
-    public void close() {
-        channels.close();
-    }
-
-    private final class Client implements PeerClient {
-        private final String address;
-
-        Client(String address) {
+        Outbound(String address) {
             this.address = address;
         }
 
         @Override
-        public Thx hereToHelp(HereToHelp request) throws ReplicaException {
-            try {
-                return ProtoMapper.fromProto(PeerGrpc.newBlockingStub(channels.to(address))
-                        .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .hereToHelp(ProtoMapper.toProto(request)));
-            } catch (StatusRuntimeException e) {
-                throw Errors.fromStatus(e, address);
-            }
+        public void beforeStart(ClientCallStreamObserver<PeerMessage> requestStream) {
+            call = requestStream;
         }
 
         @Override
-        public ActiveList getServers(String helperAddress) throws ReplicaException {
-            try {
-                return ProtoMapper.fromProto(CloneGrpc.newBlockingStub(channels.to(address))
-                        .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .getServers(GetServersRequest.newBuilder().setHelperAddress(helperAddress).build()));
-            } catch (StatusRuntimeException e) {
-                throw Errors.fromStatus(e, address);
-            }
-        }
-
-        @Override
-        public ReplicationStream replicate(HereToHelp open, ReplicationListener listener) {
-            Stream stream = new Stream(address, listener);
-            PeerGrpc.newStub(channels.to(address)).replicate(stream);
-            stream.send(ReplicateRequest.newBuilder().setOpen(ProtoMapper.toProto(open)).build());
-            return stream;
-        }
-    }
-
-    /** The helper's end of the update stream. */
-    private static final class Stream implements ReplicationStream, ClientResponseObserver<ReplicateRequest,
-            ReplicateResponse> {
-        private final String address;
-        private final ReplicationListener listener;
-        private ClientCallStreamObserver<ReplicateRequest> requests;
-        private boolean closed;
-
-        Stream(String address, ReplicationListener listener) {
-            this.address = address;
-            this.listener = listener;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<ReplicateRequest> requestStream) {
-            this.requests = requestStream;
-        }
-
-        synchronized void send(ReplicateRequest request) {
-            if (!closed) {
-                requests.onNext(request);
-            }
-        }
-
-        @Override
-        public void ack(LogPosition matched) {
-            send(ReplicateRequest.newBuilder().setAck(Ack.newBuilder().setLast(ProtoMapper.toProto(matched))).build());
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                requests.cancel("the helper closed its update stream", null);
-            }
-        }
-
-        @Override
-        public void onNext(ReplicateResponse response) {
-            listener.onUpdate(response.getTerm(), ProtoMapper.fromProto(response.getUpdate()));
+        public void onNext(SendSummary value) {
         }
 
         @Override
         public void onError(Throwable t) {
-            listener.onError(Errors.fromStatus(t, address));
+            end();
+            LOG.debugf("stream to %s ended: %s", address, t.getMessage());
         }
 
         @Override
         public void onCompleted() {
-            listener.onError(ReplicaException.of(ReplicaException.Reason.UNREACHABLE,
-                    "primary " + address + " ended the update stream"));
+            end();
         }
+
+        void end() {
+            broken = true;
+            streams.remove(address, this);
+        }
+    }
+
+    @Override
+    public void send(Message message) {
+        Outbound out = streams.get(message.to());
+        if (out == null) {
+            out = open(message.to());
+        }
+        ClientCallStreamObserver<PeerMessage> call = out.call;
+        if (out.broken || call == null) {
+            return;
+        }
+        if (!call.isReady()) {
+            // Dropped: the transport has more than its buffer queued for this peer.
+            return;
+        }
+        try {
+            call.onNext(ProtoMapper.toProto(message));
+        } catch (RuntimeException e) {
+            out.end();
+        }
+    }
+
+    /** Only the engine thread sends, so no other stream to the address can be opened meanwhile. */
+    private Outbound open(String address) {
+        Outbound out = new Outbound(address);
+        streams.put(address, out);
+        // With a direct executor the call may fail, and remove itself, before send returns.
+        PeerGrpc.newStub(channels.to(address)).send(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        streams.values().forEach(o -> {
+            o.broken = true;
+            if (o.call != null) {
+                o.call.cancel("replica stopped", null);
+            }
+        });
+        streams.clear();
+        channels.close();
     }
 }

@@ -13,8 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The standard {@code grpc.health.v1} service the readiness probe calls: SERVING for a primary or a helper
- * that has caught up with its primary, NOT_SERVING otherwise (joining, fenced).
+ * The standard {@code grpc.health.v1} service the readiness probe calls: SERVING for a primary that holds its
+ * lease, or a helper that has caught up with a primary once (also while it has lost its primary, so that it
+ * stays Ready and eligible for promotion); NOT_SERVING otherwise (joining, fenced, a primary cut off from its
+ * helpers).
  */
 final class HealthService extends HealthGrpc.HealthImplBase {
     private final ReplicaNode node;
@@ -29,7 +31,7 @@ final class HealthService extends HealthGrpc.HealthImplBase {
     }
 
     static ServingStatus statusOf(NodeStatus status) {
-        boolean serving = status.role() != Role.FENCED && status.caughtUp();
+        boolean serving = status.role() == Role.PRIMARY ? status.timing().serving() : status.caughtUp();
         return serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     }
 

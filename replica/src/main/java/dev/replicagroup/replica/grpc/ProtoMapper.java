@@ -6,6 +6,7 @@ import dev.replicagroup.replica.core.CatchUp;
 import dev.replicagroup.replica.core.DedupRecord;
 import dev.replicagroup.replica.core.Entry;
 import dev.replicagroup.replica.core.LogPosition;
+import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.core.ServerEntry;
@@ -13,17 +14,21 @@ import dev.replicagroup.replica.core.Snapshot;
 import dev.replicagroup.replica.core.WriteId;
 import dev.replicagroup.replica.core.WriteResult;
 import dev.replicagroup.replica.grpc.v1.HelperInfo;
-import dev.replicagroup.replica.grpc.v1.HereToHelpRequest;
+import dev.replicagroup.replica.grpc.v1.Accepted;
+import dev.replicagroup.replica.grpc.v1.Append;
+import dev.replicagroup.replica.grpc.v1.Behind;
+import dev.replicagroup.replica.grpc.v1.Join;
+import dev.replicagroup.replica.grpc.v1.PeerMessage;
+import dev.replicagroup.replica.grpc.v1.Rejected;
 import dev.replicagroup.replica.grpc.v1.KeyValue;
 import dev.replicagroup.replica.grpc.v1.LivenessEntry;
 import dev.replicagroup.replica.grpc.v1.StatusResponse;
 import dev.replicagroup.replica.grpc.v1.WriteResponse;
-import dev.replicagroup.replica.replication.HereToHelp;
 import dev.replicagroup.replica.replication.NodeStatus;
-import dev.replicagroup.replica.replication.Thx;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Converts between the engine's types and the wire messages. */
 public final class ProtoMapper {
@@ -134,22 +139,44 @@ public final class ProtoMapper {
                 .toList());
     }
 
-    public static HereToHelpRequest toProto(HereToHelp h) {
-        return HereToHelpRequest.newBuilder().setHelperAddress(h.helper()).setCurrentTerm(h.term())
-                .setLast(toProto(h.last())).setCommitSeq(h.commitSeq()).build();
+    public static PeerMessage toProto(Message m) {
+        PeerMessage.Builder b = PeerMessage.newBuilder().setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+        if (m instanceof Message.Join j) {
+            b.setJoin(Join.newBuilder().setLast(toProto(j.last())).setCommitSeq(j.commitSeq()));
+        } else if (m instanceof Message.Append a) {
+            Append.Builder append = Append.newBuilder().setSentAt(a.sentAt()).setUpdate(toProto(a.update()));
+            if (a.servers() != null) {
+                append.setServers(toProto(a.servers()));
+            }
+            b.setAppend(append);
+        } else if (m instanceof Message.Accepted a) {
+            b.setAccepted(Accepted.newBuilder().setEcho(a.echo()).setMatched(toProto(a.matched())));
+        } else if (m instanceof Message.Behind be) {
+            b.setBehind(Behind.newBuilder().setEcho(be.echo()).setLast(toProto(be.last())).setCommitSeq(be.commitSeq()));
+        } else if (m instanceof Message.Rejected r) {
+            b.setRejected(Rejected.newBuilder().setPrimary(r.primary()).setReason(r.reason()));
+        }
+        return b.build();
     }
 
-    public static HereToHelp fromProto(HereToHelpRequest h) {
-        return new HereToHelp(h.getHelperAddress(), h.getCurrentTerm(), fromProto(h.getLast()), h.getCommitSeq());
-    }
-
-    public static dev.replicagroup.replica.grpc.v1.Thx toProto(Thx thx) {
-        return dev.replicagroup.replica.grpc.v1.Thx.newBuilder().setActiveList(toProto(thx.activeList()))
-                .setTerm(thx.term()).setCatchUp(toProto(thx.catchUp())).build();
-    }
-
-    public static Thx fromProto(dev.replicagroup.replica.grpc.v1.Thx thx) {
-        return new Thx(fromProto(thx.getActiveList()), thx.getTerm(), fromProto(thx.getCatchUp()));
+    /** The message, or empty for a body this version does not know. */
+    public static Optional<Message> fromProto(PeerMessage m) {
+        String from = m.getFrom();
+        String to = m.getTo();
+        long term = m.getTerm();
+        return Optional.ofNullable(switch (m.getBodyCase()) {
+            case JOIN -> new Message.Join(from, to, term, fromProto(m.getJoin().getLast()), m.getJoin().getCommitSeq());
+            case APPEND -> new Message.Append(from, to, term, m.getAppend().getSentAt(),
+                    fromProto(m.getAppend().getUpdate()),
+                    m.getAppend().hasServers() ? fromProto(m.getAppend().getServers()) : null);
+            case ACCEPTED -> new Message.Accepted(from, to, term, m.getAccepted().getEcho(),
+                    fromProto(m.getAccepted().getMatched()));
+            case BEHIND -> new Message.Behind(from, to, term, m.getBehind().getEcho(), fromProto(m.getBehind().getLast()),
+                    m.getBehind().getCommitSeq());
+            case REJECTED -> new Message.Rejected(from, to, term, m.getRejected().getPrimary(),
+                    m.getRejected().getReason());
+            case BODY_NOT_SET -> null;
+        });
     }
 
     public static StatusResponse toProto(NodeStatus s) {

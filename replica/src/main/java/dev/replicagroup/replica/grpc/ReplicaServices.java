@@ -14,7 +14,7 @@ public final class ReplicaServices {
             StatusWatch watch) {
         return List.of(
                 new CloneService(node, metrics).bindService(),
-                new PeerService(node, metrics).bindService(),
+                new PeerService(node).bindService(),
                 ServerInterceptors.intercept(new AdminService(node, metrics, watch), new AdminTokenInterceptor(adminToken)),
                 new HealthService(node).bindService());
     }

@@ -1,8 +1,14 @@
 package dev.replicagroup.replica.replication;
 
-/** How a replica reaches other replicas: gRPC in production, an in-memory network with faults in tests. */
+import dev.replicagroup.replica.core.Message;
+
+/**
+ * How a replica's messages reach other replicas: gRPC in production, an in-memory network with faults in tests.
+ * Incoming messages go to {@link ReplicaNode#deliver}.
+ */
 public interface PeerNetwork extends AutoCloseable {
-    PeerClient to(String address);
+    /** Sends without waiting. A message that cannot go now may be dropped: the protocol resends. */
+    void send(Message message);
 
     @Override
     default void close() {

@@ -13,6 +13,8 @@ public final class ReplicaException extends Exception {
         NOT_ACKNOWLEDGED,
         /** This replica stopped being primary before the write was acknowledged. Safe to retry elsewhere. */
         LOST_PRIMACY,
+        /** The primary holds no lease (cut off from its helpers) or waits out its hold-off. Retry shortly. */
+        NOT_SERVING,
         /** The sender's term is older than this replica's. */
         STALE_TERM,
         /** Bad input; retrying the same request will fail again. */

@@ -33,7 +33,7 @@ public final class ReplicaServer implements AutoCloseable {
         ReplicaState state = options.tbc().isEmpty()
                 ? ReplicaState.newPrimary(options.advertise(), options.syncAcks())
                 : ReplicaState.newHelper(options.advertise(), options.syncAcks(), options.tbc());
-        this.network = new GrpcPeerNetwork(options.node().peerCallTimeout());
+        this.network = new GrpcPeerNetwork();
         this.node = new ReplicaNode(state, network, options.node());
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
         NettyServerBuilder builder = NettyServerBuilder

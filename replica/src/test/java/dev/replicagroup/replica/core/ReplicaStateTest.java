@@ -273,6 +273,7 @@ class ReplicaStateTest {
         ReplicaState restarted = ReplicaState.newPrimary(P, 1);
         assertFalse(restarted.admitHelper(H1, helper.commitSeq()).accepted());
         assertEquals(Role.FENCED, restarted.role());
+        assertFalse(restarted.caughtUp(), "it lost its state: not a candidate, not Ready");
         assertTrue(ReplicaState.newPrimary(P, 1).admitHelper(H1, 0).accepted());
 
         ReplicaState empty = ReplicaState.newPrimary(P, 1);

@@ -57,11 +57,12 @@ class PromotionRuleTest {
     }
 
     @Test
-    void aReplicaStillClaimingPrimacyIsNotACandidate() {
+    void aReplicaStillClaimingPrimacyIsNotACandidateButAFencedEarlierPrimaryIs() {
         MemberStatus stale = new MemberStatus("p", "p:7000", true, Role.PRIMARY, 1, new LogPosition(1, 99), 100, 0);
         MemberStatus fenced = new MemberStatus("f", "f:7000", true, Role.FENCED, 2, new LogPosition(1, 98), 100, 0);
-        assertEquals("a", chosen(PromotionRule.choose(List.of(stale, fenced, helper("a", 1, 10, 1, 1, true)), 1, 1)));
-        assertInstanceOf(PromotionChoice.Blocked.class, PromotionRule.choose(List.of(stale, fenced), 1, 1),
-                "neither counts toward the quorum");
+        assertEquals("f", chosen(PromotionRule.choose(List.of(stale, fenced, helper("a", 1, 10, 1, 1, true)), 2, 1)),
+                "fenced in the new term, an earlier primary holds still and has the most");
+        assertInstanceOf(PromotionChoice.Blocked.class, PromotionRule.choose(List.of(stale, fenced), 2, 1),
+                "a replica that is primary does not count toward the quorum");
     }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * must be on the final primary and on every helper.
  */
 class FailoverChaosTest {
-    static final NodeConfig FAST = new NodeConfig(Duration.ofMillis(300), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(500), 64);
+    static final NodeConfig FAST = new NodeConfig(Duration.ofMillis(300), Duration.ofMillis(20),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(50), 64, 4);
     static final List<String> ADDRESSES = List.of("r0:7000", "r1:7000", "r2:7000");
 
     final InMemoryNetwork network = new InMemoryNetwork();
@@ -150,7 +150,7 @@ class FailoverChaosTest {
         assertTrue(acknowledged.size() > 50, "writes went on: " + acknowledged.size());
         for (ReplicaNode node : nodes.values()) {
             List<String> keys = new ArrayList<>(acknowledged.keySet());
-            List<Optional<byte[]>> values = node.read(keys).get().values();
+            List<Optional<byte[]>> values = node.readLocal(keys).get();
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 if (values.get(i).isEmpty()) {

@@ -1,23 +1,18 @@
 package dev.replicagroup.replica.replication;
 
-import dev.replicagroup.replica.core.ActiveList;
-import dev.replicagroup.replica.core.CatchUp;
-import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.failover.ReplicaAdmin;
 import dev.replicagroup.replica.replication.ReplicaException.Reason;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Replicas in one JVM, wired through memory instead of gRPC, with faults: a link between two addresses can be
- * cut (both directions; open streams between them break) and healed, and a replica can crash. The operator's
+ * cut (both directions: messages between them are dropped) and healed, and a replica can crash. The operator's
  * view is an address too ({@link #OPERATOR}), so a test can cut the operator off from an old primary that
  * still reaches its helpers and clients.
  */
@@ -26,16 +21,14 @@ final class InMemoryNetwork {
 
     private final Map<String, ReplicaNode> nodes = new ConcurrentHashMap<>();
     private final Set<String> cuts = ConcurrentHashMap.newKeySet();
-    private final List<Link> links = new CopyOnWriteArrayList<>();
 
     void register(ReplicaNode node) {
         nodes.put(node.address(), node);
     }
 
-    /** Stops a replica as a crash would: its streams break and it answers nothing. */
+    /** Stops a replica as a crash would: it answers nothing, and what is sent to it is lost. */
     void crash(String address) {
         ReplicaNode node = nodes.remove(address);
-        links.stream().filter(l -> l.helper.equals(address) || l.primary.equals(address)).forEach(Link::breakOff);
         if (node != null) {
             node.close();
         }
@@ -44,7 +37,6 @@ final class InMemoryNetwork {
     void cut(String a, String b) {
         cuts.add(a + "|" + b);
         cuts.add(b + "|" + a);
-        links.stream().filter(l -> l.between(a, b)).forEach(Link::breakOff);
     }
 
     void healAll() {
@@ -77,27 +69,11 @@ final class InMemoryNetwork {
 
     /** The network as replica {@code self} sees it. */
     PeerNetwork from(String self) {
-        return address -> new PeerClient() {
-            @Override
-            public Thx hereToHelp(HereToHelp request) throws ReplicaException {
-                return await(reach(self, address).hereToHelp(request));
-            }
-
-            @Override
-            public ActiveList getServers(String helperAddress) throws ReplicaException {
-                return await(reach(self, address).servers(helperAddress));
-            }
-
-            @Override
-            public ReplicationStream replicate(HereToHelp open, ReplicationListener listener) {
-                Link link = new Link(self, address, listener);
-                links.add(link);
-                try {
-                    link.session = reach(self, address).openReplication(open, link);
-                } catch (ReplicaException e) {
-                    link.breakOff();
-                }
-                return link;
+        return message -> {
+            try {
+                reach(self, message.to()).deliver(message);
+            } catch (ReplicaException cutOrDown) {
+                // Lost, as on a real network.
             }
         };
     }
@@ -125,75 +101,5 @@ final class InMemoryNetwork {
                 return await(reach(OPERATOR, address).fence(term));
             }
         };
-    }
-
-    /** One update stream: the primary's sink and the helper's stream in one object. */
-    private final class Link implements UpdateSink, ReplicationStream {
-        final String helper;
-        final String primary;
-        final ReplicationListener listener;
-        volatile HelperSession session;
-        volatile boolean broken;
-
-        Link(String helper, String primary, ReplicationListener listener) {
-            this.helper = helper;
-            this.primary = primary;
-            this.listener = listener;
-        }
-
-        boolean between(String a, String b) {
-            return (helper.equals(a) && primary.equals(b)) || (helper.equals(b) && primary.equals(a));
-        }
-
-        synchronized void breakOff() {
-            if (!broken) {
-                broken = true;
-                links.remove(this);
-                listener.onError(ReplicaException.of(Reason.UNREACHABLE, "link " + helper + " - " + primary + " cut"));
-                if (session != null) {
-                    session.onClosed();
-                }
-            }
-        }
-
-        @Override
-        public boolean ready() {
-            return !broken;
-        }
-
-        @Override
-        public void send(long term, CatchUp update) {
-            if (!broken) {
-                listener.onUpdate(term, update);
-            }
-        }
-
-        @Override
-        public void fail(ReplicaException error) {
-            if (!broken) {
-                broken = true;
-                links.remove(this);
-                listener.onError(error);
-            }
-        }
-
-        @Override
-        public void ack(LogPosition matched) {
-            HelperSession s = session;
-            if (!broken && s != null) {
-                s.onAck(matched);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!broken) {
-                broken = true;
-                links.remove(this);
-                if (session != null) {
-                    session.onClosed();
-                }
-            }
-        }
     }
 }

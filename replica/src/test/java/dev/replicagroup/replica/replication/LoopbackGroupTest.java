@@ -86,9 +86,8 @@ class LoopbackGroupTest {
         assertEquals(Role.HELPER, lateStatus.role());
         assertTrue(lateStatus.caughtUp());
         assertEquals(primary.node().view().last(), lateStatus.last());
-        // Promote the late helper alone and read every acknowledged write from it.
+        // Promote the late helper (the other helper follows it) and read every acknowledged write from it.
         primary.close();
-        group.get(1).close();
         admin.promote(late.address(), 2, 0);
         assertEquals(List.of(), LoadGenerator.lostWrites(List.of(late.address()), CLIENT, done.acknowledged()));
     }
@@ -144,17 +143,19 @@ class LoopbackGroupTest {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> oldPrimary.node()
                 .write(new WriteId("c", 1), new Operation.Put("k", new byte[] {1})).get());
         ReplicaException cause = assertInstanceOf(ReplicaException.class, failed.getCause());
-        assertTrue(cause.reason() == ReplicaException.Reason.NOT_ACKNOWLEDGED
-                || cause.reason() == ReplicaException.Reason.LOST_PRIMACY, cause.getMessage());
+        // The new primary's first message told it of term 2: it follows at once, or has lost its lease.
+        assertTrue(cause.reason() == ReplicaException.Reason.NOT_PRIMARY
+                || cause.reason() == ReplicaException.Reason.NOT_SERVING, cause.getMessage());
 
-        // Told to follow (as the operator does once it reaches it), it drops the unacknowledged write.
+        // Following the new primary (told again, as the operator does once it reaches it), it holds no write the
+        // new primary lacks.
         ReplicaServer next = servers.stream().filter(x -> x.address().equals(outcome.newPrimary())).findFirst()
                 .orElseThrow();
         admin.follow(oldPrimary.address(), next.address(), outcome.term());
         await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
                 && oldPrimary.node().view().last().equals(next.node().view().last()));
-        assertFalse(oldPrimary.node().read(List.of("k")).get().values().get(0).isPresent(),
-                "the unacknowledged write was dropped");
+        assertFalse(oldPrimary.node().readLocal(List.of("k")).get().get(0).isPresent(),
+                "the refused write is nowhere");
     }
 
     @Test
@@ -225,15 +226,39 @@ class LoopbackGroupTest {
     }
 
     @Test
-    void healthIsServingForThePrimaryAndCaughtUpHelpersOnly() throws Exception {
+    void healthIsServingForAPrimaryWithItsLeaseAndCaughtUpHelpersOnly() throws Exception {
         List<ReplicaServer> group = group(2);
         ReplicaServer orphan = start(FreePorts.next(), "127.0.0.1:" + FreePorts.next(), 1);
         try (Channels channels = new Channels()) {
             assertEquals(ServingStatus.SERVING, health(channels, group.get(0)));
             assertEquals(ServingStatus.SERVING, health(channels, group.get(1)));
             assertEquals(ServingStatus.NOT_SERVING, health(channels, orphan));
-            admin.fence(group.get(0).address(), 2);
-            assertEquals(ServingStatus.NOT_SERVING, health(channels, group.get(0)));
+            // Its only helper gone, the primary loses its lease and stops serving by itself.
+            group.get(1).close();
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    health(channels, group.get(0)) == ServingStatus.NOT_SERVING);
+            NodeStatus alone = admin.status(group.get(0).address());
+            assertEquals(Role.PRIMARY, alone.role());
+            assertFalse(alone.timing().serving());
+            assertTrue(alone.problem().contains("lost its lease"), alone.problem());
+            ReplicaException refused = assertThrows(ReplicaException.class, () -> {
+                try (ReplicaClient client = ReplicaClient.connect(List.of(group.get(0).address()),
+                        CLIENT.withDeadline(Duration.ofMillis(500)))) {
+                    client.get(List.of("k"));
+                }
+            });
+            assertTrue(refused.getMessage().contains("lost its lease"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aFencedHelperStaysEligibleAndThePrimaryItNoLongerAcksStepsDown() throws Exception {
+        List<ReplicaServer> group = group(3);
+        try (Channels channels = new Channels()) {
+            admin.fence(group.get(2).address(), 2);
+            assertEquals(ServingStatus.SERVING, health(channels, group.get(2)), "fenced, it may still be promoted");
+            await().atMost(Duration.ofSeconds(5)).until(() -> group.get(0).node().view().term() == 2
+                    && group.get(0).node().view().role() == Role.HELPER);
         }
     }
 

@@ -1,0 +1,145 @@
+package dev.replicagroup.replica.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** The protocol rules of {@link ReplicaMachine}, one at a time, over a hand-driven network. */
+class ReplicaMachineTest {
+    static final ProtocolSettings SETTINGS = new ProtocolSettings(10, 50, 100, 20, 64, 4);
+
+    final Map<String, ReplicaMachine> nodes = new LinkedHashMap<>();
+    /** Messages matching this are lost. */
+    Predicate<Message> lose = m -> false;
+
+    ReplicaMachine add(ReplicaState state) {
+        ReplicaMachine machine = new ReplicaMachine(state, SETTINGS);
+        nodes.put(state.self(), machine);
+        return machine;
+    }
+
+    /** Delivers every message until none is left. */
+    void settle() {
+        List<Message> queue = new ArrayList<>();
+        nodes.values().forEach(n -> queue.addAll(n.ready().messages()));
+        while (!queue.isEmpty()) {
+            Message m = queue.remove(0);
+            ReplicaMachine to = nodes.get(m.to());
+            if (to != null && !lose.test(m)) {
+                to.step(m);
+                queue.addAll(to.ready().messages());
+            }
+        }
+    }
+
+    void tick(int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            nodes.values().forEach(n -> n.tick(1));
+            settle();
+        }
+    }
+
+    static Operation put(String key, String value) {
+        return new Operation.Put(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    ReplicaMachine primaryWithHelpers(String... helpers) {
+        ReplicaMachine primary = add(ReplicaState.newPrimary("p", 1));
+        for (String h : helpers) {
+            add(ReplicaState.newHelper(h, 1, "p"));
+        }
+        // One heartbeat round: every helper has joined and learned of the others.
+        tick(SETTINGS.heartbeatTicks());
+        return primary;
+    }
+
+    @Test
+    void aPrimaryServesOnlyWhileAHelperAcksWithinTheLease() {
+        ReplicaMachine primary = add(ReplicaState.newPrimary("p", 1));
+        add(ReplicaState.newHelper("h", 1, "p"));
+        assertFalse(primary.serving(), "syncAcks 1: no helper has acked yet");
+        assertInstanceOf(ReadOutcome.NotServing.class, primary.read("k"));
+        tick(1);
+        assertTrue(primary.serving());
+        lose = m -> true;
+        tick(SETTINGS.leaseTicks() - 1);
+        assertTrue(primary.serving(), "within the lease of the last ack");
+        tick(2);
+        assertFalse(primary.serving());
+        ReadOutcome.NotServing why = assertInstanceOf(ReadOutcome.NotServing.class, primary.read("k"));
+        assertTrue(why.why().contains("lost its lease"), why.why());
+        assertInstanceOf(ProposeOutcome.NotServing.class, primary.propose(new WriteId("c", 1), put("k", "v")));
+        lose = m -> false;
+        tick(SETTINGS.heartbeatTicks());
+        assertTrue(primary.serving(), "the helper answers again");
+    }
+
+    @Test
+    void aHelperReportsItsPrimaryLostAfterTheDetectionTimeoutOnly() {
+        primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        lose = m -> true;
+        tick(SETTINGS.detectionTicks() - SETTINGS.heartbeatTicks());
+        assertFalse(helper.primaryLost());
+        tick(SETTINGS.heartbeatTicks() + 1);
+        assertTrue(helper.primaryLost());
+        assertEquals("p", helper.lastPrimary());
+        assertTrue(helper.primaryContactAgeTicks() >= SETTINGS.detectionTicks());
+        assertTrue(helper.state().caughtUp(), "it stays eligible for promotion");
+    }
+
+    @Test
+    void updatesLostWhileHeartbeatsStillArriveAreSentAgain() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        lose = m -> m instanceof Message.Append a && m.to().equals("h") && !a.update().entries().isEmpty();
+        primary.propose(new WriteId("c", 1), put("k", "v"));
+        settle();
+        lose = m -> false;
+        tick(3 * SETTINGS.heartbeatTicks());
+        assertEquals(primary.state().last(), helper.state().last());
+        assertEquals(primary.state().commitSeq(), helper.state().commitSeq());
+    }
+
+    @Test
+    void aNewPrimaryWaitsOutItsHoldOffAndCommitsItsTermBeforeServing() {
+        ReplicaMachine old = primaryWithHelpers("a", "b");
+        old.propose(new WriteId("c", 1), put("k", "v1"));
+        tick(1);
+        nodes.get("a").fence(2);
+        nodes.get("b").fence(2);
+        nodes.remove("p");
+        ReplicaMachine next = nodes.get("a");
+        assertTrue(next.promote(2, 30).accepted());
+        tick(5);
+        assertEquals(Role.HELPER, nodes.get("b").state().role());
+        assertEquals("a", nodes.get("b").state().primary(), "a fenced helper follows the first primary of its term");
+        assertFalse(next.serving(), "inside the hold-off");
+        tick(30);
+        assertTrue(next.serving());
+        ReadOutcome.Value value = assertInstanceOf(ReadOutcome.Value.class, next.read("k"));
+        assertEquals("v1", new String(value.value().orElseThrow(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aDeposedPrimaryStepsDownWhenItHearsOfTheNewTerm() {
+        ReplicaMachine old = primaryWithHelpers("a", "b");
+        nodes.get("a").fence(2);
+        nodes.get("b").fence(2);
+        nodes.get("a").promote(2, 0);
+        tick(2 * SETTINGS.heartbeatTicks());
+        assertEquals(Role.HELPER, old.state().role());
+        assertEquals(2, old.state().term());
+        assertEquals("a", old.state().primary());
+        assertFalse(old.serving());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.replicagroup.replica.simulation;
+
+import dev.replicagroup.replica.core.ReplicaMachine;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.failover.LeaseHoldoff;
+import dev.replicagroup.replica.failover.MemberStatus;
+import dev.replicagroup.replica.failover.PromotionChoice;
+import dev.replicagroup.replica.failover.PromotionRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The operator's failover over the simulated replicas, with the rules the real one uses: start when a quorum of
+ * helpers report the primary lost; fence every replica it reaches in a new term; promote the helper
+ * {@link PromotionRule} chooses, after the hold-off {@link LeaseHoldoff} computes; tell the others to follow.
+ * Admin calls reach a replica only if it runs and no partition separates it from the operator.
+ */
+final class SimulatedOperator {
+    static final String ADDRESS = "operator";
+
+    private final List<SimulatedReplica> replicas;
+    private final int syncAcks;
+    private final Consumer<String> story;
+    private String primary;
+    private long term = 1;
+    /** A failover that found no helper it may promote keeps its term and tries again, as the operator does. */
+    private boolean blocked;
+    private String blockedWhy = "";
+    private boolean suspected;
+    private boolean down;
+    private long downUntil;
+
+    SimulatedOperator(List<SimulatedReplica> replicas, int syncAcks, String primary, Consumer<String> story) {
+        this.replicas = replicas;
+        this.syncAcks = syncAcks;
+        this.primary = primary;
+        this.story = story;
+    }
+
+    String primary() {
+        return primary;
+    }
+
+    /**
+     * The kubelet's view says the primary is gone (its pod is being deleted, or NotReady for the delay) while its
+     * process may still run: the operator starts a failover without waiting for the helpers' detection.
+     */
+    void suspect(String address) {
+        suspected = suspected || address.equals(primary);
+    }
+
+    /** The operator is away until {@code until} (a later outage extends an earlier one). */
+    void away(long now, long until) {
+        down = true;
+        downUntil = Math.max(downUntil, until);
+    }
+
+    void back() {
+        down = false;
+        downUntil = 0;
+    }
+
+    void observe(long now, SimulatedNetwork network) {
+        if (down && now < downUntil) {
+            return;
+        }
+        down = false;
+        List<SimulatedReplica> reachable = replicas.stream()
+                .filter(r -> r.running(now) && !network.separated(ADDRESS, r.address)).toList();
+        int helpers = replicas.size() - 1;
+        int quorum = Math.max(1, Math.min(helpers, helpers - syncAcks + 1));
+        long lost = reachable.stream().map(r -> r.machine)
+                .filter(m -> m.state().role() == Role.HELPER && m.primaryLost() && m.lastPrimary().equals(primary))
+                .count();
+        if (blocked || suspected || lost >= quorum) {
+            failover(now, reachable, helpers, quorum);
+        }
+    }
+
+    private void failover(long now, List<SimulatedReplica> reachable, int helpers, int quorum) {
+        long seen = reachable.stream().mapToLong(r -> r.machine.state().term()).max().orElse(0);
+        long newTerm = blocked && seen <= term ? term : Math.max(term, seen) + 1;
+        boolean oldFenced = false;
+        for (SimulatedReplica r : reachable) {
+            boolean ok = r.machine.fence(newTerm).accepted();
+            oldFenced |= ok && r.address.equals(primary);
+        }
+        List<MemberStatus> heard = new ArrayList<>();
+        List<Long> ages = new ArrayList<>();
+        int tick = SimulatedReplica.TICK_MILLIS;
+        for (SimulatedReplica r : reachable) {
+            ReplicaMachine m = r.machine;
+            // Once blocked (no helper may be promoted), the old primary, fenced and answering again, may be chosen:
+            // it holds every write it acknowledged.
+            if ((blocked || !r.address.equals(primary)) && m.state().term() == newTerm) {
+                heard.add(new MemberStatus(r.address, r.address, m.state().caughtUp(), m.state().role(), newTerm,
+                        m.state().last(), 0, 0));
+                ages.add(m.primaryContactAgeTicks() < 0 ? -1 : m.primaryContactAgeTicks() * tick);
+            }
+        }
+        term = newTerm;
+        PromotionChoice choice = PromotionRule.choose(heard, helpers, syncAcks);
+        if (choice instanceof PromotionChoice.Blocked why) {
+            if (!why.reason().equals(blockedWhy)) {
+                story.accept(now + " ms: failover in term " + newTerm + " blocked: " + why.reason());
+            }
+            blocked = true;
+            blockedWhy = why.reason();
+            return;
+        }
+        blocked = false;
+        blockedWhy = "";
+        suspected = false;
+        String chosen = ((PromotionChoice.Promote) choice).candidate().address();
+        var settings = reachable.get(0).machine.settings();
+        long holdoffMillis = LeaseHoldoff.millis(oldFenced, ages, helpers, syncAcks,
+                (long) settings.leaseTicks() * tick, (long) settings.clockDriftTicks() * tick);
+        SimulatedReplica candidate = reachable.stream().filter(r -> r.address.equals(chosen)).findFirst().orElseThrow();
+        if (!candidate.machine.promote(newTerm, (holdoffMillis + tick - 1) / tick).accepted()) {
+            story.accept(now + " ms: promoting " + chosen + " in term " + newTerm + " refused");
+            return;
+        }
+        story.accept(now + " ms: " + primary + " lost (quorum " + quorum + "); promoted " + chosen + " in term "
+                + newTerm + " (hold-off " + holdoffMillis + " ms, old primary fenced: " + oldFenced + ")");
+        primary = chosen;
+        for (SimulatedReplica r : reachable) {
+            if (!r.address.equals(chosen)) {
+                r.machine.follow(chosen, newTerm);
+            }
+        }
+    }
+}
