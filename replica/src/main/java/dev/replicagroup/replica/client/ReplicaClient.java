@@ -170,7 +170,10 @@ public final class ReplicaClient implements AutoCloseable {
                         + " s and " + attempts.count + " attempts: " + failure.getMessage(), failure.term(),
                         failure.primary());
             }
-            attempts.failed(target, Math.max(failure.term(), activeList.term()));
+            if (failure.reason() != Reason.NOT_SERVING) {
+                attempts.failed(target, Math.max(failure.term(), activeList.term()));
+            }
+            attempts.count++;
             target = next(target, failure, attempts);
         }
     }
@@ -183,7 +186,6 @@ public final class ReplicaClient implements AutoCloseable {
 
         void failed(String target, long term) {
             failedInTerm.merge(target, term, Math::max);
-            count++;
         }
 
         /** Not tried yet in this operation, or tried before the group moved to a newer term. */
@@ -192,9 +194,14 @@ public final class ReplicaClient implements AutoCloseable {
             return !address.isEmpty() && (failed == null || term > failed);
         }
 
-        /** Every server failed once: start a new round after a back-off that grows from 10 to 160 ms. */
+        /** Every server failed once: start a new round after a back-off. */
         void newRound() {
             failedInTerm.clear();
+            pause();
+        }
+
+        /** A back-off that grows from 10 to 160 ms over the operation. */
+        void pause() {
             sleep(10L << Math.min(rounds++, 4));
         }
     }
@@ -203,6 +210,13 @@ public final class ReplicaClient implements AutoCloseable {
         if (failure.reason() == Reason.NOT_PRIMARY && attempts.fresh(failure.primary(), failure.term())) {
             primary = failure.primary();
             return primary;
+        }
+        if (failure.reason() == Reason.NOT_SERVING) {
+            // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
+            // one is about to be replaced. Either way ask again after a short pause, where the group points then.
+            attempts.pause();
+            discover();
+            return primary.isEmpty() ? target : primary;
         }
         discover();
         if (attempts.fresh(primary, activeList.term())) {
