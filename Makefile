@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify e2e build demo demo-local k8s-up bench-failover clean
+.PHONY: test verify sim e2e build demo demo-local k8s-up bench-failover clean
 
 ## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
@@ -9,6 +9,12 @@ test: verify e2e
 
 verify:
 	$(MVNW) verify
+
+## The replica protocol's seeded simulation over many seeds (make verify runs 40): SEEDS=N FIRST=S.
+## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1
+sim:
+	$(MVNW) -q -pl replica test -Dtest=SimulationTest#noSeedBreaksAnInvariant -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dsim.seeds=$(or $(SEEDS),2000) -Dsim.first=$(or $(FIRST),1)
 
 ## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica library it uses, tests skipped.
 e2e:

@@ -92,7 +92,9 @@ public final class FailoverPlanner {
                 .toList();
         PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks());
         if (choice instanceof PromotionChoice.Blocked blocked) {
-            return new FailoverAction.Block(blocked.reason());
+            return oldPrimaryAsLastResort(failover, obs, heard)
+                    .<FailoverAction>map(FailoverAction.Choose::new)
+                    .orElseGet(() -> new FailoverAction.Block(blocked.reason()));
         }
         MemberStatus best = ((PromotionChoice.Promote) choice).candidate();
         // A switchover goes to the pod the user named when it holds everything the rule's choice holds.
@@ -101,6 +103,20 @@ public final class FailoverPlanner {
                         && m.last().equals(best.last())).map(MemberStatus::name).findFirst().orElse(best.name())
                 : best.name();
         return new FailoverAction.Choose(candidate);
+    }
+
+    /**
+     * When no helper may be promoted (too few answer, or none holds everything, e.g. helpers that never caught
+     * up), the old primary itself, if it answers fenced in the failover's term with its state and is at least as
+     * far as every helper heard: it holds every write it acknowledged, and every write of earlier terms, so it
+     * needs no quorum. Without this a group whose helpers never caught up stays blocked after its primary returns.
+     */
+    static Optional<String> oldPrimaryAsLastResort(Failover failover, Observation obs, List<MemberStatus> heard) {
+        Optional<PodView> pod = obs.pod(failover.getFrom()).filter(p -> !p.terminating() && !p.failed());
+        Optional<NodeStatus> old = pod.flatMap(p -> obs.replica(p.name()))
+                .filter(s -> s.term() == failover.getTerm() && s.role() != Role.PRIMARY && s.caughtUp());
+        return old.filter(s -> heard.stream().allMatch(m -> m.last().compareTo(s.last()) <= 0))
+                .map(s -> failover.getFrom());
     }
 
     static MemberStatus member(PodView pod, NodeStatus status, Map<String, Integer> liveness) {
@@ -178,7 +194,9 @@ public final class FailoverPlanner {
                     + failover.getTerm());
         }
         List<FailoverAction.Replica> followers = new ArrayList<>(followers(failover, obs, address.get()));
-        Optional<PodView> old = obs.pod(failover.getFrom()).filter(p -> !p.terminating());
+        // The old primary, unless it was chosen again (oldPrimaryAsLastResort).
+        Optional<PodView> old = obs.pod(failover.getFrom()).filter(p -> !p.terminating())
+                .filter(p -> !p.name().equals(failover.getTo()));
         if (failover.isSwitchover()) {
             old.flatMap(p -> p.address().map(a -> new FailoverAction.Replica(p.name(), a))).ifPresent(followers::add);
             return new FailoverAction.Finish(failover.getTo(), address.get(), List.of(), followers);

@@ -121,6 +121,27 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void blockedTheOldPrimaryIsChosenWhenItAnswersFencedWithEverything() {
+        // Only demo-1 answers (no quorum); the old primary is back, fenced in term 4 and ahead of it.
+        Observation oldBack = obs(List.of(pod(0, "helper", true), pod(1, "helper", true), pod(2, "helper", false)),
+                Map.of("demo-0", status(0, Role.FENCED, 4, 12), "demo-1", status(1, Role.HELPER, 4, 10)));
+        assertEquals(new FailoverAction.Choose("demo-0"), FailoverPlanner.next(select(), oldBack, CTX));
+        // Behind a helper it heard from, or not yet fenced in the term, it is not chosen.
+        Observation oldBehind = obs(oldBack.pods(), Map.of("demo-0", status(0, Role.FENCED, 4, 9),
+                "demo-1", status(1, Role.HELPER, 4, 10)));
+        assertInstanceOf(FailoverAction.Block.class, FailoverPlanner.next(select(), oldBehind, CTX));
+        Observation oldUnfenced = obs(List.of(pod(0, "helper", true), pod(1, "helper", true)),
+                Map.of("demo-0", status(0, Role.PRIMARY, 3, 12), "demo-1", status(1, Role.HELPER, 4, 10)));
+        assertInstanceOf(FailoverAction.Fence.class, FailoverPlanner.next(select(), oldUnfenced, CTX),
+                "it is fenced first");
+        // Chosen again, it is not deleted as a failed primary would be.
+        Observation serving = obs(oldBack.pods(), Map.of("demo-0", status(0, Role.PRIMARY, 4, 13),
+                "demo-1", following(1, 4, 13, 0)));
+        FailoverAction finish = FailoverPlanner.next(failover(FailoverStep.Verify, "demo-0", "demo-0", 4L), serving, CTX);
+        assertEquals(List.of(), assertInstanceOf(FailoverAction.Finish.class, finish).delete());
+    }
+
+    @Test
     void aSwitchoverGoesToTheNamedPodOnlyWhenItHoldsEverything() {
         Failover switchover = failover(FailoverStep.Select, "demo-0", "demo-1", 4L);
         switchover.setSwitchover(true);

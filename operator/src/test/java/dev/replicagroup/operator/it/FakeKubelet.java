@@ -4,6 +4,7 @@ import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
 import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeConfig;
 import dev.replicagroup.replica.replication.NodeStatus;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Plays the kubelet for the mock API server, which has none: for every replica pod the operator creates it
- * starts a real replica (in this JVM, on a free loopback port, with the pod's --tbc and --sync-acks), writes
+ * starts a real replica (in this JVM, on a free loopback port, with the pod's --tbc, --sync-acks and timing), writes
  * that port into the pod's {@code grpc} container port (real pods all use 7000 on their own IP), and keeps the
  * pod's status the way a kubelet's gRPC readiness probe would: Ready while the replica serves (a primary, or a
  * caught-up helper). Deleted pods' replicas are stopped.
@@ -110,7 +112,12 @@ final class FakeKubelet implements AutoCloseable {
         var secret = client.secrets().inNamespace(namespace).withName(Names.tokenSecret(group)).get();
         int port = freePort();
         try {
-            servers.put(name, ReplicaServer.start(ServerOptions.loopback(port, tbc, syncAcks, Secrets.token(secret))));
+            ServerOptions options = ServerOptions.loopback(port, tbc, syncAcks, Secrets.token(secret));
+            NodeConfig node = options.node().withTiming(millis(args, "--heartbeat-ms", options.node().heartbeat()),
+                    millis(args, "--lease-ms", options.node().lease()),
+                    millis(args, "--detection-ms", options.node().detection()),
+                    millis(args, "--clock-drift-ms", options.node().clockDrift()));
+            servers.put(name, ReplicaServer.start(options.withNode(node)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -169,6 +176,10 @@ final class FakeKubelet implements AutoCloseable {
             server.close();
             LOG.infof("fake kubelet: stopped %s", name);
         }
+    }
+
+    private static Duration millis(List<String> args, String flag, Duration otherwise) {
+        return Duration.ofMillis(Long.parseLong(arg(args, flag, Long.toString(otherwise.toMillis()))));
     }
 
     private static String arg(List<String> args, String flag, String otherwise) {

@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
  */
 public final class GrpcPeerNetwork implements PeerNetwork {
     private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
+    /** What may wait in the transport for one peer before messages are dropped: a few full update batches. */
+    static final int BUFFER_BYTES = 8 * 1024 * 1024;
     private final Channels channels = new Channels();
     private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
 
@@ -83,7 +85,7 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         Outbound out = new Outbound(address);
         streams.put(address, out);
         // With a direct executor the call may fail, and remove itself, before send returns.
-        PeerGrpc.newStub(channels.to(address)).send(out);
+        PeerGrpc.newStub(channels.to(address)).withOnReadyThreshold(BUFFER_BYTES).send(out);
         return out;
     }
 
