@@ -69,7 +69,7 @@ public final class ServingMonitor implements AutoCloseable {
                 Map<String, String> fresh = new HashMap<>();
                 for (Pod pod : group.pods()) {
                     if (pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isBlank()) {
-                        fresh.put(pod.getMetadata().getName(), pod.getStatus().getPodIP() + ":7000");
+                        fresh.put(pod.getMetadata().getName(), pod.getStatus().getPodIP() + ":" + grpcPort(pod));
                     }
                 }
                 addresses = fresh;
@@ -80,6 +80,13 @@ public final class ServingMonitor implements AutoCloseable {
         } catch (RuntimeException e) {
             // An API hiccup while listing pods: the next round tries again; the samples taken stand.
         }
+    }
+
+    /** The replica container's port named grpc (the one the operator advertises). */
+    private static int grpcPort(Pod pod) {
+        return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
+                .filter(p -> "grpc".equals(p.getName())).map(p -> p.getContainerPort()).findFirst()
+                .orElseThrow(() -> new AssertionError(pod.getMetadata().getName() + " has no port named grpc"));
     }
 
     private void sample(String pod, String address) {
