@@ -2,10 +2,12 @@ package dev.replicagroup.replica.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.replica.failover.ManualFailover;
 import dev.replicagroup.replica.load.LoadGenerator;
+import dev.replicagroup.replica.replication.ReplicaException;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.load.StaleReads;
 import dev.replicagroup.replica.server.ReplicaServer;
@@ -100,6 +102,25 @@ class ReplicaClientTest {
             assertTrue(tookMs < 1500, "the first write after the promotion took " + tookMs + " ms");
             assertEquals(2, client.servers().term());
             assertEquals(outcome.newPrimary(), client.servers().primary());
+        }
+    }
+
+    /** A primary that lost its helpers stops serving by itself; the client keeps asking and gives up on time. */
+    @Test
+    void isolatedPrimaryIsNotServingAndTheClientGivesUpAtItsDeadline() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        ClientOptions shortDeadline = new ClientOptions(Duration.ofSeconds(2), ATTEMPT, Duration.ofSeconds(5));
+        try (ReplicaClient client = ReplicaClient.connect(List.of(primary.address()), shortDeadline)) {
+            client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
+            helper.close();
+            Thread.sleep(1500); // well past the lease (500 ms by default)
+            long began = System.nanoTime();
+            ReplicaException failure = assertThrows(ReplicaException.class,
+                    () -> client.put("after", "v2".getBytes(StandardCharsets.UTF_8)));
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertEquals(ReplicaException.Reason.NOT_SERVING, failure.reason(), failure.getMessage());
+            assertTrue(tookMs < 2000 + ATTEMPT.toMillis() + 500, "gave up after " + tookMs + " ms");
         }
     }
 
