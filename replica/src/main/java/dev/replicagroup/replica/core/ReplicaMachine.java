@@ -287,8 +287,9 @@ public final class ReplicaMachine {
     }
 
     private int leaseQuorum() {
-        // A primary that never had a helper and acks alone (syncAcks 0) has nobody to lose touch with.
-        return state.syncAcks() == 0 && state.peers().isEmpty() ? 0 : Math.max(1, state.syncAcks());
+        // A primary that never knew another replica has nobody to lose touch with, and nobody who could be
+        // promoted in its place: it serves (so that it turns Ready and its helpers get created).
+        return state.peers().isEmpty() ? 0 : Math.max(1, state.syncAcks());
     }
 
     /** When each helper's lease contribution runs out, latest first. */

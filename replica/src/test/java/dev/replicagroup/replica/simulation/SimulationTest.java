@@ -24,6 +24,9 @@ class SimulationTest {
         long writes = 0;
         long reads = 0;
         for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 3; seed++) {
+            if (Boolean.getBoolean("sim.trace")) {
+                System.out.println("simulation seed " + seed);
+            }
             Simulation simulation = new Simulation(seed);
             List<String> violations = simulation.run(FAULT_MILLIS, CALM_MILLIS);
             writes += simulation.history().writes();
