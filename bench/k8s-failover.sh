@@ -40,7 +40,7 @@ for kind in $kinds; do
   log="target/bench-failover-$kind.log"
   echo "== $kind: ${TEST[$kind]} x $RUNS (log: $log)"
   ./mvnw -B verify -Pe2e -pl e2e -am -DskipTests -Dit.test="${TEST[$kind]}" -De2e.repeat="$RUNS" \
-    -De2e.fault-ceiling-ms=600000 -Dfailsafe.failIfNoSpecifiedTests=false >"$log" 2>&1 || failed="$failed $kind"
+    -De2e.fault-ceiling-ms=600000 -De2e.leader-ceiling-ms=600000 -Dfailsafe.failIfNoSpecifiedTests=false >"$log" 2>&1 || failed="$failed $kind"
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -24,7 +24,7 @@ class OperatorLeaderFailoverIT {
         Group group = deployed.group();
         String[] deleted = new String[1];
 
-        FailoverCheck.run(ns, deployed, "leader-deleted", (d, primary) -> {
+        FailoverCheck.run(ns, deployed, "leader-deleted", Settings.LEADER_LOSS_CEILING, (d, primary) -> {
             deleted[0] = d.operator().awaitLeader();
             group.kubectl("delete", "pod", primary, "--wait=false");
             // Delete the leader as soon as the failover is visibly under way (its step is in status), so it

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * One fault under a load of writes and reads, and everything that must follow: a new Promoted event, a new
  * primary in a higher term, the Service repointed to it alone, the load writing again within
- * {@link Settings#FAULT_TO_WRITE_CEILING}, no acknowledged write lost, no stale read, never two live pods labelled
+ * {@link Settings#FAULT_TO_WRITE_CEILING} (or the test's own ceiling), no acknowledged write lost, no stale read, never two live pods labelled
  * primary nor two pods serving as primary, the group healed back to all replicas Ready. The times (fault to first
  * write, the operator's steps) are recorded. With -De2e.repeat=N the fault is repeated N times on the same group.
  */
@@ -44,14 +45,21 @@ public final class FailoverCheck {
 
     /** The fault {@link Settings#repeats()} times, each on the group as the previous one left it; the last healed status. */
     public static GroupStatus run(TestNamespace ns, Deployed deployed, String scenario, Fault fault) throws Exception {
+        return run(ns, deployed, scenario, Settings.FAULT_TO_WRITE_CEILING, fault);
+    }
+
+    /** With a ceiling of its own on fault → first write (a fault the goals give longer). */
+    public static GroupStatus run(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
+            throws Exception {
         GroupStatus status = deployed.status();
         for (int i = 0; i < Settings.repeats(); i++) {
-            status = once(ns, new Deployed(deployed.operator(), deployed.group(), status), scenario, fault);
+            status = once(ns, new Deployed(deployed.operator(), deployed.group(), status), scenario, ceiling, fault);
         }
         return status;
     }
 
-    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Fault fault) throws Exception {
+    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling,
+            Fault fault) throws Exception {
         Group group = deployed.group();
         GroupStatus before = deployed.status();
         String old = before.currentPrimary();
@@ -96,9 +104,9 @@ public final class FailoverCheck {
         assertTrue(recovery.recovered(), "a write was acknowledged after the fault");
         FailoverTimes.record(scenario, recovery, old, after.currentPrimary(), after.term(),
                 FailoverSteps.of(group, faultWall, old));
-        assertTrue(recovery.faultToFirstWrite().compareTo(Settings.FAULT_TO_WRITE_CEILING) <= 0,
+        assertTrue(recovery.faultToFirstWrite().compareTo(ceiling) <= 0,
                 scenario + ": fault to first acknowledged write " + recovery.faultToFirstWrite().toMillis()
-                        + " ms, above the ceiling of " + Settings.FAULT_TO_WRITE_CEILING.toMillis() + " ms");
+                        + " ms, above the ceiling of " + ceiling.toMillis() + " ms");
 
         GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(after.currentPrimary(), healed.currentPrimary(), "the group healed around the new primary");

@@ -24,6 +24,9 @@ public final class Settings {
     /** Fault to the first write acknowledged after the outage, with default settings (issue 8: goals 1–3 s). */
     public static final Duration FAULT_TO_WRITE_CEILING = Duration.ofMillis(
             Long.getLong("e2e.fault-ceiling-ms", 5000));
+    /** The same when the operator's leader dies mid-failover too (goal p99 ≤ 6 s: a new leader takes the Lease). */
+    public static final Duration LEADER_LOSS_CEILING = Duration.ofMillis(
+            Long.getLong("e2e.leader-ceiling-ms", 12000));
     /**
      * The node controller marks a node NotReady after its grace period (50 s in Kubernetes 1.34) and then evicts
      * its pods: a stopped kubelet is resumed long before, whatever the failover did.
