@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify sim e2e build demo demo-local k8s-up clean
+.PHONY: test verify sim e2e build demo demo-local k8s-up bench-failover clean
 
 ## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
@@ -33,6 +33,13 @@ demo-local: build
 
 k8s-up:
 	scripts/k8s-up.sh
+
+## Failover times on the local cluster, appended to bench/REPORT.md (not part of `make test`: hours for all kinds).
+## KIND=all|pod-deleted|sigkill|sigstop|partition|partition-all|kubelet|leader|pause, RUNS=10 per kind.
+KIND ?= all
+RUNS ?= 10
+bench-failover:
+	bench/k8s-failover.sh $(KIND) $(RUNS)
 
 clean:
 	$(MVNW) -q clean

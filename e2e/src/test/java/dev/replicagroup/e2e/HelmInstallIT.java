@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Operator;
+import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,7 +40,7 @@ class HelmInstallIT {
 
         operator.uninstall();
 
-        Awaitility.await("nothing of release " + operator.release() + " is left").atMost(Duration.ofMinutes(2))
+        Awaitility.await("nothing of release " + operator.release() + " is left").atMost(Settings.SETTLE)
                 .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     assertEquals(List.of(), names(client.apps().deployments().inNamespace(ns.name()).list().getItems()));
                     assertEquals(List.of(), names(client.pods().inNamespace(ns.name()).list().getItems()));

@@ -7,8 +7,8 @@ import dev.replicagroup.e2e.support.Deployed;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.LoadRun;
+import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -28,21 +28,22 @@ class ScaleIT {
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 2)) {
             Set<String> before = group.eventUids();
             group.kubectl("scale", "rg", group.name(), "--replicas=5");
-            GroupStatus five = group.awaitSettled(5, Deployed.SETTLE);
+            GroupStatus five = group.awaitSettled(5, Settings.SETTLE);
             assertEquals(primary, five.currentPrimary(), "scaling up keeps the primary");
-            group.awaitNewEvent("ScaledUp", before, m -> true, Duration.ofMinutes(1));
+            group.awaitNewEvent("ScaledUp", before, m -> true, Settings.EVENT_WAIT);
 
             before = group.eventUids();
             group.kubectl("scale", "rg", group.name(), "--replicas=2");
-            GroupStatus two = group.awaitSettled(2, Deployed.SETTLE);
+            GroupStatus two = group.awaitSettled(2, Settings.SETTLE);
             assertEquals(primary, two.currentPrimary(), "scaling down keeps the primary");
             assertEquals(primaryUid, group.pod(primary).getMetadata().getUid(), "the primary pod itself was never replaced");
             assertEquals(deployed.status().term(), two.term(), "no failover happened");
-            group.awaitNewEvent("ScaledDown", before, m -> true, Duration.ofMinutes(1));
+            group.awaitNewEvent("ScaledDown", before, m -> true, Settings.EVENT_WAIT);
 
             LoadRun.Result result = load.stop();
             assertTrue(result.report().ok() > 0, "the load wrote while the group was scaled");
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
+            LoadRun.assertNoStaleRead(result);
         }
     }
 }

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Deployed;
-import dev.replicagroup.e2e.support.FailoverCheck;
+import dev.replicagroup.e2e.support.FailoverSteps;
 import dev.replicagroup.e2e.support.FailoverTimes;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.LoadRun;
+import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.List;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,8 +33,9 @@ class SwitchoverIT {
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 4)) {
             Thread.sleep(3000);
             long requested = System.nanoTime();
+            Instant requestedWall = Instant.now();
             group.kubectl("annotate", "rg", group.name(), "replicagroup.dev/promote=" + target);
-            group.awaitNewEvent("SwitchoverCompleted", before, m -> m.contains(target), Deployed.SETTLE);
+            group.awaitNewEvent("SwitchoverCompleted", before, m -> m.contains(target), Settings.SETTLE);
             GroupStatus after = Group.awaitStatus(group, "the Service repointed to " + target,
                     s -> target.equals(s.currentPrimary()) && group.primaryEndpointIs(target));
             assertTrue(after.term() > deployed.status().term(), "a switchover raises the term");
@@ -41,10 +43,11 @@ class SwitchoverIT {
 
             LoadRun.Result result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
+            LoadRun.assertNoStaleRead(result);
             FailoverTimes.record("switchover", result.recoveryAfter(requested), old, target, after.term(),
-                    FailoverCheck.lastFailover(group));
+                    FailoverSteps.of(group, requestedWall, old));
         }
-        GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Deployed.SETTLE);
+        GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(target, healed.currentPrimary());
         assertEquals("helper", group.pod(old).getMetadata().getLabels().get(Group.ROLE_LABEL), "the old primary is a helper now");
     }

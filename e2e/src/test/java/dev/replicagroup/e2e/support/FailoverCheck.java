@@ -6,21 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One fault under load and everything that must follow: a new Promoted event, a new primary in a higher
- * term, the Service repointed to it alone, the load writing again, no acknowledged write lost, the group
- * healed back to all replicas Ready, never two live primaries. The fault-to-first-write time is recorded.
+ * One fault under a load of writes and reads, and everything that must follow: a new Promoted event, a new
+ * primary in a higher term, the Service repointed to it alone, the load writing again within
+ * {@link Settings#FAULT_TO_WRITE_CEILING} (or the test's own ceiling), no acknowledged write lost, no stale read, never two live pods labelled
+ * primary nor two pods serving as primary, the group healed back to all replicas Ready. The times (fault to first
+ * write, the operator's steps) are recorded. With -De2e.repeat=N the fault is repeated N times on the same group.
  */
 public final class FailoverCheck {
-    /** How long the load runs before the fault and after the repoint: enough writes on both sides to count. */
-    static final Duration STEADY = Duration.ofSeconds(5);
-    static final Duration FAILOVER = Duration.ofMinutes(3);
-    static final int CLIENTS = 4;
 
-    /** What the test does to the primary, and what it undoes once the failover is over (SIGCONT). */
+    /** What the test does to the primary, and what it undoes once the failover is over (SIGCONT, a partition lifted). */
     public interface Fault {
         void inject(Deployed deployed, String primary) throws Exception;
 
@@ -34,41 +33,54 @@ public final class FailoverCheck {
     /** A new Promoted event naming the new primary, which serves in a higher term behind the Service alone. */
     private static GroupStatus awaitFailover(Group group, String scenario, String old, GroupStatus before,
             Set<String> earlierEvents) {
-        Event promoted = group.awaitNewEvent("Promoted", earlierEvents, m -> true, FAILOVER);
-        GroupStatus after = Group.await("a new primary in a higher term behind the Service", FAILOVER).until(group::status,
-                s -> s.currentPrimary() != null && !s.currentPrimary().equals(old) && s.term() > before.term()
-                        && group.primaryEndpointIs(s.currentPrimary()));
+        Event promoted = group.awaitNewEvent("Promoted", earlierEvents, m -> true, Settings.FAILOVER_WAIT);
+        GroupStatus after = Group.await("a new primary in a higher term behind the Service", Settings.FAILOVER_WAIT)
+                .until(group::status, s -> s.currentPrimary() != null && !s.currentPrimary().equals(old)
+                        && s.term() > before.term() && group.primaryEndpointIs(s.currentPrimary()));
         assertTrue(promoted.getMessage().contains(after.currentPrimary()),
                 "the Promoted event names the new primary " + after.currentPrimary() + ": " + promoted.getMessage());
         System.out.println("e2e: " + scenario + ": " + promoted.getReason() + ": " + promoted.getMessage());
         return after;
     }
 
-    /** The operator's own timestamps of the failover (second precision), for the record. */
-    public static String lastFailover(Group group) {
-        Object status = group.resource().getAdditionalProperties().get("status");
-        return status instanceof java.util.Map<?, ?> m ? String.valueOf(m.get("lastFailover")) : "?";
+    /** The fault {@link Settings#repeats()} times, each on the group as the previous one left it; the last healed status. */
+    public static GroupStatus run(TestNamespace ns, Deployed deployed, String scenario, Fault fault) throws Exception {
+        return run(ns, deployed, scenario, Settings.FAULT_TO_WRITE_CEILING, fault);
     }
 
-    public static GroupStatus run(TestNamespace ns, Deployed deployed, String scenario, Fault fault) throws Exception {
+    /** With a ceiling of its own on fault → first write (a fault the goals give longer). */
+    public static GroupStatus run(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
+            throws Exception {
+        GroupStatus status = deployed.status();
+        for (int i = 0; i < Settings.repeats(); i++) {
+            status = once(ns, new Deployed(deployed.operator(), deployed.group(), status), scenario, ceiling, fault);
+        }
+        return status;
+    }
+
+    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling,
+            Fault fault) throws Exception {
         Group group = deployed.group();
         GroupStatus before = deployed.status();
         String old = before.currentPrimary();
         Set<String> earlierEvents = group.eventUids();
         long faultAt;
+        Instant faultWall;
         long repointedAt = Long.MAX_VALUE;
         GroupStatus after = null;
         AssertionError failoverFailed = null;
         LoadRun.Result result;
-        try (PrimaryLabelMonitor monitor = new PrimaryLabelMonitor(ns, group);
-             LoadRun load = LoadRun.start(group.primaryServiceAddress(), CLIENTS)) {
-            Thread.sleep(STEADY.toMillis());
+        try (PrimaryLabelMonitor labels = new PrimaryLabelMonitor(ns, group);
+             ServingMonitor serving = new ServingMonitor(ns, group);
+             LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
+            Thread.sleep(Settings.STEADY.toMillis());
             faultAt = System.nanoTime();
+            faultWall = Instant.now();
             fault.inject(deployed, old);
             try {
                 after = awaitFailover(group, scenario, old, before, earlierEvents);
                 repointedAt = System.nanoTime();
-                Thread.sleep(STEADY.toMillis());
+                Thread.sleep(Settings.STEADY.toMillis());
             } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
                 // Still check the data below: a failover that did not happen may also have lost writes.
                 failoverFailed = e instanceof AssertionError a ? a : new AssertionError(e.getMessage(), e);
@@ -77,18 +89,26 @@ public final class FailoverCheck {
             }
             result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
-            assertEquals(List.of(), monitor.twoPrimaries(), "never two live pods labelled primary");
+            LoadRun.assertNoStaleRead(result);
+            assertEquals(List.of(), labels.twoPrimaries(), "never two live pods labelled primary");
+            assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
+            assertTrue(serving.stretches() > 0, "the serving monitor saw a primary serving");
         }
         if (failoverFailed != null) {
             throw failoverFailed;
         }
         assertTrue(result.acknowledgedBetween(0, faultAt) > 0, "the load was writing before the fault");
         assertTrue(result.acknowledgedBetween(repointedAt, Long.MAX_VALUE) > 0, "the load resumed after the repoint");
+        assertTrue(result.report().reads() > 0, "the load read as well: " + result.report().summary());
         Recovery recovery = result.recoveryAfter(faultAt);
         assertTrue(recovery.recovered(), "a write was acknowledged after the fault");
-        FailoverTimes.record(scenario, recovery, old, after.currentPrimary(), after.term(), lastFailover(group));
+        FailoverTimes.record(scenario, recovery, old, after.currentPrimary(), after.term(),
+                FailoverSteps.of(group, faultWall, old));
+        assertTrue(recovery.faultToFirstWrite().compareTo(ceiling) <= 0,
+                scenario + ": fault to first acknowledged write " + recovery.faultToFirstWrite().toMillis()
+                        + " ms, above the ceiling of " + ceiling.toMillis() + " ms");
 
-        GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Deployed.SETTLE);
+        GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(after.currentPrimary(), healed.currentPrimary(), "the group healed around the new primary");
         assertNotEquals(old, healed.currentPrimary());
         return healed;

@@ -141,10 +141,10 @@ public final class Group {
 
     /** Waits (up to the settle time) for a status that matches. */
     public static GroupStatus awaitStatus(Group group, String what, Predicate<GroupStatus> matches) {
-        return await(what, Deployed.SETTLE).until(group::status, matches::test);
+        return await(what, Settings.SETTLE).until(group::status, matches::test);
     }
 
     public static ConditionFactory await(String what, Duration atMost) {
-        return Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions();
+        return Awaitility.await(what).atMost(atMost).pollInterval(Settings.POLL).ignoreExceptions();
     }
 }

@@ -54,9 +54,14 @@ public final class HostProcess {
     }
 
     private void signal(String signal) {
+        signal(pid, signal, "container " + containerId.substring(0, 12));
+    }
+
+    /** kill -s SIGNAL pid from the node, or an AssertionError saying what could not be signalled. */
+    static void signal(long pid, String signal, String what) {
         String out = run("kill", "-s", signal, Long.toString(pid)).orElseThrow(
-                () -> new AssertionError("kill -s " + signal + " " + pid + " (container " + containerId + ") failed"));
-        System.out.println("e2e: SIG" + signal + " to pid " + pid + " of container " + containerId.substring(0, 12) + out);
+                () -> new AssertionError("kill -s " + signal + " " + pid + " (" + what + ") failed"));
+        System.out.println("e2e: SIG" + signal + " to pid " + pid + " of " + what + out);
     }
 
     /** `ctr task ls` prints TASK PID STATUS; the task id is the container id. */
@@ -98,7 +103,7 @@ public final class HostProcess {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+            return process.waitFor(Settings.HOST_COMMAND.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0 ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -41,7 +41,7 @@ public final class Operator {
     }
 
     List<String> installArgs() {
-        return List.of("install", release, chart().toString(), "--namespace", ns.name(), "--wait", "--timeout", "5m",
+        return List.of("install", release, chart().toString(), "--namespace", ns.name(), "--wait", "--timeout", Settings.HELM_WAIT.toSeconds() + "s",
                 "--set", "image.repository=replicagroup/operator",
                 "--set", "image.tag=" + Settings.imageVersion(),
                 "--set", "image.pullPolicy=IfNotPresent",
@@ -86,7 +86,7 @@ public final class Operator {
     }
 
     public String awaitLeader() {
-        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500)).until(this::leader, Optional::isPresent).orElseThrow();
+        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Settings.EVENT_WAIT)
+                .pollInterval(Settings.POLL).until(this::leader, Optional::isPresent).orElseThrow();
     }
 }

@@ -29,14 +29,14 @@ public final class Tools {
 
     /** kubectl whose failure is returned, not thrown (for diagnostics). */
     public Result kubectlQuietly(String... args) {
-        return exec(binary("kubectl"), args, 60);
+        return exec(binary("kubectl"), args, Settings.DIAGNOSTIC_COMMAND);
     }
 
     public record Result(int exitCode, String output) {
     }
 
     private String run(String binary, String... args) {
-        Result result = exec(binary, args, 600);
+        Result result = exec(binary, args, Settings.TOOL_COMMAND);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(binary + " " + String.join(" ", args) + " exited " + result.exitCode()
                     + ":\n" + result.output());
@@ -44,7 +44,7 @@ public final class Tools {
         return result.output();
     }
 
-    private Result exec(String binary, String[] args, int timeoutSeconds) {
+    private Result exec(String binary, String[] args, java.time.Duration timeout) {
         List<String> command = new ArrayList<>();
         command.add(binary);
         command.addAll(List.of(args));
@@ -53,9 +53,9 @@ public final class Tools {
             builder.environment().put("KUBECONFIG", kubeconfig.toString());
             Process process = builder.start();
             byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s");
+                return new Result(-1, "timed out after " + timeout.toSeconds() + " s");
             }
             return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {

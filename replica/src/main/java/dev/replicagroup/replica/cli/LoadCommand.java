@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.load.OpRecord;
+import dev.replicagroup.replica.load.StaleReads;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "load", description = "Write distinct keys from several clients for a while, surviving failovers;"
-        + " print throughput and latency, then read every acknowledged write back.")
+@Command(name = "load", description = "Write distinct keys and read them back from several clients for a while,"
+        + " surviving failovers; print throughput and latency, check that no read was stale, then read every"
+        + " acknowledged write back. Exits 1 if a write was lost, a read was stale or the run ended in an outage.")
 public class LoadCommand implements Callable<Integer> {
     @Mixin
     Servers servers;
@@ -28,6 +30,14 @@ public class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "10", description = "seconds to run (default: ${DEFAULT-VALUE})")
     long durationSeconds;
+
+    @Option(names = "--read-ratio", defaultValue = "0.5",
+            description = "share of the operations that are reads, in [0, 1) (default: ${DEFAULT-VALUE})")
+    double readRatio;
+
+    @Option(names = "--outage-ms", defaultValue = "3000", description = "a run with no write acknowledged in its"
+            + " last this many ms ended in an outage, which is a failure (default: ${DEFAULT-VALUE})")
+    long outageMillis;
 
     @Option(names = "--history", description = "write one JSON object a line per operation to this file")
     Path history;
@@ -41,23 +51,38 @@ public class LoadCommand implements Callable<Integer> {
         if (durationSeconds < 1) {
             throw new IllegalArgumentException("--duration must be at least 1 second, got " + durationSeconds);
         }
-        LoadGenerator generator = new LoadGenerator(servers.list(), servers.options(), clients, history != null);
+        // The history is always kept: the stale-read check needs it, --history only also writes it out.
+        LoadGenerator generator = new LoadGenerator(servers.list(), servers.options(), clients, readRatio, true);
         LoadReport report = generator.run(Duration.ofSeconds(durationSeconds));
         System.out.println(report.summary());
         if (history != null) {
             writeHistory(report.history());
             System.out.println("history: " + report.history().size() + " operations in " + history);
         }
-        if (!verify) {
-            return 0;
+        boolean failed = false;
+        if (report.endedInOutage(Duration.ofMillis(outageMillis))) {
+            System.out.println("OUTAGE: no write acknowledged in the last " + report.sinceLastWrite().toMillis()
+                    + " ms of the run");
+            failed = true;
         }
-        List<String> lost = LoadGenerator.lostWrites(servers.list(), servers.options(), report.acknowledged());
-        if (lost.isEmpty()) {
-            System.out.println("verified: all " + report.acknowledged().size() + " acknowledged writes are present");
-            return 0;
+        List<String> stale = StaleReads.find(report.history());
+        if (stale.isEmpty()) {
+            System.out.println("no stale read among " + report.reads() + " reads");
+        } else {
+            System.out.println("STALE " + stale.size() + " reads, e.g. " + stale.subList(0, Math.min(5, stale.size())));
+            failed = true;
         }
-        System.out.println("LOST " + lost.size() + " acknowledged writes, e.g. " + lost.subList(0, Math.min(10, lost.size())));
-        return 1;
+        if (verify) {
+            List<String> lost = LoadGenerator.lostWrites(servers.list(), servers.options(), report.acknowledged());
+            if (lost.isEmpty()) {
+                System.out.println("verified: all " + report.acknowledged().size() + " acknowledged writes are present");
+            } else {
+                System.out.println("LOST " + lost.size() + " acknowledged writes, e.g. "
+                        + lost.subList(0, Math.min(10, lost.size())));
+                failed = true;
+            }
+        }
+        return failed ? 1 : 0;
     }
 
     private void writeHistory(List<OpRecord> ops) throws IOException {

@@ -18,6 +18,7 @@ import dev.replicagroup.replica.grpc.v1.PutRequest;
 import dev.replicagroup.replica.grpc.v1.WriteResponse;
 import dev.replicagroup.replica.replication.ReplicaException;
 import dev.replicagroup.replica.replication.ReplicaException.Reason;
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +38,17 @@ import java.util.function.Function;
 
 /**
  * The failover-aware client. It bootstraps from any of a list of servers, gets the Active List at once and
- * refreshes it in the background, sends requests to the primary, and when a request fails it finds the
- * primary again (from the redirect the server gave, or by asking every server it knows) and retries until
- * the deadline. A write keeps its (client id, request seq) across retries, so it applies once.
+ * refreshes it in the background, sends requests to the primary, and when a request fails on a dead, frozen or
+ * demoted server it moves on at once (to the primary the redirect names, or the one the freshest Active List
+ * names, or the next server) and retries until the deadline. A write keeps its (client id, request seq) across retries, so it applies once.
  *
  * <p>One client makes one write at a time (the dedup table remembers a client's last write); use several
  * clients for concurrent writes. Thread-safe: concurrent callers' writes are serialized.
  */
 public final class ReplicaClient implements AutoCloseable {
+    /** GetServers is cheap: a server that does not answer it within this is not one to send requests to now. */
+    private static final long DISCOVERY_TIMEOUT_MS = 500;
+
     private final List<String> bootstrap;
     private final ClientOptions options;
     private final Channels channels = new Channels();
@@ -139,10 +144,16 @@ public final class ReplicaClient implements AutoCloseable {
                 .withDeadlineAfter(options.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Sends to the primary; on a retryable failure finds the primary again and retries until the deadline. */
+    /**
+     * Sends to the primary; on a retryable failure moves on at once: to the primary a redirect names, else to the
+     * primary of the freshest Active List, else to the next known server, skipping those that already failed in
+     * this operation while the term has not moved (a dead, frozen or deposed primary is not asked again until
+     * the group has a new term or every server has failed once, which ends a round with a short back-off).
+     * Each attempt is bounded by the attempt timeout, so a frozen server costs one attempt, not the deadline.
+     */
     private <T> T withFailover(Function<String, T> call) throws ReplicaException {
         long deadline = System.nanoTime() + options.deadline().toNanos();
-        int attempt = 0;
+        Attempts attempts = new Attempts();
         String target = primary.isEmpty() ? bootstrap.get(0) : primary;
         while (true) {
             ReplicaException failure;
@@ -156,29 +167,72 @@ public final class ReplicaClient implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new ReplicaException(failure.reason(), "gave up after " + options.deadline().toSeconds()
-                        + " s and " + (attempt + 1) + " attempts: " + failure.getMessage(), failure.term(),
+                        + " s and " + attempts.count + " attempts: " + failure.getMessage(), failure.term(),
                         failure.primary());
             }
-            boolean redirect = failure.reason() == Reason.NOT_PRIMARY && !failure.primary().isEmpty()
-                    && !failure.primary().equals(target);
-            if (redirect) {
-                primary = failure.primary();
-            } else {
-                sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
-                if (!discover() || primary.isEmpty() || primary.equals(target)) {
-                    primary = failure.reason() == Reason.UNREACHABLE ? next(target) : target;
-                }
+            if (failure.reason() != Reason.NOT_SERVING) {
+                attempts.failed(target, Math.max(failure.term(), activeList.term()));
             }
-            target = primary;
-            attempt++;
+            attempts.count++;
+            target = next(target, failure, attempts);
         }
     }
 
-    /** The server after {@code target} among those known, so that an unreachable one is skipped. */
-    private String next(String target) {
+    /** The servers that failed during one operation, with the highest term known when each failed. */
+    private static final class Attempts {
+        private final Map<String, Long> failedInTerm = new LinkedHashMap<>();
+        private int count;
+        private int rounds;
+
+        void failed(String target, long term) {
+            failedInTerm.merge(target, term, Math::max);
+        }
+
+        /** Not tried yet in this operation, or tried before the group moved to a newer term. */
+        boolean fresh(String address, long term) {
+            Long failed = failedInTerm.get(address);
+            return !address.isEmpty() && (failed == null || term > failed);
+        }
+
+        /** Every server failed once: start a new round after a back-off. */
+        void newRound() {
+            failedInTerm.clear();
+            pause();
+        }
+
+        /** A back-off that grows from 10 to 160 ms over the operation. */
+        void pause() {
+            sleep(10L << Math.min(rounds++, 4));
+        }
+    }
+
+    private String next(String target, ReplicaException failure, Attempts attempts) {
+        if (failure.reason() == Reason.NOT_PRIMARY && attempts.fresh(failure.primary(), failure.term())) {
+            primary = failure.primary();
+            return primary;
+        }
+        if (failure.reason() == Reason.NOT_SERVING) {
+            // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
+            // one is about to be replaced. Either way ask again after a short pause, where the group points then.
+            attempts.pause();
+            discover();
+            return primary.isEmpty() ? target : primary;
+        }
+        discover();
+        if (attempts.fresh(primary, activeList.term())) {
+            return primary;
+        }
         List<String> all = known();
-        int i = all.indexOf(target);
-        return all.get((i + 1) % all.size());
+        int from = all.indexOf(target);
+        for (int i = 1; i <= all.size(); i++) {
+            String candidate = all.get(Math.floorMod(from + i, all.size()));
+            if (attempts.fresh(candidate, activeList.term())) {
+                return candidate;
+            }
+        }
+        attempts.newRound();
+        discover();
+        return primary.isEmpty() ? target : primary;
     }
 
     private List<String> known() {
@@ -188,22 +242,30 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Asks the known servers for their Active List and believes the one of the highest term (a deposed
-     * primary may still think it leads). True if any answered.
+     * Asks every known server for its Active List at once (a frozen one costs one short deadline, not one per
+     * server) and believes the one of the highest term (a deposed primary may still think it leads). True if
+     * any answered.
      */
     private boolean discover() {
-        ActiveList best = null;
+        long timeout = Math.min(DISCOVERY_TIMEOUT_MS, options.attemptTimeout().toMillis());
+        Map<String, ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList>> asked = new LinkedHashMap<>();
         for (String address : known()) {
+            asked.put(address, CloneGrpc.newFutureStub(channels.to(address))
+                    .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).getServers(GetServersRequest.getDefaultInstance()));
+        }
+        ActiveList best = null;
+        for (var answer : asked.values()) {
             try {
-                ActiveList list = ProtoMapper.fromProto(CloneGrpc.newBlockingStub(channels.to(address))
-                        .withDeadlineAfter(Math.min(1000, options.attemptTimeout().toMillis()), TimeUnit.MILLISECONDS)
-                        .getServers(GetServersRequest.getDefaultInstance()));
+                ActiveList list = ProtoMapper.fromProto(answer.get());
                 if (best == null || list.term() > best.term()
                         || (list.term() == best.term() && best.primary().isEmpty())) {
                     best = list;
                 }
-            } catch (StatusRuntimeException e) {
-                // Not reachable now; the others may be.
+            } catch (ExecutionException e) {
+                // Not reachable now (or past the deadline); the others may be.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         if (best == null) {

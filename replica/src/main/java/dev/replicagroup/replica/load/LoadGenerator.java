@@ -14,32 +14,45 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
  * Writes distinct keys through the client library from {@code clients} concurrent clients until told to
  * stop, surviving failovers (a write that fails after the client's deadline counts as an error and the
- * client goes on), and keeps every acknowledged write so that a later read can prove none was lost.
+ * client goes on), and keeps every acknowledged write so that a later read can prove none was lost. A share
+ * {@code readRatio} of the operations are reads of the key some client (chosen at random) last had
+ * acknowledged: a read that misses it is stale ({@link StaleReads} decides from the history).
  */
 public final class LoadGenerator {
     private final List<String> servers;
     private final ClientOptions options;
     private final int clients;
+    private final double readRatio;
     private final boolean keepHistory;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
+    /** Writes only. */
     public LoadGenerator(List<String> servers, ClientOptions options, int clients, boolean keepHistory) {
+        this(servers, options, clients, 0, keepHistory);
+    }
+
+    public LoadGenerator(List<String> servers, ClientOptions options, int clients, double readRatio,
+            boolean keepHistory) {
         if (clients < 1) {
             throw new IllegalArgumentException("--clients must be at least 1, got " + clients);
+        }
+        if (!(readRatio >= 0 && readRatio < 1)) {
+            throw new IllegalArgumentException("--read-ratio must be in [0, 1), got " + readRatio);
         }
         this.servers = servers;
         this.options = options;
         this.clients = clients;
+        this.readRatio = readRatio;
         this.keepHistory = keepHistory;
     }
 
@@ -93,41 +106,18 @@ public final class LoadGenerator {
 
     /** Runs while {@code keepGoing} says so. */
     public LoadReport run(BooleanSupplier keepGoing) throws InterruptedException {
-        long start = System.nanoTime();
-        Map<String, String> acknowledged = new ConcurrentHashMap<>();
-        List<OpRecord> history = Collections.synchronizedList(new ArrayList<>());
-        List<long[]> completions = Collections.synchronizedList(new ArrayList<>());
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        long[] errors = new long[clients];
+        Tally tally = new Tally(System.nanoTime(), clients, keepHistory);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
             workers.add(pool.submit(() -> {
                 try (ReplicaClient client = ReplicaClient.connect(servers, options)) {
-                    for (long n = 0; !stop.get() && keepGoing.getAsBoolean(); n++) {
-                        String key = "load-" + run + "-" + id + "-" + n;
-                        String value = "v" + n;
-                        long invoked = System.nanoTime();
-                        boolean ok;
-                        try {
-                            client.put(key, value.getBytes(StandardCharsets.UTF_8));
-                            ok = true;
-                        } catch (ReplicaException e) {
-                            ok = false;
+                    for (long n = 0; tally.going(keepGoing); n++) {
+                        if (ThreadLocalRandom.current().nextDouble() < readRatio && read(client, tally)) {
+                            continue;
                         }
-                        long completed = System.nanoTime();
-                        if (ok) {
-                            acknowledged.put(key, value);
-                            latencies.add((completed - invoked) / 1000);
-                            completions.add(new long[] {completed});
-                        } else {
-                            errors[id]++;
-                        }
-                        if (keepHistory) {
-                            history.add(new OpRecord("put", key, value, ok, invoked - start, completed - start));
-                        }
+                        write(client, id, n, tally);
                     }
                 }
                 return null;
@@ -140,32 +130,43 @@ public final class LoadGenerator {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a load client failed: " + e.getCause(), e.getCause());
         } finally {
-            stop.set(true);
+            tally.stop();
             pool.shutdownNow();
         }
-        long elapsed = System.nanoTime() - start;
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        return new LoadReport(sorted.size(), java.util.Arrays.stream(errors).sum(), Duration.ofNanos(elapsed),
-                percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
-                longestPause(start, start + elapsed, completions), Map.copyOf(acknowledged), List.copyOf(history),
-                start);
+        return tally.report();
     }
 
-    private static long percentile(List<Long> sorted, double p) {
-        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
-    }
-
-    private static Duration longestPause(long start, long end, List<long[]> completions) {
-        List<Long> times = new ArrayList<>(completions.stream().map(c -> c[0]).toList());
-        Collections.sort(times);
-        long previous = start;
-        long longest = 0;
-        for (long t : times) {
-            longest = Math.max(longest, t - previous);
-            previous = t;
+    private void write(ReplicaClient client, int id, long n, Tally tally) {
+        String key = "load-" + run + "-" + id + "-" + n;
+        String value = "v" + n;
+        long invoked = System.nanoTime();
+        boolean ok;
+        try {
+            client.put(key, value.getBytes(StandardCharsets.UTF_8));
+            ok = true;
+        } catch (ReplicaException e) {
+            ok = false;
         }
-        return Duration.ofNanos(Math.max(longest, times.isEmpty() ? end - start : 0));
+        tally.wrote(id, key, value, ok, invoked, System.nanoTime());
+    }
+
+    /** Reads the key a random client last had acknowledged; false if none has one yet (nothing to read). */
+    private boolean read(ReplicaClient client, Tally tally) {
+        String key = tally.latestKey(ThreadLocalRandom.current().nextInt(clients));
+        if (key == null) {
+            return false;
+        }
+        long invoked = System.nanoTime();
+        String value = null;
+        boolean ok;
+        try {
+            value = client.get(List.of(key)).get(key).map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+            ok = true;
+        } catch (ReplicaException e) {
+            ok = false;
+        }
+        tally.read(key, value, ok, invoked, System.nanoTime());
+        return true;
     }
 
     /** Reads every acknowledged key back; returns the keys whose value is missing or wrong. */

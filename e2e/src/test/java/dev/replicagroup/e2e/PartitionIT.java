@@ -1,0 +1,68 @@
+package dev.replicagroup.e2e;
+
+import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.FailoverCheck;
+import dev.replicagroup.e2e.support.HostProcess;
+import dev.replicagroup.e2e.support.NetworkPartition;
+import dev.replicagroup.e2e.support.TestNamespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The primary cut off by the network while its process and its pod stay healthy: the kubelet's probes (from the
+ * node) still pass, so only the group itself can notice. The partition is lifted after the failover and the old
+ * primary must rejoin as a helper (FailoverCheck has the checks).
+ */
+@ExtendWith(TestNamespace.class)
+class PartitionIT {
+
+    /** Helpers ⇹ primary dropped both ways; the operator and the clients still reach the primary. */
+    @Test
+    void primaryPartitionedFromItsHelpers(TestNamespace ns) throws Exception {
+        Deployed deployed = Deployed.example(ns);
+        FailoverCheck.run(ns, deployed, "partition-helpers", new Partition(false));
+    }
+
+    /**
+     * Helpers and operator pods ⇹ primary dropped both ways; only the clients on the node still reach it, so it
+     * must step down by itself (its lease) before they can read anything stale from it.
+     */
+    @Test
+    void primaryPartitionedFromItsHelpersAndTheOperator(TestNamespace ns) throws Exception {
+        Deployed deployed = Deployed.example(ns);
+        FailoverCheck.run(ns, deployed, "partition-all", new Partition(true));
+    }
+
+    private static final class Partition implements FailoverCheck.Fault {
+        private final boolean alsoOperator;
+        private NetworkPartition partition;
+
+        Partition(boolean alsoOperator) {
+            this.alsoOperator = alsoOperator;
+        }
+
+        @Override
+        public void inject(Deployed d, String primary) {
+            List<String> peers = new ArrayList<>();
+            d.group().pods().stream().filter(p -> !p.getMetadata().getName().equals(primary))
+                    .map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank()).forEach(peers::add);
+            if (alsoOperator) {
+                d.operator().pods().stream().map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank())
+                        .forEach(peers::add);
+            }
+            Pod pod = d.group().pod(primary);
+            partition = NetworkPartition.isolate(HostProcess.of(pod, "replica"), peers);
+        }
+
+        @Override
+        public void afterFailover() {
+            if (partition != null) {
+                partition.close();
+                partition = null;
+            }
+        }
+    }
+}

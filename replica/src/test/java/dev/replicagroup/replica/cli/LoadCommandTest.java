@@ -1,0 +1,84 @@
+package dev.replicagroup.replica.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.replica.server.ReplicaServer;
+import dev.replicagroup.replica.server.ServerOptions;
+import dev.replicagroup.replica.testing.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `load` in process against real replicas on loopback: its exit code and what it prints. */
+class LoadCommandTest {
+    final List<ReplicaServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(ReplicaServer::close);
+    }
+
+    ReplicaServer start(String tbc) throws IOException {
+        ReplicaServer server = ReplicaServer.start(ServerOptions.loopback(FreePorts.next(), tbc, 1, "t"));
+        servers.add(server);
+        return server;
+    }
+
+    /** Runs `load` with System.out captured; returns the exit code and the output. */
+    private static String[] load(String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exit = ReplicaCommand.commandLine(CommandLine.defaultFactory()).execute(args);
+            return new String[] {Integer.toString(exit), captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    @Test
+    void healthyRunReadsAndWritesAndExitsZero(@TempDir Path dir) throws Exception {
+        ReplicaServer primary = start("");
+        start(primary.address());
+        Path history = dir.resolve("history.jsonl");
+        String[] result = load("load", "-s", primary.address(), "--clients", "2", "--duration", "2",
+                "--read-ratio", "0.5", "--history", history.toString());
+        assertEquals("0", result[0], result[1]);
+        assertTrue(result[1].contains("no stale read") && result[1].contains("verified: all"), result[1]);
+        List<String> lines = Files.readAllLines(history);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"get\"")), "reads are in the history");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"put\"")), "writes are in the history");
+    }
+
+    /** The primary dies for good a second in: no write is acknowledged to the end, which is an outage. */
+    @Test
+    void runEndingInAnOutageExitsOne() throws Exception {
+        ReplicaServer primary = start("");
+        start(primary.address());
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            primary.close();
+        });
+        killer.start();
+        String[] result = load("load", "-s", primary.address(), "--clients", "2", "--duration", "4",
+                "--outage-ms", "2000", "--timeout", "1", "--no-verify");
+        killer.join();
+        assertEquals("1", result[0], result[1]);
+        assertTrue(result[1].contains("OUTAGE"), result[1]);
+    }
+}
