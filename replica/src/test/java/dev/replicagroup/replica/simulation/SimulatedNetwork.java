@@ -56,6 +56,11 @@ final class SimulatedNetwork {
         return due;
     }
 
+    /** Forgets what {@code address} sent that has not arrived yet. */
+    void dropFrom(String address) {
+        queue.removeIf(m -> m.message.from().equals(address));
+    }
+
     int inFlight() {
         return queue.size();
     }

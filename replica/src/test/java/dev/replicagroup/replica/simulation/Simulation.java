@@ -342,6 +342,10 @@ final class Simulation {
         }
         r.crashed = true;
         inboxes.get(r.address).clear();
+        // Its state dies with it, so must its acks not yet counted: as if it crashed before sending them (an ack
+        // counted after the memory behind it is gone would break the in-memory bound this run keeps to).
+        network.dropFrom(r.address);
+        inboxes.values().forEach(inbox -> inbox.removeIf(m -> m instanceof Message mm && mm.from().equals(r.address)));
         story.add(now + " ms: " + r.address + " exits");
         at(now + 300 + random.nextInt(1500), () -> restart(r));
     }
@@ -355,10 +359,15 @@ final class Simulation {
         ReplicaState p = primary.machine.state();
         return replicas.stream().allMatch(r -> !r.crashed && (r == primary
                 || r.machine.state().term() == p.term() && r.machine.state().last().seq() >= p.commitSeq()
-                && r.machine.state().role() == Role.HELPER));
+                && r.machine.state().role() == Role.HELPER && r.machine.state().caughtUp()));
     }
 
     private void restart(SimulatedReplica r) {
+        if (operator.primary().equals(r.address)) {
+            // The operator replaces a lost primary's pod only once it has failed over.
+            at(now + 100, () -> restart(r));
+            return;
+        }
         r.restart(ReplicaState.newHelper(r.address, syncAcks, operator.primary()), SETTINGS, now);
         seenRoles.remove(r.address);
         story.add(now + " ms: " + r.address + " restarted empty, helping " + operator.primary());
