@@ -138,9 +138,13 @@ public final class ReplicaState {
         return Decision.OK;
     }
 
-    /** A helper connected or reconnected: it counts as a helper even before its first ack. */
+    /**
+     * A helper connected or reconnected: it counts as a helper even before its first ack. What it acked before
+     * is forgotten: a new process at the same address (a replaced pod) holds none of it, and counting the old
+     * acks would commit entries only this primary has.
+     */
     public void helperJoined(String helper) {
-        helperAcks.putIfAbsent(helper, 0L);
+        helperAcks.put(helper, 0L);
         lookup.put(helper, Role.HELPER);
         liveness.success(helper);
     }
