@@ -2,7 +2,6 @@ package dev.replicagroup.replica.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LivenessTableTest {
@@ -18,14 +17,5 @@ class LivenessTableTest {
         table.failure("b");
         assertEquals(0, table.of("b"));
         assertEquals("a", table.sorted().get(0).getKey());
-    }
-
-    @Test
-    void backoffDoublesPerFailureAndIsCapped() {
-        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(16));
-        assertEquals(Duration.ofSeconds(1), backoff.delay(0));
-        assertEquals(Duration.ofSeconds(4), backoff.delay(2));
-        assertEquals(Duration.ofSeconds(16), backoff.delay(4));
-        assertEquals(Duration.ofSeconds(16), backoff.delay(40));
     }
 }
