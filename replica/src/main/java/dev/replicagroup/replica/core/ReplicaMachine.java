@@ -284,8 +284,17 @@ public final class ReplicaMachine {
 
     /** Holds the lease: enough helpers acked, within the lease, a heartbeat or update sent in this term. */
     private boolean leaseHeld() {
+        return leaseEnd() > now;
+    }
+
+    /** The tick the lease runs out at: the quorum-th latest helper expiry (never, when no quorum is needed). */
+    private long leaseEnd() {
         int need = leaseQuorum();
-        return need == 0 || leaseExpiries().size() >= need && leaseExpiries().get(need - 1) > now;
+        if (need == 0) {
+            return Long.MAX_VALUE;
+        }
+        List<Long> expiries = leaseExpiries();
+        return expiries.size() < need ? Long.MIN_VALUE : expiries.get(need - 1);
     }
 
     private int leaseQuorum() {
@@ -311,12 +320,11 @@ public final class ReplicaMachine {
 
     /** Primary: ticks until the lease runs out without another ack (0 when it has). */
     public long leaseRemainingTicks() {
-        int need = leaseQuorum();
-        if (state.role() != Role.PRIMARY || need == 0) {
+        if (state.role() != Role.PRIMARY || leaseQuorum() == 0) {
             return 0;
         }
-        List<Long> expiries = leaseExpiries();
-        return expiries.size() < need ? 0 : Math.max(0, expiries.get(need - 1) - now);
+        long end = leaseEnd();
+        return end > now ? end - now : 0;
     }
 
     /**
