@@ -10,7 +10,7 @@ test: verify e2e
 verify:
 	$(MVNW) verify
 
-## The replica protocol's seeded simulation over many seeds (make verify runs 40): SEEDS=N FIRST=S.
+## The replica protocol's seeded simulation over many seeds (make verify runs 200): SEEDS=N FIRST=S.
 ## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1
 sim:
 	$(MVNW) -q -pl replica test -Dtest=SimulationTest#noSeedBreaksAnInvariant -Dsurefire.failIfNoSpecifiedTests=false \

@@ -38,13 +38,13 @@ public final class Fixtures {
     }
 
     public static NodeStatus status(int ordinal, Role role, long term, long seq) {
-        return new NodeStatus(address(ordinal), role, term, new LogPosition(term, seq), seq, seq, "", List.of(),
+        return new NodeStatus(address(ordinal), role, term, new LogPosition(term, seq), seq, term, seq, "", List.of(),
                 List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
     /** A helper of the primary at {@code primaryOrdinal} in {@code term}. */
     public static NodeStatus following(int ordinal, long term, long seq, int primaryOrdinal) {
-        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, seq), seq, seq,
+        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, seq), seq, term, seq,
                 address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
@@ -53,7 +53,7 @@ public final class Fixtures {
      * {@code ageMillis} ago; {@code lost} once that is past its detection timeout.
      */
     public static NodeStatus contact(int ordinal, long term, int primaryOrdinal, long ageMillis, boolean lost) {
-        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, 5), 5, 5,
+        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, 5), 5, term, 5,
                 address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "",
                 new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200, 0));
     }
@@ -63,7 +63,7 @@ public final class Fixtures {
         List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()
                 .map(e -> new NodeStatus.HelperProgress(address(e.getKey()), seq - e.getValue(), e.getValue(), true))
                 .toList();
-        return new NodeStatus(address(ordinal), Role.PRIMARY, term, new LogPosition(term, seq), seq, seq, address(ordinal),
+        return new NodeStatus(address(ordinal), Role.PRIMARY, term, new LogPosition(term, seq), seq, term, seq, address(ordinal),
                 helpers, List.of(), 1, true, 0L, "", NodeStatus.Timing.unknown());
     }
 

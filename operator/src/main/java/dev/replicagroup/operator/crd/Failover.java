@@ -33,6 +33,10 @@ public class Failover {
     @JsonPropertyDescription("What was left of the old primary's own promotion hold-off when it answered the fence:"
             + " the primary before it may still hold its lease, so the new primary waits at least this long.")
     private Long oldPrimaryHoldoffMillis;
+    @JsonPropertyDescription("The last committed position (term and seq) the old primary reported during this"
+            + " failover: no helper behind it is promoted while the old primary's pod exists, since it may hold"
+            + " acknowledged writes that a helper which restarted since has lost.")
+    private LogPositionStatus oldPrimaryCommitted;
     private String detectedAt;
     private String promotedAt;
     private String repointedAt;
@@ -116,6 +120,14 @@ public class Failover {
 
     public void setOldPrimaryFencedInTerm(Long oldPrimaryFencedInTerm) {
         this.oldPrimaryFencedInTerm = oldPrimaryFencedInTerm;
+    }
+
+    public LogPositionStatus getOldPrimaryCommitted() {
+        return oldPrimaryCommitted;
+    }
+
+    public void setOldPrimaryCommitted(LogPositionStatus oldPrimaryCommitted) {
+        this.oldPrimaryCommitted = oldPrimaryCommitted;
     }
 
     /** Whether the old primary answered the fence in this failover's term. */

@@ -1,8 +1,10 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.Failover;
+import dev.replicagroup.operator.crd.LogPositionStatus;
 import dev.replicagroup.operator.reconcile.Observation;
 import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.failover.LeaseHoldoff;
 import dev.replicagroup.replica.failover.MemberStatus;
@@ -94,7 +96,8 @@ public final class FailoverPlanner {
         if (named.isPresent()) {
             return new FailoverAction.Choose(named.get());
         }
-        PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks());
+        PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks(),
+                oldCommitted(failover, obs));
         if (choice instanceof PromotionChoice.Blocked blocked) {
             return oldPrimaryAsLastResort(failover, obs, heard)
                     .<FailoverAction>map(FailoverAction.Choose::new)
@@ -107,6 +110,19 @@ public final class FailoverPlanner {
                         && m.last().equals(best.last())).map(MemberStatus::name).findFirst().orElse(best.name())
                 : best.name();
         return new FailoverAction.Choose(candidate);
+    }
+
+    /**
+     * What the old primary committed, as it reports now or reported during this failover. It binds the choice
+     * while its pod exists: frozen or cut off, it may come back with acknowledged writes that no helper holds
+     * (one that acked them restarted empty). Once the pod is gone or Failed its in-memory state went with it.
+     */
+    static Optional<LogPosition> oldCommitted(Failover failover, Observation obs) {
+        if (obs.pod(failover.getFrom()).filter(p -> !p.failed()).isEmpty()) {
+            return Optional.empty();
+        }
+        return obs.replica(failover.getFrom()).map(NodeStatus::committed)
+                .or(() -> Optional.ofNullable(failover.getOldPrimaryCommitted()).map(LogPositionStatus::position));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.replicagroup.operator.failover;
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.FailoverStep;
+import dev.replicagroup.operator.crd.LogPositionStatus;
 import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
@@ -176,10 +177,11 @@ public class FailoverRunner {
                 failover.setOldPrimaryFencedInTerm(f.term());
                 failover.setOldPrimaryHoldoffMillis(old.get().status().timing().holdoffRemainingMillis());
             }
+            old.ifPresent(a -> failover.setOldPrimaryCommitted(LogPositionStatus.of(a.status().committed())));
             roles.set(ns, f.oldPrimary(), Labels.HELPER);
             if (failover.getStep() == FailoverStep.Fence) {
                 advance(group, FailoverStep.Select);
-            } else if (oldFenced) {
+            } else if (old.isPresent()) {
                 statusWriter.write(group);
             }
             return Outcome.next(statuses(answers));

@@ -14,8 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
+import dev.replicagroup.operator.crd.LogPositionStatus;
 import dev.replicagroup.operator.reconcile.Observation;
 import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeStatus;
 import java.util.List;
@@ -112,12 +114,42 @@ class FailoverPlannerTest {
         assertTrue(((FailoverAction.Block) action).reason().contains("heard from 1 of 2 helpers"));
     }
 
+    /** The old primary, fenced in term 4, its log ending at (4, last) and committed up to (4, commit). */
+    private static NodeStatus oldPrimary(long last, long commit) {
+        return new NodeStatus(address(0), Role.FENCED, 4, new LogPosition(4, last), commit, 4, commit, "", List.of(),
+                List.of(), 1, true, 0L, "", NodeStatus.Timing.unknown());
+    }
+
     @Test
-    void selectNeverChoosesTheOldPrimaryEvenWhenItAnswersFencedAndAhead() {
+    void selectDoesNotChooseTheOldPrimaryWhenAHelperHoldsWhatItCommitted() {
+        // Ahead only by entries it never committed (no helper acked them): those are not acknowledged writes.
         Observation fencedOldAhead = obs(List.of(pod(0, "helper", false), pod(1, "helper", true), pod(2, "helper", true)),
-                Map.of("demo-0", status(0, Role.FENCED, 4, 99), "demo-1", status(1, Role.HELPER, 4, 10),
+                Map.of("demo-0", oldPrimary(99, 11), "demo-1", status(1, Role.HELPER, 4, 10),
                         "demo-2", status(2, Role.HELPER, 4, 11)));
         assertEquals(new FailoverAction.Choose("demo-2"), FailoverPlanner.next(select(), fencedOldAhead, CTX));
+    }
+
+    @Test
+    void noHelperBehindWhatTheOldPrimaryCommittedIsPromotedWhileItsPodExists() {
+        // A helper that acked (4, 12) restarted empty: only the old primary still holds it.
+        Map<String, NodeStatus> helpers = Map.of("demo-1", status(1, Role.HELPER, 4, 10), "demo-2", status(2, Role.HELPER, 4, 11));
+        Map<String, NodeStatus> withOld = new java.util.HashMap<>(helpers);
+        withOld.put("demo-0", oldPrimary(12, 12));
+        Observation answering = obs(List.of(pod(0, "helper", true), pod(1, "helper", true), pod(2, "helper", true)), withOld);
+        assertEquals(new FailoverAction.Choose("demo-0"), FailoverPlanner.next(select(), answering, CTX),
+                "the old primary, fenced and Ready, holds it: chosen");
+        Failover remembered = select();
+        remembered.setOldPrimaryCommitted(LogPositionStatus.of(new LogPosition(4, 12)));
+        Observation silent = obs(answering.pods(), helpers);
+        FailoverAction waits = FailoverPlanner.next(remembered, silent, CTX);
+        assertTrue(assertInstanceOf(FailoverAction.Block.class, waits).reason()
+                .contains("the old primary committed up to (4, 12)"), waits.toString());
+        Observation terminating = obs(List.of(terminating(0, "helper"), pod(1, "helper", true), pod(2, "helper", true)),
+                withOld);
+        assertInstanceOf(FailoverAction.Block.class, FailoverPlanner.next(select(), terminating, CTX),
+                "a pod on its way out is not promoted, but its data still binds while it runs");
+        assertEquals(new FailoverAction.Choose("demo-2"), FailoverPlanner.next(remembered, primaryGone(10, 11), CTX),
+                "its pod gone, its in-memory state went with it: the best helper");
     }
 
     @Test
@@ -144,7 +176,7 @@ class FailoverPlannerTest {
     /** A replica fenced in term 4 whose log ends at (3, last), committed to {@code commit}. */
     private static NodeStatus fencedAt(int ordinal, Role role, long last, long commit) {
         return new NodeStatus(address(ordinal), role, 4, new dev.replicagroup.replica.core.LogPosition(3, last), commit,
-                commit, "", List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
+                3, commit, "", List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
     }
 
     @Test

@@ -18,7 +18,9 @@ import dev.replicagroup.replica.grpc.v1.PutRequest;
 import dev.replicagroup.replica.grpc.v1.WriteResponse;
 import dev.replicagroup.replica.replication.ReplicaException;
 import dev.replicagroup.replica.replication.ReplicaException.Reason;
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,13 +30,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The failover-aware client. It bootstraps from any of a list of servers, gets the Active List at once and
@@ -188,6 +193,11 @@ public final class ReplicaClient implements AutoCloseable {
             failedInTerm.merge(target, term, Math::max);
         }
 
+        /** Failed in this operation while the group is still in the term it failed in. */
+        boolean failedNow(String address, long term) {
+            return !fresh(address, term);
+        }
+
         /** Not tried yet in this operation, or tried before the group moved to a newer term. */
         boolean fresh(String address, long term) {
             Long failed = failedInTerm.get(address);
@@ -206,6 +216,11 @@ public final class ReplicaClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Where to send next. Its discoveries skip the servers that failed in this operation and term: a frozen or
+     * partitioned primary would hold each one for its whole deadline, while the others answer at once and name
+     * the new primary as soon as there is one.
+     */
     private String next(String target, ReplicaException failure, Attempts attempts) {
         if (failure.reason() == Reason.NOT_PRIMARY && attempts.fresh(failure.primary(), failure.term())) {
             primary = failure.primary();
@@ -215,10 +230,10 @@ public final class ReplicaClient implements AutoCloseable {
             // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
             // one is about to be replaced. Either way ask again after a short pause, where the group points then.
             attempts.pause();
-            discover();
+            discover(address -> attempts.failedNow(address, activeList.term()));
             return primary.isEmpty() ? target : primary;
         }
-        discover();
+        discover(address -> attempts.failedNow(address, activeList.term()));
         if (attempts.fresh(primary, activeList.term())) {
             return primary;
         }
@@ -231,7 +246,7 @@ public final class ReplicaClient implements AutoCloseable {
             }
         }
         attempts.newRound();
-        discover();
+        discover(address -> attempts.failedNow(address, activeList.term()));
         return primary.isEmpty() ? target : primary;
     }
 
@@ -242,29 +257,46 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Asks every known server for its Active List at once (a frozen one costs one short deadline, not one per
-     * server) and believes the one of the highest term (a deposed primary may still think it leads). True if
-     * any answered.
+     * Asks every known server for its Active List at once and believes the one of the highest term (a deposed
+     * primary may still think it leads). It waits for every answer, up to a short deadline, unless one names a
+     * primary of a term above the one known: only a failover makes a new term, so that list is news worth acting
+     * on now rather than after a dead or frozen server's deadline. True if any answered.
      */
     private boolean discover() {
+        return discover(address -> false);
+    }
+
+    /** As {@link #discover()}, without asking the servers {@code skip} names (those that just failed). */
+    private boolean discover(Predicate<String> skip) {
         long timeout = Math.min(DISCOVERY_TIMEOUT_MS, options.attemptTimeout().toMillis());
-        Map<String, ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList>> asked = new LinkedHashMap<>();
-        for (String address : known()) {
-            asked.put(address, CloneGrpc.newFutureStub(channels.to(address))
-                    .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).getServers(GetServersRequest.getDefaultInstance()));
+        long knownTerm = activeList.term();
+        List<String> asked = known().stream().filter(skip.negate()).toList();
+        BlockingQueue<Optional<ActiveList>> answers = new LinkedBlockingQueue<>();
+        for (String address : asked) {
+            ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList> answer = CloneGrpc
+                    .newFutureStub(channels.to(address)).withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
+                    .getServers(GetServersRequest.getDefaultInstance());
+            answer.addListener(() -> answers.add(listOf(answer)), MoreExecutors.directExecutor());
         }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
         ActiveList best = null;
-        for (var answer : asked.values()) {
+        for (int pending = asked.size(); pending > 0; pending--) {
+            Optional<ActiveList> list;
             try {
-                ActiveList list = ProtoMapper.fromProto(answer.get());
-                if (best == null || list.term() > best.term()
-                        || (list.term() == best.term() && best.primary().isEmpty())) {
-                    best = list;
-                }
-            } catch (ExecutionException e) {
-                // Not reachable now (or past the deadline); the others may be.
+                // The deadline of every call bounds this wait too; the margin covers the callbacks' delivery.
+                list = answers.poll(until - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
+            }
+            if (list == null) {
+                break;
+            }
+            if (list.isPresent() && (best == null || list.get().term() > best.term()
+                    || (list.get().term() == best.term() && best.primary().isEmpty()))) {
+                best = list.get();
+            }
+            if (best != null && best.term() > knownTerm && !best.primary().isEmpty()) {
                 break;
             }
         }
@@ -276,6 +308,15 @@ public final class ReplicaClient implements AutoCloseable {
             primary = best.primary();
         }
         return true;
+    }
+
+    private static Optional<ActiveList> listOf(ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList> answer) {
+        try {
+            return Optional.of(ProtoMapper.fromProto(Futures.getDone(answer)));
+        } catch (ExecutionException | RuntimeException e) {
+            // Not reachable now (or past the deadline); the others may be.
+            return Optional.empty();
+        }
     }
 
     private static void sleep(long millis) {

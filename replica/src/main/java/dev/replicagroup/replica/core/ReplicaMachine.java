@@ -33,6 +33,8 @@ public final class ReplicaMachine {
     private String lastPrimary = "";
     private long lastContact = -1;
     private boolean contactSinceBeat;
+    /** The stream from lastPrimary broke (its process exited, or the connection was reset) after its last word. */
+    private boolean primaryDisconnected;
     private boolean joined;
     private long nextJoinAt;
     private int joinFailures;
@@ -118,6 +120,17 @@ public final class ReplicaMachine {
             return new ReadOutcome.NotServing(state.term(), notServingWhy());
         }
         return new ReadOutcome.Value(state.get(key), state.appliedSeq());
+    }
+
+    /**
+     * The driver saw the stream of messages from {@code peer} end: its process exited or the connection broke.
+     * A helper then reports its primary lost after two silent heartbeats instead of the whole detection timeout;
+     * the promotion hold-off, computed from the contact ages, still covers whatever lease the primary may hold.
+     */
+    public void disconnected(String peer) {
+        if (state.role() == Role.HELPER && peer.equals(lastPrimary)) {
+            primaryDisconnected = true;
+        }
     }
 
     /** Promote in {@code term}; serve only {@code holdoffTicks} from now (the old primary's lease may run). */
@@ -379,6 +392,7 @@ public final class ReplicaMachine {
         lastPrimary = m.from();
         lastContact = now;
         contactSinceBeat = true;
+        primaryDisconnected = false;
         joined = true;
         joinFailures = 0;
         problem = "";
@@ -434,9 +448,16 @@ public final class ReplicaMachine {
         return lastContact < 0 ? -1 : now - lastContact;
     }
 
-    /** Helper: it heard nothing from its primary for the detection timeout (counted from when it began to follow). */
+    /**
+     * Helper: it heard nothing from its primary for the detection timeout (counted from when it began to follow),
+     * or for two heartbeats since the primary's stream broke.
+     */
     public boolean primaryLost() {
-        return state.role() == Role.HELPER && lastContact >= 0 && now - lastContact >= settings.detectionTicks();
+        if (state.role() != Role.HELPER || lastContact < 0) {
+            return false;
+        }
+        long silent = now - lastContact;
+        return silent >= settings.detectionTicks() || (primaryDisconnected && silent >= 2L * settings.heartbeatTicks());
     }
 
     public String lastPrimary() {
@@ -483,6 +504,7 @@ public final class ReplicaMachine {
             // A new primary to follow: the detector starts counting from now, not from the old one's last word.
             lastPrimary = state.primary();
             lastContact = now;
+            primaryDisconnected = false;
         }
         joined = false;
         joinFailures = 0;

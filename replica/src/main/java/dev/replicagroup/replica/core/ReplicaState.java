@@ -425,6 +425,11 @@ public final class ReplicaState {
         return commitSeq;
     }
 
+    /** The position of the last committed entry. */
+    public LogPosition committed() {
+        return new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
+    }
+
     public long appliedSeq() {
         return store.appliedSeq();
     }

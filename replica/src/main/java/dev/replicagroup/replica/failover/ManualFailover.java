@@ -59,7 +59,8 @@ public final class ManualFailover {
                 .filter(s -> !s.address().equals(old) && s.term() == term).toList();
         fenced.forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
                         s.last(), liveness.getOrDefault(s.address(), 0), s.startedAtMillis())));
-        PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks);
+        PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks,
+                oldPrimary.map(NodeStatus::committed));
         if (choice instanceof PromotionChoice.Blocked blocked) {
             throw ReplicaException.of(ReplicaException.Reason.REFUSED, "failover blocked: " + blocked.reason());
         }

@@ -19,20 +19,29 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     public StreamObserver<PeerMessage> send(StreamObserver<SendSummary> out) {
         return new StreamObserver<>() {
             private long received;
+            private volatile String from;
 
             @Override
             public void onNext(PeerMessage message) {
                 received++;
+                from = message.getFrom();
                 ProtoMapper.fromProto(message).ifPresent(node::deliver);
             }
 
             @Override
             public void onError(Throwable t) {
-                // The sender went away; it opens a new stream with its next message.
+                // The sender went away (it opens a new stream with its next message, if it still runs): a helper
+                // whose primary's stream breaks stops waiting the whole detection timeout for it.
+                if (from != null) {
+                    node.disconnected(from);
+                }
             }
 
             @Override
             public void onCompleted() {
+                if (from != null) {
+                    node.disconnected(from);
+                }
                 try {
                     out.onNext(SendSummary.newBuilder().setReceived(received).build());
                     out.onCompleted();

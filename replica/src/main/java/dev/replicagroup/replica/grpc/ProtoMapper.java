@@ -182,7 +182,7 @@ public final class ProtoMapper {
     public static StatusResponse toProto(NodeStatus s) {
         var b = StatusResponse.newBuilder()
                 .setAddress(s.address()).setRole(toProto(s.role())).setTerm(s.term()).setLast(toProto(s.last()))
-                .setCommitSeq(s.commitSeq()).setAppliedSeq(s.appliedSeq()).setPrimary(s.primary())
+                .setCommitSeq(s.commitSeq()).setCommitTerm(s.commitTerm()).setAppliedSeq(s.appliedSeq()).setPrimary(s.primary())
                 .setSyncAcks(s.syncAcks()).setCaughtUp(s.caughtUp()).setStartedAtMillis(s.startedAtMillis())
                 .setProblem(s.problem()).setTiming(toProto(s.timing()));
         s.helpers().forEach(h -> b.addHelpers(HelperInfo.newBuilder().setAddress(h.address())
@@ -194,7 +194,7 @@ public final class ProtoMapper {
 
     public static NodeStatus fromProto(StatusResponse s) {
         return new NodeStatus(s.getAddress(), fromProto(s.getRole()), s.getTerm(), fromProto(s.getLast()),
-                s.getCommitSeq(), s.getAppliedSeq(), s.getPrimary(),
+                s.getCommitSeq(), s.getCommitTerm(), s.getAppliedSeq(), s.getPrimary(),
                 s.getHelpersList().stream().map(h -> new NodeStatus.HelperProgress(h.getAddress(),
                         h.getAckedSeq(), h.getLag(), h.getConnected())).toList(),
                 s.getLivenessList().stream().map(l -> Map.entry(l.getAddress(), l.getLiveness())).toList(),

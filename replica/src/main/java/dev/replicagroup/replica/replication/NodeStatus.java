@@ -12,6 +12,7 @@ public record NodeStatus(
         long term,
         LogPosition last,
         long commitSeq,
+        long commitTerm,
         long appliedSeq,
         String primary,
         List<HelperProgress> helpers,
@@ -21,6 +22,11 @@ public record NodeStatus(
         long startedAtMillis,
         String problem,
         Timing timing) {
+
+    /** The last committed entry's position: every write this replica acknowledged as primary is at or below it. */
+    public LogPosition committed() {
+        return new LogPosition(commitTerm, commitSeq);
+    }
 
     /**
      * Leases and failure detection as the replica sees them (docs/failover.md).

@@ -280,6 +280,11 @@ public final class ReplicaNode implements AutoCloseable {
         run(() -> machine.step(message));
     }
 
+    /** The stream of messages from {@code peer} ended (see {@link ReplicaMachine#disconnected}). */
+    public void disconnected(String peer) {
+        run(() -> machine.disconnected(peer));
+    }
+
     // ------------------------------------------------------------------ admin
 
     public CompletableFuture<NodeStatus> status() {
@@ -325,8 +330,8 @@ public final class ReplicaNode implements AutoCloseable {
                 machine.holdoffRemainingTicks() * tick);
         String problem = machine.whyNotServing().orElse(machine.problem());
         return new NodeStatus(state.self(), state.role(), state.term(), state.last(), state.commitSeq(),
-                state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(), state.syncAcks(),
-                state.caughtUp(), startedAtMillis, problem, timing);
+                state.committed().term(), state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(),
+                state.syncAcks(), state.caughtUp(), startedAtMillis, problem, timing);
     }
 
     /** The status as of the last input, without waiting for the engine (metrics, health, watches). */

@@ -97,6 +97,23 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aHelperWhosePrimarysStreamBrokeReportsItLostAfterTwoSilentHeartbeats() {
+        primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        helper.disconnected("p");
+        tick(3 * SETTINGS.heartbeatTicks());
+        assertFalse(helper.primaryLost(), "the primary still runs: its next heartbeat (on a new stream) clears it");
+        helper.disconnected("elsewhere");
+        lose = m -> true;
+        tick(2 * SETTINGS.heartbeatTicks() + 1);
+        assertFalse(helper.primaryLost(), "silent, but no stream of its primary broke: the whole detection timeout");
+        helper.disconnected("p");
+        tick(1);
+        assertTrue(helper.primaryLost());
+        assertTrue(helper.primaryContactAgeTicks() < SETTINGS.detectionTicks());
+    }
+
+    @Test
     void updatesLostWhileHeartbeatsStillArriveAreSentAgain() {
         ReplicaMachine primary = primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");

@@ -1,5 +1,6 @@
 package dev.replicagroup.replica.simulation;
 
+import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.ReplicaMachine;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.failover.LeaseHoldoff;
@@ -8,6 +9,7 @@ import dev.replicagroup.replica.failover.PromotionChoice;
 import dev.replicagroup.replica.failover.PromotionRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +30,8 @@ final class SimulatedOperator {
     private boolean blocked;
     private String blockedWhy = "";
     private boolean suspected;
+    /** The last committed position the primary being replaced reported during this failover. */
+    private Optional<LogPosition> oldCommitted = Optional.empty();
     private boolean down;
     private long downUntil;
 
@@ -104,7 +108,14 @@ final class SimulatedOperator {
             }
         }
         term = newTerm;
-        PromotionChoice choice = PromotionRule.choose(heard, helpers, syncAcks);
+        // What the old primary committed binds the choice until it is known gone with its state (it crashed):
+        // while it is merely unreachable it may come back holding writes no helper has.
+        reachable.stream().filter(r -> r.address.equals(primary)).findFirst()
+                .ifPresent(r -> oldCommitted = Optional.of(r.machine.state().committed()));
+        if (replicas.stream().anyMatch(r -> r.address.equals(primary) && r.crashed)) {
+            oldCommitted = Optional.empty();
+        }
+        PromotionChoice choice = PromotionRule.choose(heard, helpers, syncAcks, oldCommitted);
         if (choice instanceof PromotionChoice.Blocked why) {
             if (!why.reason().equals(blockedWhy)) {
                 story.accept(now + " ms: failover in term " + newTerm + " blocked: " + why.reason());
@@ -115,6 +126,7 @@ final class SimulatedOperator {
         }
         blocked = false;
         blockedWhy = "";
+        oldCommitted = Optional.empty();
         suspected = false;
         String chosen = ((PromotionChoice.Promote) choice).candidate().address();
         var settings = reachable.get(0).machine.settings();

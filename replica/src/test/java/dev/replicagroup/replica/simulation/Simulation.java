@@ -347,6 +347,9 @@ final class Simulation {
         network.dropFrom(r.address);
         inboxes.values().forEach(inbox -> inbox.removeIf(m -> m instanceof Message mm && mm.from().equals(r.address)));
         story.add(now + " ms: " + r.address + " exits");
+        // Its sockets close with it: every peer still connected to it sees the stream end.
+        replicas.stream().filter(o -> o != r && o.running(now) && !network.separated(o.address, r.address))
+                .forEach(o -> o.machine.disconnected(r.address));
         at(now + 300 + random.nextInt(1500), () -> restart(r));
     }
 
@@ -358,7 +361,7 @@ final class Simulation {
         }
         ReplicaState p = primary.machine.state();
         return replicas.stream().allMatch(r -> !r.crashed && (r == primary
-                || r.machine.state().term() == p.term() && r.machine.state().last().seq() >= p.commitSeq()
+                || r.machine.state().term() == p.term() && r.machine.state().last().compareTo(p.committed()) >= 0
                 && r.machine.state().role() == Role.HELPER && r.machine.state().caughtUp()));
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationTest {
     static final long FIRST = Long.getLong("sim.first", 1);
-    static final int SEEDS = Integer.getInteger("sim.seeds", 40);
+    static final int SEEDS = Integer.getInteger("sim.seeds", 200);
     static final long FAULT_MILLIS = Long.getLong("sim.fault-ms", 8_000);
     static final long CALM_MILLIS = 5_000;
 
