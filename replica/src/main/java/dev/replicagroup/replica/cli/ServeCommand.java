@@ -65,6 +65,10 @@ public class ServeCommand implements Callable<Integer> {
             description = "allowance for clocks running at different rates over a lease (default: ${DEFAULT-VALUE})")
     long clockDriftMillis;
 
+    @Option(names = "--stop-grace-ms", defaultValue = "3000", description = "on SIGTERM a primary stops serving and"
+            + " waits this long at most for the failover to fence it before it exits (default: ${DEFAULT-VALUE})")
+    long stopGraceMillis;
+
     int httpPort() {
         return httpPort != null ? httpPort : port + 1000;
     }
@@ -75,8 +79,11 @@ public class ServeCommand implements Callable<Integer> {
                 syncAcks, token(), NodeConfig.defaults().withWriteTimeout(Duration.ofMillis(writeTimeoutMillis))
                         .withTiming(Duration.ofMillis(heartbeatMillis), Duration.ofMillis(leaseMillis),
                                 Duration.ofMillis(detectionMillis), Duration.ofMillis(clockDriftMillis)));
-        try (ReplicaServer server = ReplicaServer.start(options, registry)) {
+        ReplicaServer server = ReplicaServer.start(options, registry);
+        try {
             Quarkus.waitForExit();
+        } finally {
+            server.stop(Duration.ofMillis(stopGraceMillis));
         }
         return 0;
     }

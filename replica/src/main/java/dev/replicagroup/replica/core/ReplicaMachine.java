@@ -39,6 +39,8 @@ public final class ReplicaMachine {
     private long nextJoinAt;
     private int joinFailures;
     private String problem = "";
+    /** The process is shutting down: as primary it serves nothing more, while it still answers the failover. */
+    private boolean retiring;
 
     /** The primary's view of one helper's log. */
     private static final class Progress {
@@ -133,8 +135,19 @@ public final class ReplicaMachine {
         }
     }
 
+    /**
+     * The process is about to stop (SIGTERM): a primary stops serving at once, so that the failover finds it
+     * fenced-by-itself and needs no hold-off, and stays a primary only to answer the fence.
+     */
+    public void retire() {
+        retiring = true;
+    }
+
     /** Promote in {@code term}; serve only {@code holdoffTicks} from now (the old primary's lease may run). */
     public Decision promote(long term, long holdoffTicks) {
+        if (retiring) {
+            return Decision.refused(state.self() + " is shutting down; promote another replica");
+        }
         boolean already = state.role() == Role.PRIMARY && state.term() == term;
         Decision decision = state.promote(term);
         if (decision.accepted() && !already) {
@@ -328,7 +341,8 @@ public final class ReplicaMachine {
      * knowing, so its state could be older than an acknowledged write).
      */
     public boolean serving() {
-        return state.role() == Role.PRIMARY && now >= servingFrom && leaseHeld() && state.commitSeq() >= termStartSeq;
+        return state.role() == Role.PRIMARY && !retiring && now >= servingFrom && leaseHeld()
+                && state.commitSeq() >= termStartSeq;
     }
 
     /** Primary: ticks until the lease runs out without another ack (0 when it has). */
@@ -354,6 +368,9 @@ public final class ReplicaMachine {
     }
 
     private String notServingWhy() {
+        if (retiring) {
+            return "primary " + state.self() + " is shutting down; a helper takes over";
+        }
         if (now < servingFrom) {
             return "the new primary " + state.self() + " waits " + (servingFrom - now) + " more tick(s) for the old"
                     + " primary's lease to run out";

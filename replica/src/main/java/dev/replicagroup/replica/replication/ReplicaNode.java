@@ -280,6 +280,11 @@ public final class ReplicaNode implements AutoCloseable {
         run(() -> machine.step(message));
     }
 
+    /** The process is about to stop (see {@link ReplicaMachine#retire}). */
+    public void retire() {
+        run(machine::retire);
+    }
+
     /** The stream of messages from {@code peer} ended (see {@link ReplicaMachine#disconnected}). */
     public void disconnected(String peer) {
         run(() -> machine.disconnected(peer));

@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.server;
 
 import dev.replicagroup.replica.core.ReplicaState;
+import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.GrpcPeerNetwork;
 import dev.replicagroup.replica.grpc.ReplicaServices;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -74,6 +76,26 @@ public final class ReplicaServer implements AutoCloseable {
 
     public ReplicaNode node() {
         return node;
+    }
+
+    /**
+     * Stops as a deleted pod should: a primary stops serving at once and waits, up to {@code grace}, until a
+     * failover fences it in a higher term (its answer tells the new primary that no lease is left to wait out),
+     * then closes. A helper closes at once.
+     */
+    public void stop(Duration grace) {
+        node.retire();
+        long until = System.nanoTime() + grace.toNanos();
+        while (node.view().role() == Role.PRIMARY && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.infof("replica %s stopping as %s of term %d", options.advertise(), node.view().role(), node.view().term());
+        close();
     }
 
     /** Stops at once, as a crash would (open streams are cut). */

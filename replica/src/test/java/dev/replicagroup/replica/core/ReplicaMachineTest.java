@@ -114,6 +114,19 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aRetiringPrimaryStopsServingAndRefusesPromotionButCanBeFenced() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        assertTrue(primary.serving());
+        primary.retire();
+        assertFalse(primary.serving());
+        ReadOutcome.NotServing why = assertInstanceOf(ReadOutcome.NotServing.class, primary.read("k"));
+        assertTrue(why.why().contains("shutting down"), why.why());
+        assertFalse(primary.promote(5, 0).accepted(), "a process on its way out is no candidate");
+        assertTrue(primary.fence(2).accepted(), "it still answers the failover's fence");
+        assertEquals(0, primary.holdoffRemainingTicks(), "fenced, it holds no lease the new primary must wait out");
+    }
+
+    @Test
     void updatesLostWhileHeartbeatsStillArriveAreSentAgain() {
         ReplicaMachine primary = primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");

@@ -185,6 +185,26 @@ class LoopbackGroupTest {
     }
 
     @Test
+    void aStoppingPrimaryStopsServingAndWaitsForTheFenceThenItsHelpersSeeItGoneAtOnce() throws Exception {
+        List<ReplicaServer> group = group(2);
+        ReplicaServer primary = group.get(0);
+        ReplicaServer helper = group.get(1);
+        long started = System.nanoTime();
+        Thread stopping = new Thread(() -> primary.stop(Duration.ofSeconds(5)));
+        stopping.start();
+        await().atMost(Duration.ofSeconds(2)).until(() -> !primary.node().view().timing().serving());
+        assertTrue(primary.node().view().problem().contains("shutting down"), primary.node().view().problem());
+        NodeStatus fenced = admin.fence(primary.address(), 2);
+        assertEquals(Role.FENCED, fenced.role(), "it answers the failover while it stops");
+        assertEquals(0, fenced.timing().holdoffRemainingMillis());
+        stopping.join(3_000);
+        assertFalse(stopping.isAlive(), "fenced, it exits without waiting out its grace");
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(4).toNanos());
+        // Its stream to the helper broke: the helper reports it lost well before the 1 s detection timeout.
+        await().atMost(Duration.ofMillis(800)).until(() -> helper.node().view().timing().primaryLost());
+    }
+
+    @Test
     void deposedPrimaryStepsDownWhenAHelperOfANewerTermSaysHello() throws Exception {
         List<ReplicaServer> group = group(2);
         ReplicaServer oldPrimary = group.get(0);
