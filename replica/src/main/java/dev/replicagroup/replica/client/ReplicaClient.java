@@ -21,6 +21,7 @@ import dev.replicagroup.replica.replication.ReplicaException.Reason;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -53,6 +55,8 @@ import java.util.function.Predicate;
 public final class ReplicaClient implements AutoCloseable {
     /** GetServers is cheap: a server that does not answer it within this is not one to send requests to now. */
     private static final long DISCOVERY_TIMEOUT_MS = 500;
+    /** How long an attempt runs before the client checks whether the group has moved on without it. */
+    private static final long LOOK_AROUND_MS = 200;
 
     private final List<String> bootstrap;
     private final ClientOptions options;
@@ -128,7 +132,7 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     private interface WriteCall<Q> {
-        WriteResponse send(CloneGrpc.CloneBlockingStub stub, Q request);
+        ListenableFuture<WriteResponse> send(CloneGrpc.CloneFutureStub stub, Q request);
     }
 
     private <Q> WriteResult write(Function<dev.replicagroup.replica.grpc.v1.WriteId, Q> build, WriteCall<Q> call)
@@ -144,8 +148,8 @@ public final class ReplicaClient implements AutoCloseable {
         }
     }
 
-    private CloneGrpc.CloneBlockingStub stub(String target) {
-        return CloneGrpc.newBlockingStub(channels.to(target))
+    private CloneGrpc.CloneFutureStub stub(String target) {
+        return CloneGrpc.newFutureStub(channels.to(target))
                 .withDeadlineAfter(options.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -156,14 +160,14 @@ public final class ReplicaClient implements AutoCloseable {
      * the group has a new term or every server has failed once, which ends a round with a short back-off).
      * Each attempt is bounded by the attempt timeout, so a frozen server costs one attempt, not the deadline.
      */
-    private <T> T withFailover(Function<String, T> call) throws ReplicaException {
+    private <T> T withFailover(Function<String, ListenableFuture<T>> call) throws ReplicaException {
         long deadline = System.nanoTime() + options.deadline().toNanos();
         Attempts attempts = new Attempts();
         String target = primary.isEmpty() ? bootstrap.get(0) : primary;
         while (true) {
             ReplicaException failure;
             try {
-                return call.apply(target);
+                return await(call.apply(target), target);
             } catch (StatusRuntimeException e) {
                 failure = Errors.fromStatus(e, target);
             }
@@ -180,6 +184,38 @@ public final class ReplicaClient implements AutoCloseable {
             }
             attempts.count++;
             target = next(target, failure, attempts);
+        }
+    }
+
+    /**
+     * The answer to one attempt. While it is slow to come, the client looks every {@link #LOOK_AROUND_MS} at where
+     * the group points (asking every server but the target): a dead or frozen primary answers only when the
+     * attempt's deadline ends it, but once the group names a new primary in a newer term the attempt is given up
+     * at once (a write is sent again with the same id, so it is not applied twice).
+     */
+    private <T> T await(ListenableFuture<T> answer, String target) {
+        long termAtStart = activeList.term();
+        while (true) {
+            try {
+                return answer.get(LOOK_AROUND_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                discover(address -> address.equals(target));
+                if (activeList.term() > termAtStart && !primary.isEmpty() && !primary.equals(target)) {
+                    answer.cancel(true);
+                    throw Status.UNAVAILABLE.withDescription(target + " did not answer within " + LOOK_AROUND_MS
+                            + " ms and the group moved on to term " + activeList.term() + " with primary " + primary)
+                            .asRuntimeException();
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StatusRuntimeException status) {
+                    throw status;
+                }
+                throw Status.fromThrowable(e.getCause()).asRuntimeException();
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+            }
         }
     }
 
