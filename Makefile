@@ -1,14 +1,19 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify sim e2e build demo demo-local k8s-up bench-failover clean
+.PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover clean
 
 ## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
 test: verify e2e
 
-verify:
+## The linters (scripts/lint.sh), then unit and integration tests.
+verify: lint
 	$(MVNW) verify
+
+## ShellCheck on every shell script, helm lint on the chart, buf lint on the proto; installs missing tools.
+lint:
+	scripts/lint.sh
 
 ## The replica protocol's seeded simulation over many seeds (make verify runs 200): SEEDS=N FIRST=S.
 ## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1
