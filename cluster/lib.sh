@@ -43,6 +43,7 @@ RG_HELM_BIN="$RG_BIN_DIR/helm-$RG_HELM_VERSION"
 RG_BUF_BIN="$RG_BIN_DIR/buf-$RG_BUF_VERSION"
 RG_K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
+RG_TEMPLATES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/templates" # config files up.sh fills in (rg_render)
 RG_CONTAINERD_SOCK="$RG_CLUSTER_DIR/run/containerd/containerd.sock"
 RG_KUBECONFIG="$RG_CLUSTER_DIR/kubeconfig"
 
@@ -98,4 +99,24 @@ rg_go_install() {
 rg_build_helm() {
   rg_go_install helm helm.sh/helm/v3/cmd/helm "$RG_HELM_VERSION" "$RG_HELM_BIN" \
     "-X helm.sh/helm/v3/internal/version.version=$RG_HELM_VERSION"
+}
+
+# rg_render TEMPLATE NAME[=VALUE]...: print templates/TEMPLATE with each ${NAME} replaced by VALUE (default: the
+# variable NAME's value), in one pass and literally, like a heredoc would. Fails on a ${NAME} it was not given.
+rg_render() {
+  local file="$RG_TEMPLATES/$1" rest="" out="" arg ref
+  local -A values=()
+  shift
+  for arg in "$@"; do
+    if [[ "$arg" == *=* ]]; then values[${arg%%=*}]="${arg#*=}"; else values[$arg]="${!arg}"; fi
+  done
+  [[ -f "$file" ]] || rg_die "template $file not found"
+  IFS= read -r -d '' rest <"$file" || true # the whole file, trailing newlines included
+  while [[ "$rest" =~ \$\{([A-Za-z_][A-Za-z0-9_]*)\} ]]; do
+    ref="${BASH_REMATCH[0]}"
+    [[ -v "values[${BASH_REMATCH[1]}]" ]] || rg_die "template $file uses $ref, which rg_render was not given"
+    out+="${rest%%"$ref"*}${values[${BASH_REMATCH[1]}]}"
+    rest="${rest#*"$ref"}"
+  done
+  printf '%s' "$out$rest"
 }
