@@ -3,8 +3,8 @@ MVNW := ./mvnw -B
 
 .PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover clean
 
-## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
-## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
+## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
+## (the local cluster, brought up and given this build's images; or another, see e2e).
 test: verify e2e
 
 ## The linters (scripts/lint.sh), then unit and integration tests.
@@ -22,6 +22,8 @@ sim:
 		-Dsim.seeds=$(or $(SEEDS),2000) -Dsim.first=$(or $(FIRST),1)
 
 ## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica library it uses, tests skipped.
+## CLUSTER_ENGINE=local (default: this machine's cluster/) | kubeconfig (KUBECONFIG's cluster, the default when
+## KUBECONFIG names another) | k3s (a Testcontainers k3s container; needs Docker and a reachable image registry).
 e2e:
 	scripts/k8s-e2e.sh
 
