@@ -22,6 +22,7 @@ need_shellcheck() {
     apt-get install -y -qq shellcheck >>/tmp/rg-apt-shellcheck.log 2>&1 ||
       rg_die "apt-get install shellcheck failed (log: /tmp/rg-apt-shellcheck.log)"
   fi
+  command -v shellcheck >/dev/null 2>&1 || rg_die "shellcheck is not on PATH after apt-get install shellcheck"
 }
 
 # go_tool NAME DIR BUILD-FUNCTION: DIR/NAME exists, or is built now (under build.sh's lock: one Go build at a time).
