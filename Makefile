@@ -1,14 +1,19 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify sim e2e build demo demo-local k8s-up bench-failover clean
+.PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover clean
 
-## Every test: unit and integration (`./mvnw verify`), then the end-to-end suite on a real Kubernetes
-## (the local cluster, brought up and given this build's images; or the cluster of KUBECONFIG).
+## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
+## (the local cluster, brought up and given this build's images; or another, see e2e).
 test: verify e2e
 
-verify:
+## The linters (scripts/lint.sh), then unit and integration tests.
+verify: lint
 	$(MVNW) verify
+
+## ShellCheck on every shell script, helm lint on the chart, buf lint on the proto; installs missing tools.
+lint:
+	scripts/lint.sh
 
 ## The replica protocol's seeded simulation over many seeds (make verify runs 200): SEEDS=N FIRST=S.
 ## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1
@@ -17,6 +22,8 @@ sim:
 		-Dsim.seeds=$(or $(SEEDS),2000) -Dsim.first=$(or $(FIRST),1)
 
 ## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica library it uses, tests skipped.
+## CLUSTER_ENGINE=local (default: this machine's cluster/) | kubeconfig (KUBECONFIG's cluster, the default when
+## KUBECONFIG names another) | k3s (a Testcontainers k3s container; needs Docker and a reachable image registry).
 e2e:
 	scripts/k8s-e2e.sh
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make bench-failover [KIND=...] [RUNS=10]`: each fault kind RUNS times on the local cluster (or KUBECONFIG's), as
-# the e2e suite injects it (one group per kind, the fault repeated on it with -De2e.repeat, the group healed in
-# between), then appends p50/p90/p99/max of fault -> first acknowledged write and of each failover step (from the
-# operator's status.lastFailover) to bench/REPORT.md, with date, commit, settings and machine load.
+# `make bench-failover [KIND=...] [RUNS=10]`: each fault kind RUNS times on the local cluster (or KUBECONFIG's; see
+# CLUSTER_ENGINE in scripts/k8s-up.sh), as the e2e suite injects it (one group per kind, the fault repeated on it
+# with -De2e.repeat, the group healed in between), then appends p50/p90/p99/max of fault -> first acknowledged
+# write and of each failover step (from the operator's status.lastFailover) to bench/REPORT.md, with date, commit,
+# settings and machine load.
 # KIND: all (default) or one of the names below. The suite's timing ceiling is off here: measured, not asserted.
 # Usage: bench/k8s-failover.sh [KIND] [RUNS]
 set -euo pipefail

@@ -10,7 +10,8 @@ JAR=replica/target/quarkus-app/quarkus-run.jar
 OUT=target/bench; mkdir -p "$OUT"
 export REPLICA_ADMIN_TOKEN=bench
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 java -jar "$JAR" serve --port 7201 >"$OUT/r0.log" 2>&1 & pids+=($!)
 sleep 3
 java -jar "$JAR" serve --port 7202 --tbc 127.0.0.1:7201 >"$OUT/r1.log" 2>&1 & pids+=($!)

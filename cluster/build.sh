@@ -91,21 +91,8 @@ build_k8s() {
   rg_log "Kubernetes $ver built into $RG_K8S_BIN"
 }
 
-# go install pkg@version into a versioned directory.
-go_install() { # NAME PACKAGE VERSION DESTDIR
-  local name="$1" pkg="$2" ver="$3" dest="$4" log="$LOGS/build-$1-$3.log"
-  rg_log "building $name $ver (log: $log)"
-  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
-  if ! GOBIN="$dest.tmp" go install -trimpath -ldflags "-s -w ${5:-}" "$pkg@$ver" >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    rg_die "$name build failed (log: $log)"
-  fi
-  rm -rf "$dest" && mv "$dest.tmp" "$dest"
-}
-
-coredns_done || go_install coredns github.com/coredns/coredns "$RG_COREDNS_VERSION" "$RG_COREDNS_BIN"
-helm_done || go_install helm helm.sh/helm/v3/cmd/helm "$RG_HELM_VERSION" "$RG_HELM_BIN" \
-  "-X helm.sh/helm/v3/internal/version.version=$RG_HELM_VERSION"
+coredns_done || rg_go_install coredns github.com/coredns/coredns "$RG_COREDNS_VERSION" "$RG_COREDNS_BIN"
+helm_done || rg_build_helm
 k8s_done || build_k8s
 # Stable names for the pinned tools: $RG_CACHE_DIR/bin/current/{kubectl,helm,...}.
 mkdir -p "$RG_BIN_DIR/current"

@@ -13,6 +13,7 @@ RG_CLUSTER_DIR="${RG_CLUSTER_DIR:-/var/lib/replicagroup-cluster}"
 RG_K8S_VERSION="${RG_K8S_VERSION:-v1.34.4}"
 RG_COREDNS_VERSION="${RG_COREDNS_VERSION:-v1.12.4}"
 RG_HELM_VERSION="${RG_HELM_VERSION:-v3.19.5}"
+RG_BUF_VERSION="${RG_BUF_VERSION:-v1.75.0}" # buf lint (scripts/lint.sh)
 RG_DEBIAN_SUITE="${RG_DEBIAN_SUITE:-bookworm}"
 RG_DEBIAN_MIRROR="${RG_DEBIAN_MIRROR:-}"   # empty: taken from /etc/apt sources
 
@@ -39,8 +40,10 @@ RG_BIN_DIR="$RG_CACHE_DIR/bin"
 RG_K8S_BIN="$RG_BIN_DIR/kubernetes-$RG_K8S_VERSION"
 RG_COREDNS_BIN="$RG_BIN_DIR/coredns-$RG_COREDNS_VERSION"
 RG_HELM_BIN="$RG_BIN_DIR/helm-$RG_HELM_VERSION"
+RG_BUF_BIN="$RG_BIN_DIR/buf-$RG_BUF_VERSION"
 RG_K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
+RG_TEMPLATES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/templates" # config files up.sh fills in (rg_render)
 RG_CONTAINERD_SOCK="$RG_CLUSTER_DIR/run/containerd/containerd.sock"
 RG_KUBECONFIG="$RG_CLUSTER_DIR/kubeconfig"
 
@@ -76,4 +79,44 @@ rg_go_env() {
 
 rg_is_running() { # PIDFILE
   [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# rg_go_install NAME PACKAGE VERSION DESTDIR [LDFLAGS]: go install PACKAGE@VERSION into DESTDIR (replaced whole,
+# so a failed build leaves nothing half-made). Needs rg_go_env; log in $RG_CACHE_DIR/logs/build-NAME-VERSION.log.
+rg_go_install() {
+  local name="$1" pkg="$2" ver="$3" dest="$4" log="$RG_CACHE_DIR/logs/build-$1-$3.log"
+  mkdir -p "$RG_CACHE_DIR/logs"
+  rg_log "building $name $ver (log: $log)"
+  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+  if ! GOBIN="$dest.tmp" go install -trimpath -ldflags "-s -w ${5:-}" "$pkg@$ver" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rg_die "$name build failed (log: $log)"
+  fi
+  rm -rf "$dest" && mv "$dest.tmp" "$dest"
+}
+
+# The pinned Helm, built from the Go module proxy (cluster/build.sh, scripts/lint.sh).
+rg_build_helm() {
+  rg_go_install helm helm.sh/helm/v3/cmd/helm "$RG_HELM_VERSION" "$RG_HELM_BIN" \
+    "-X helm.sh/helm/v3/internal/version.version=$RG_HELM_VERSION"
+}
+
+# rg_render TEMPLATE NAME[=VALUE]...: print templates/TEMPLATE with each ${NAME} replaced by VALUE (default: the
+# variable NAME's value), in one pass and literally, like a heredoc would. Fails on a ${NAME} it was not given.
+rg_render() {
+  local file="$RG_TEMPLATES/$1" rest="" out="" arg ref
+  local -A values=()
+  shift
+  for arg in "$@"; do
+    if [[ "$arg" == *=* ]]; then values[${arg%%=*}]="${arg#*=}"; else values[$arg]="${!arg}"; fi
+  done
+  [[ -f "$file" ]] || rg_die "template $file not found"
+  IFS= read -r -d '' rest <"$file" || true # the whole file, trailing newlines included
+  while [[ "$rest" =~ \$\{([A-Za-z_][A-Za-z0-9_]*)\} ]]; do
+    ref="${BASH_REMATCH[0]}"
+    [[ -v "values[${BASH_REMATCH[1]}]" ]] || rg_die "template $file uses $ref, which rg_render was not given"
+    out+="${rest%%"$ref"*}${values[${BASH_REMATCH[1]}]}"
+    rest="${rest#*"$ref"}"
+  done
+  printf '%s' "$out$rest"
 }

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cluster the suite runs against, one per JVM. In order: -De2e.kubeconfig, $KUBECONFIG, the local cluster's
- * kubeconfig (cluster/up.sh), ~/.kube/config; when none exists and a Docker engine is there, a k3s container
- * (for users elsewhere: on the build machines no image can be pulled, so that path is never taken here).
+ * The cluster the suite runs against, one per JVM. With -De2e.engine=k3s (make e2e CLUSTER_ENGINE=k3s) a k3s
+ * container (Testcontainers); otherwise, in order: -De2e.kubeconfig, $KUBECONFIG, the local cluster's kubeconfig
+ * (cluster/up.sh), ~/.kube/config, and when none exists and a Docker engine is there, a k3s container. The k3s
+ * image must be in Docker or pullable: on the build machines no registry is reachable, so that path fails there.
  */
 public final class Cluster {
     private static Cluster instance;
@@ -45,6 +46,12 @@ public final class Cluster {
     }
 
     private static Cluster connect() {
+        if ("k3s".equals(System.getProperty("e2e.engine"))) {
+            if (!K3sCluster.dockerAvailable()) {
+                throw new IllegalStateException("e2e.engine=k3s needs a Docker engine, and none answers");
+            }
+            return new Cluster(K3sCluster.start(), "a k3s container (Testcontainers)");
+        }
         Optional<Path> kubeconfig = candidates().stream().filter(Files::isReadable).findFirst();
         if (kubeconfig.isPresent()) {
             return new Cluster(kubeconfig.get(), "the cluster of " + kubeconfig.get());
