@@ -5,15 +5,21 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Records core/v1 Events on a ReplicaGroup. An event that cannot be written is logged, never fatal: events
- * inform the user, the status is what the operator relies on.
+ * inform the user, the status is what the operator relies on. They are written by one thread of their own, in
+ * the order recorded, so that a failover does not wait for an API round trip per event.
  */
 @ApplicationScoped
 public class EventRecorder {
@@ -21,9 +27,25 @@ public class EventRecorder {
     static final String COMPONENT = "replicagroup-operator";
 
     private final KubernetesClient client;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "event-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EventRecorder(KubernetesClient client) {
         this.client = client;
+    }
+
+    /** Writes what is still queued before the process exits (a deleted pod has a grace period for it). */
+    @PreDestroy
+    void flush() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void record(ReplicaGroup group, Reason reason, String message) {
@@ -52,9 +74,17 @@ public class EventRecorder {
                 .withCount(1)
                 .build();
         try {
-            client.v1().events().inNamespace(group.getMetadata().getNamespace()).resource(event).create();
+            writer.execute(() -> create(event, reason, group.getMetadata().getName()));
+        } catch (RejectedExecutionException stopping) {
+            LOG.infof("not recording event %s on %s: the operator is stopping", reason, group.getMetadata().getName());
+        }
+    }
+
+    private void create(Event event, Reason reason, String group) {
+        try {
+            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not record event %s on %s: %s", reason, group.getMetadata().getName(), e.getMessage());
+            LOG.warnf("could not record event %s on %s: %s", reason, group, e.getMessage());
         }
     }
 }

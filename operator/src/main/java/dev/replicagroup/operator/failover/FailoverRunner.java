@@ -63,7 +63,11 @@ public class FailoverRunner {
         this.clock = clock;
     }
 
-    /** Records the start of a failover (step Detect) in status. */
+    /**
+     * Starts a failover (step Detect). Nothing is written yet: the next step raises the term and writes both, so
+     * the failover costs one status write less before the fence; an operator that dies in between has
+     * recorded nothing and the next one detects the failure again.
+     */
     public void start(ReplicaGroup group, String reason, boolean switchover, String target,
             Optional<String> fromAddress) {
         ReplicaGroupStatus status = group.getStatus();
@@ -77,7 +81,6 @@ public class FailoverRunner {
         failover.setDetectedAt(now());
         status.setFailover(failover);
         status.setPhase(Phase.FailingOver);
-        statusWriter.write(group);
     }
 
     /**
@@ -180,9 +183,8 @@ public class FailoverRunner {
             old.ifPresent(a -> failover.setOldPrimaryCommitted(LogPositionStatus.of(a.status().committed())));
             roles.set(ns, f.oldPrimary(), Labels.HELPER);
             if (failover.getStep() == FailoverStep.Fence) {
-                advance(group, FailoverStep.Select);
-            } else if (old.isPresent()) {
-                statusWriter.write(group);
+                // Not written: a failover resumed from Fence fences again (the same term) and then selects.
+                failover.setStep(FailoverStep.Select);
             }
             return Outcome.next(statuses(answers));
         }
@@ -295,7 +297,9 @@ public class FailoverRunner {
                     + failover.getFrom() + ") in term " + failover.getTerm()
                     + (holdoffMillis == null ? "" : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));
         }
-        advance(group, FailoverStep.Repoint);
+        // Not written: resumed from Promote, the next pass finds the candidate serving (AlreadyPromoted); the
+        // Repoint step writes this with its own.
+        failover.setStep(FailoverStep.Repoint);
     }
 
     private static void raiseTerm(ReplicaGroup group, long newTerm) {
