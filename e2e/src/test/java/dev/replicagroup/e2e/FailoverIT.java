@@ -1,18 +1,19 @@
 package dev.replicagroup.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Deployed;
 import dev.replicagroup.e2e.support.FailoverCheck;
-import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.HostProcess;
 import dev.replicagroup.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The primary fails three ways while a load runs through the primary Service (FailoverCheck has the checks). */
+/**
+ * The primary's pod deleted, its JVM killed, its JVM frozen, each while a load runs through the primary Service
+ * (FailoverCheck has the checks; PartitionIT, NodeLossIT, PauseIT and OperatorLeaderFailoverIT the other faults).
+ */
 @ExtendWith(TestNamespace.class)
 class FailoverIT {
     private static final String CONTAINER = "replica";
@@ -23,23 +24,23 @@ class FailoverIT {
         FailoverCheck.run(ns, deployed, "pod-deleted", (d, primary) -> d.group().kubectl("delete", "pod", primary, "--wait=false"));
     }
 
-    /** The JVM dies inside its container; the pod stays and the kubelet restarts the container in it. */
+    /**
+     * The JVM dies inside its container. Replica pods run with restartPolicy Never (a process restarted in place
+     * would come back empty under the same name), so the pod ends Failed and the operator replaces it.
+     */
     @Test
     void primaryJvmKilled(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
         String[] killed = new String[2];
-        GroupStatus healed = FailoverCheck.run(ns, deployed, "jvm-killed", (d, primary) -> {
+        FailoverCheck.run(ns, deployed, "jvm-killed", (d, primary) -> {
             Pod pod = d.group().pod(primary);
             killed[0] = primary;
             killed[1] = pod.getMetadata().getUid();
             HostProcess.of(pod, CONTAINER).kill();
         });
         Pod after = deployed.group().pod(killed[0]);
-        if (after != null && after.getMetadata().getUid().equals(killed[1])) {
-            // The same pod came back (not replaced): its container was restarted and it rejoined as a helper.
-            assertTrue(restarts(after) >= 1, "the kubelet restarted the killed container");
-            assertEquals("helper", after.getMetadata().getLabels().get("replicagroup.dev/role"));
-        }
+        assertTrue(after == null || !after.getMetadata().getUid().equals(killed[1]),
+                "the killed primary's pod was replaced, not restarted in place");
     }
 
     /** SIGSTOP: the process and its TCP port live on, only the gRPC readiness probe sees it hang. */
@@ -63,8 +64,4 @@ class FailoverIT {
         });
     }
 
-    private static int restarts(Pod pod) {
-        return pod.getStatus().getContainerStatuses().stream().filter(s -> CONTAINER.equals(s.getName()))
-                .mapToInt(s -> s.getRestartCount()).sum();
-    }
 }

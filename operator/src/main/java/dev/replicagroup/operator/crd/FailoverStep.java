@@ -5,11 +5,11 @@ package dev.replicagroup.operator.crd;
  * another operator pod that takes the lease) continues where the last one stopped.
  */
 public enum FailoverStep {
-    /** The primary is gone: record why and when. */
+    /** The primary is gone: record why and when, and raise the term in status (before any replica hears it). */
     Detect,
-    /** Tell the old primary to stop taking writes, and take the primary label off its pod. */
+    /** Fence every replica that answers in the new term (the old primary too), and take the primary label off. */
     Fence,
-    /** Ask the helpers where they are and choose one; raise the term in status. */
+    /** Read the fenced replicas' positions and choose one (PromotionRule), or wait while that is not safe. */
     Select,
     /** Tell the chosen helper to become primary in the new term. */
     Promote,
