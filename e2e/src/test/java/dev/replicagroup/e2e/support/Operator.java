@@ -46,7 +46,8 @@ public final class Operator {
                 "--set", "image.tag=" + Settings.imageVersion(),
                 "--set", "image.pullPolicy=IfNotPresent",
                 "--set", "replicaImage=replicagroup/replica:" + Settings.imageVersion(),
-                "--set", "watchNamespaces={" + ns.name() + "}");
+                "--set", "watchNamespaces={" + ns.name() + "}",
+                "--set", "logLevel=" + Settings.OPERATOR_LOG_LEVEL);
     }
 
     /** helm uninstall --wait (once: the clean-up after the test skips a release the test already removed). */

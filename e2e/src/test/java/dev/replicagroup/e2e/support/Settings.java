@@ -38,6 +38,8 @@ public final class Settings {
     public static final Duration PAUSE_EVERY = Duration.ofSeconds(3);
     /** ... for this long, and no failover may follow. */
     public static final Duration PAUSES_FOR = Duration.ofMinutes(1);
+    /** The operator's log level for dev.replicagroup (-De2e.operator-log-level=DEBUG shows each failover step). */
+    public static final String OPERATOR_LOG_LEVEL = System.getProperty("e2e.operator-log-level", "INFO");
     /** Load clients through the primary Service, and the share of their operations that are reads. */
     public static final int LOAD_CLIENTS = 4;
     public static final double LOAD_READ_RATIO = 0.3;
