@@ -134,6 +134,8 @@ rss_mb() { [ -n "$pid" ] && awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pi
 
 say "sampling over $WINDOW s (leader $leader, pid ${pid:-not found})"
 { operator_metrics | reconciles || echo "0 0"; } >"$OUT/r0"; cpu0=$(cpu_ticks); sample s0
+kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.resourceVersion}{"\n"}{end}' |
+  sort >"$OUT/versions0"
 sleep $((WINDOW / 2))
 sample s1; rss_mid=$(rss_mb)
 sleep $((WINDOW - WINDOW / 2))
@@ -141,7 +143,8 @@ sleep $((WINDOW - WINDOW / 2))
 operator_metrics >"$OUT/operator.metrics"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 phases=$(kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')
-rg_versions=$(kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.metadata.resourceVersion}{"\n"}{end}' | md5sum | cut -c1-8)
+rewritten=$(kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.resourceVersion}{"\n"}{end}' |
+  sort | comm -13 "$OUT/versions0" - | wc -l)
 
 # requests per group per minute over [from, to]: the operator's (service-accounts less baseline), its Lease share
 rate() { # from to -> "total leases others"
@@ -184,6 +187,7 @@ verbs=$(for v in s0 s2; do by_verb <"$OUT/$v.apiserver" >"$OUT/$v.verbs"; done
   echo "| of which everything else (groups, pods, Services, ...) | $o1 | $o2 |"
   echo
   echo "Apiserver requests in the window by verb and resource (all clients): ${verbs:-none}"
+  echo "Groups whose object (status) was rewritten in the window: $rewritten of $N."
   echo "Reconciles in the window: $passes (${mean_ms} ms mean; largest recent max ${max_ms} ms); groups by phase at the"
   echo "end: $phases. Leading operator pod $leader: RSS ${rss_mid} MB (mid-window), ${rss_end} MB (end);"
   echo "CPU ${cpu_pct} % of one core over the window."
