@@ -54,7 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/REPORT.md' || echo '+dirty')"
+commit=${RG_BENCH_COMMIT:-"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/REPORT.md' || echo '+dirty')"}
 started=$(date -u +%FT%TZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
