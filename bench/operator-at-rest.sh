@@ -42,7 +42,7 @@ export KUBECONFIG=${KUBECONFIG:-/var/lib/replicagroup-cluster/kubeconfig}
 [ -d /var/cache/replicagroup/bin/current ] && export PATH=/var/cache/replicagroup/bin/current:$PATH
 OUT=target/bench-operator
 mkdir -p "$OUT"
-say() { printf '== %s\n' "$*" >&2; }
+say() { printf '== %s %s\n' "$(date +%T)" "$*" >&2; }
 
 created_crd=false
 cleanup() {
@@ -115,7 +115,14 @@ spec:
 EOF
 done | kubectl apply -f - >/dev/null
 t_created=$(date +%s)
-kubectl wait -n "$NS" rg --all --for=jsonpath='{.status.phase}'=Running --timeout=20m >/dev/null
+rc=0; kubectl wait -n "$NS" rg --all --for=jsonpath='{.status.phase}'=Running --timeout=20m >"$OUT/wait.log" 2>&1 || rc=$?
+if [ "$rc" != 0 ]; then
+  say "not all groups Running (kubectl wait: $rc): $(tail -3 "$OUT/wait.log")"
+  kubectl get rg -n "$NS" >&2 || true
+  kubectl get pods -n "$OP_NS" >&2 || true
+  kubectl logs -n "$OP_NS" -l app.kubernetes.io/instance="$RELEASE" --tail=30 >&2 || true
+  exit 1
+fi
 t_running=$(date +%s)
 say "all $N Running after $((t_running - t_created)) s; settling 60 s"
 sleep 60
