@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover clean
+.PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover bench-operator clean
 
 ## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or another, see e2e).
@@ -47,6 +47,14 @@ KIND ?= all
 RUNS ?= 10
 bench-failover:
 	bench/k8s-failover.sh $(KIND) $(RUNS)
+
+## The operator at rest with GROUPS groups of 1 replica on the local cluster: API requests per group per minute
+## (API server metrics), reconcile latency, the operator's RSS and CPU, appended to bench/REPORT.md. Takes the
+## shared cluster's lock (/tmp/replicagroup-cluster.lock) and removes what it made. WINDOW: seconds sampled.
+GROUPS ?= 50
+WINDOW ?= 180
+bench-operator:
+	bench/operator-at-rest.sh $(GROUPS) $(WINDOW)
 
 clean:
 	$(MVNW) -q clean

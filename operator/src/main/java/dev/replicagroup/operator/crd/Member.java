@@ -2,29 +2,26 @@ package dev.replicagroup.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** One replica as last observed: from its pod and from the replicas' own Status answers. */
+/**
+ * One replica as last observed: from its pod and from the replicas' own Status answers. Only what changes when
+ * something happens to the member; its log position and lag are metrics (they change with every write).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Member {
     private String name;
     /** primary, helper, fenced, or unknown when the replica did not answer. */
     private String role;
     private boolean ready;
-    /** The sequence number of its last log entry. */
-    private Long seq;
-    /** How many entries it is behind the primary, as the primary sees it. */
-    private Long lag;
     /** Its liveness in the primary's table (higher = answered more reliably); scale-down removes the lowest. */
     private Integer liveness;
 
     public Member() {
     }
 
-    public Member(String name, String role, boolean ready, Long seq, Long lag, Integer liveness) {
+    public Member(String name, String role, boolean ready, Integer liveness) {
         this.name = name;
         this.role = role;
         this.ready = ready;
-        this.seq = seq;
-        this.lag = lag;
         this.liveness = liveness;
     }
 
@@ -50,22 +47,6 @@ public class Member {
 
     public void setReady(boolean ready) {
         this.ready = ready;
-    }
-
-    public Long getSeq() {
-        return seq;
-    }
-
-    public void setSeq(Long seq) {
-        this.seq = seq;
-    }
-
-    public Long getLag() {
-        return lag;
-    }
-
-    public void setLag(Long lag) {
-        this.lag = lag;
     }
 
     public Integer getLiveness() {

@@ -3,23 +3,31 @@ package dev.replicagroup.operator.metrics;
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The operator's own metrics (Prometheus at /q/metrics): failovers, how long each failover step took,
- * reconcile time, members by role and replication lag per group.
+ * reconcile time, members by role, and each member's sequence number and lag (which status does not carry).
  */
 @ApplicationScoped
 public class OperatorMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, List<Meter>>> memberMeters = new ConcurrentHashMap<>();
+    private final Map<String, DoubleSupplier> maxLag = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> maxLagGauges = new ConcurrentHashMap<>();
 
     public OperatorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,8 +65,38 @@ public class OperatorMetrics {
         gauge("replicagroup.members", tags(group).and("role", role), count);
     }
 
-    public void maxLag(ReplicaGroup group, long lag) {
-        gauge("replicagroup.replication.lag.max", tags(group), lag);
+    /**
+     * Per-member figures that move with every write, so they are metrics and not status: each member's last
+     * sequence number and its lag behind the primary, and the group's largest lag. The gauges read the
+     * replicas' Watch streams when scraped (the functions given), so they are current without a reconcile;
+     * members no longer in the group lose theirs.
+     */
+    public void memberFigures(ReplicaGroup group, List<String> pods, ToDoubleFunction<String> seq,
+            ToDoubleFunction<String> lag) {
+        String key = group.getMetadata().getNamespace() + "/" + group.getMetadata().getName();
+        Map<String, List<Meter>> members = memberMeters.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+        members.entrySet().removeIf(e -> {
+            boolean gone = !pods.contains(e.getKey());
+            if (gone) {
+                e.getValue().forEach(registry::remove);
+            }
+            return gone;
+        });
+        for (String pod : pods) {
+            members.computeIfAbsent(pod, p -> List.of(
+                    Gauge.builder("replicagroup.member.seq", () -> seq.applyAsDouble(p))
+                            .description("The sequence number of the member's last log entry")
+                            .tags(tags(group).and("member", p)).strongReference(true).register(registry),
+                    Gauge.builder("replicagroup.member.lag", () -> lag.applyAsDouble(p))
+                            .description("Entries the member is behind the primary, as the primary reports")
+                            .tags(tags(group).and("member", p)).strongReference(true).register(registry)));
+        }
+        maxLag.put(key, () -> members.keySet().stream().mapToDouble(lag).filter(d -> !Double.isNaN(d)).max()
+                .orElse(0));
+        maxLagGauges.computeIfAbsent(key, k -> Gauge.builder("replicagroup.replication.lag.max",
+                        () -> maxLag.getOrDefault(k, () -> 0.0).getAsDouble())
+                .description("The largest lag of a member behind the primary")
+                .tags(tags(group)).strongReference(true).register(registry));
     }
 
     private void gauge(String name, Tags tags, long value) {

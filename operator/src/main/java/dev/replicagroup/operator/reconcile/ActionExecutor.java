@@ -4,6 +4,7 @@ import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.failover.FailoverRunner;
+import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaPods;
@@ -12,18 +13,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Carries out one {@link NextAction.Action}; returns why the group waits, if it does. */
+/**
+ * Carries out one {@link NextAction.Action}; returns why the group waits, if it does. A pod it creates goes
+ * into the pod cache at once, so the next pass, reading the cache, does not create it again.
+ */
 @ApplicationScoped
 public class ActionExecutor {
     private final KubernetesClient client;
     private final EventRecorder events;
     private final FailoverRunner failovers;
     private final StatusWriter statusWriter;
+    private final Caches caches;
     private final String defaultImage;
 
     public ActionExecutor(KubernetesClient client, EventRecorder events, FailoverRunner failovers,
-            StatusWriter statusWriter, @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
+            StatusWriter statusWriter, Caches caches,
+            @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
         this.client = client;
+        this.caches = caches;
         this.events = events;
         this.failovers = failovers;
         this.statusWriter = statusWriter;
@@ -34,14 +41,14 @@ public class ActionExecutor {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
-            client.resource(ReplicaPods.build(group, c.ordinal(), Labels.PRIMARY, Optional.empty(), defaultImage))
-                    .create();
+            caches.created(client.resource(
+                    ReplicaPods.build(group, c.ordinal(), Labels.PRIMARY, Optional.empty(), defaultImage)).create());
             group.getStatus().setCurrentPrimary(Names.pod(name, c.ordinal()));
             group.getStatus().setPrimarySince(null);
             statusWriter.write(group);
         } else if (action instanceof NextAction.CreateHelper h) {
-            client.resource(ReplicaPods.build(group, h.ordinal(), Labels.HELPER, Optional.of(h.tbc()), defaultImage))
-                    .create();
+            caches.created(client.resource(
+                    ReplicaPods.build(group, h.ordinal(), Labels.HELPER, Optional.of(h.tbc()), defaultImage)).create());
             events.record(group, Reason.ScaledUp, "started helper " + Names.pod(name, h.ordinal())
                     + " (--tbc " + h.tbc() + ") towards " + group.getSpec().getReplicas() + " replicas");
         } else if (action instanceof NextAction.RemovePod r) {

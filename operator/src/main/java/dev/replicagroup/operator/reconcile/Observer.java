@@ -4,11 +4,10 @@ import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.replicas.AdminFanout;
 import dev.replicagroup.operator.replicas.Pushed;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
-import dev.replicagroup.operator.resources.Labels;
+import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.replication.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -18,21 +17,21 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Takes an Observation: lists the group's pods straight from the API (not a cache, so a pod made a moment
- * ago is never made twice) and takes each replica's status from its Watch stream. A replica whose stream is
+ * Takes an Observation: the group's pods from the informer cache ({@link Caches}; a pod this operator made a
+ * moment ago is in it at once, so it is never made twice) and each replica's status from its Watch stream. A replica whose stream is
  * silent counts as not answering at once; only one whose stream was opened a moment ago is asked with a
  * Status call, all such calls at once, so no observation waits on a frozen or dead replica.
  */
 @ApplicationScoped
 public class Observer {
     private static final Logger LOG = Logger.getLogger(Observer.class);
-    private final KubernetesClient client;
+    private final Caches caches;
     private final ReplicaWatches watches;
     private final Clock clock;
     private final AdminFanout fanout;
 
-    public Observer(KubernetesClient client, ReplicaWatches watches, AdminFanout fanout, Clock clock) {
-        this.client = client;
+    public Observer(Caches caches, ReplicaWatches watches, AdminFanout fanout, Clock clock) {
+        this.caches = caches;
         this.watches = watches;
         this.fanout = fanout;
         this.clock = clock;
@@ -40,8 +39,7 @@ public class Observer {
 
     public Observation observe(ReplicaGroup group, AdminClient admin) {
         String name = group.getMetadata().getName();
-        List<Pod> pods = client.pods().inNamespace(group.getMetadata().getNamespace())
-                .withLabels(Labels.groupSelector(group)).list().getItems();
+        List<Pod> pods = caches.pods(group);
         List<PodView> views = pods.stream().map(p -> PodView.of(name, p)).filter(p -> p.ordinal() >= 0).toList();
         Map<String, String> addresses = new HashMap<>();
         // A pod being deleted is still watched: its replica may run for the grace period, and its answer to a

@@ -10,14 +10,14 @@ import dev.replicagroup.operator.failover.FailoverRunner;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
+import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -26,13 +26,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +54,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     public static final String NAME = "replicagroup";
 
     private final StatusWriter statusWriter;
+    private final Caches caches;
     private final OwnedResources owned;
     private final ReplicaAdmins admins;
     private final ReplicaWatches watches;
@@ -67,11 +67,12 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final Duration resync;
     private final Clock clock;
 
-    public ReplicaGroupReconciler(StatusWriter statusWriter, OwnedResources owned, ReplicaAdmins admins,
+    public ReplicaGroupReconciler(StatusWriter statusWriter, Caches caches, OwnedResources owned, ReplicaAdmins admins,
             ReplicaWatches watches, Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
             EventRecorder events, OperatorMetrics metrics, Clock clock,
             @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
         this.statusWriter = statusWriter;
+        this.caches = caches;
         this.owned = owned;
         this.admins = admins;
         this.watches = watches;
@@ -87,51 +88,47 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
 
     @Override
     public List<EventSource<?, ReplicaGroup>> prepareEventSources(EventSourceContext<ReplicaGroup> context) {
-        var pods = InformerEventSourceConfiguration.from(Pod.class, ReplicaGroup.class)
-                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReplicaGroup.class))
-                .withNamespacesInheritedFromController()
-                .build();
-        return List.of(new InformerEventSource<>(pods, context), watches.eventSource());
+        List<EventSource<?, ReplicaGroup>> sources = new ArrayList<>(caches.eventSources(context));
+        sources.add(watches.eventSource());
+        return sources;
     }
 
     @Override
-    public UpdateControl<ReplicaGroup> reconcile(ReplicaGroup cached, Context<ReplicaGroup> context) {
+    public UpdateControl<ReplicaGroup> reconcile(ReplicaGroup group, Context<ReplicaGroup> context) {
+        caches.attach(context);
         var sample = metrics.startReconcile();
-        // The informer's copy can be older than our last status write; decide on what the API has now.
-        ReplicaGroup group = statusWriter.fresh(cached);
-        if (group == null) {
-            watches.forget(ResourceID.fromResource(cached));
-            return UpdateControl.noUpdate();
-        }
         try {
             if (group.getStatus() == null) {
                 group.setStatus(new ReplicaGroupStatus());
             }
             String before = Serialization.asJson(group.getStatus());
             Optional<String> invalid = SpecCheck.problem(group.getSpec());
+            boolean atRest = false;
             if (invalid.isPresent()) {
                 reportInvalid(group, invalid.get());
             } else {
-                reconcileValid(group);
+                atRest = reconcileValid(group);
             }
             if (!before.equals(Serialization.asJson(group.getStatus()))) {
                 statusWriter.write(group);
             }
-            return invalid.isPresent() ? UpdateControl.noUpdate()
+            return invalid.isPresent() || atRest ? UpdateControl.noUpdate()
                     : UpdateControl.<ReplicaGroup>noUpdate().rescheduleAfter(resync);
         } finally {
             metrics.reconciled(group, sample);
         }
     }
 
-    private void reconcileValid(ReplicaGroup group) {
+    /** @return whether the group is at rest: nothing to do, nothing waited for, every member heard from */
+    private boolean reconcileValid(ReplicaGroup group) {
         ReplicaGroupStatus status = group.getStatus();
         String token = owned.ensure(group);
         AdminClient admin = admins.forGroup(group, token);
         Optional<String> waiting = Optional.empty();
+        boolean acted = false;
         if (status.getFailover() != null) {
             waiting = Optional.ofNullable(failovers.run(group, admin, () -> observer.observe(group, admin)));
+            acted = true;
         }
         Observation obs = observer.observe(group, admin);
         if (status.getFailover() == null) {
@@ -143,6 +140,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             }
             if (!(action instanceof NextAction.Nothing) && !(action instanceof NextAction.Wait)) {
                 obs = observer.observe(group, admin);
+                acted = true;
             }
         }
         List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
@@ -152,8 +150,13 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             String name = role.name().toLowerCase();
             metrics.members(group, name, status.getMembers().stream().filter(m -> name.equals(m.getRole())).count());
         }
-        metrics.maxLag(group, status.getMembers().stream().map(Member::getLag).filter(Objects::nonNull)
-                .mapToLong(Long::longValue).max().orElse(0));
+        ResourceID id = ResourceID.fromResource(group);
+        metrics.memberFigures(group, obs.pods().stream().map(PodView::name).toList(),
+                pod -> watches.seq(id, pod), pod -> watches.lag(id, pod));
+        Observation seen = obs;
+        return !acted && waiting.isEmpty() && status.getPhase() == Phase.Running && status.getFailover() == null
+                && input(group, obs).switchoverTo().isEmpty()
+                && obs.live().stream().allMatch(p -> seen.replica(p.name()).isPresent());
     }
 
     static NextAction.Input input(ReplicaGroup group, Observation obs) {

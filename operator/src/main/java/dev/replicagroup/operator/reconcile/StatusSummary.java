@@ -77,17 +77,20 @@ public final class StatusSummary {
         return joined;
     }
 
+    /**
+     * A member as status shows it: what a user would see change (role, readiness, liveness), not its progress.
+     * Sequence numbers and lag move with every write, so they are metrics ({@code replicagroup_member_seq},
+     * {@code replicagroup_member_lag}); in status they would rewrite the group on every pass.
+     */
     static Member member(PodView pod, Observation obs, Optional<NodeStatus> primary, Member before) {
         Optional<NodeStatus> self = obs.replica(pod.name());
         String address = pod.address().orElse("");
-        Long lag = primary.flatMap(p -> p.helpers().stream().filter(h -> h.address().equals(address)).findFirst())
-                .map(NodeStatus.HelperProgress::lag).orElse(null);
         // The primary's liveness table outlives the primary here: failover needs it once the primary is gone.
         Integer liveness = primary.flatMap(p -> p.liveness().stream().filter(e -> e.getKey().equals(address))
                 .map(Map.Entry::getValue).findFirst())
                 .orElse(before == null ? null : before.getLiveness());
         return new Member(pod.name(), self.map(s -> s.role().name().toLowerCase()).orElse("unknown"), pod.ready(),
-                self.map(s -> s.last().seq()).orElse(null), lag, liveness);
+                liveness);
     }
 
     /** Sets a condition, keeping its lastTransitionTime unless its status changes. */

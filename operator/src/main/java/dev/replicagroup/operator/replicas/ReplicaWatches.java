@@ -2,12 +2,16 @@ package dev.replicagroup.operator.replicas;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.replication.NodeStatus;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +55,8 @@ public class ReplicaWatches {
         final AtomicReference<WatchState> state;
         volatile AutoCloseable handle;
         volatile boolean closed;
+        /** Whether the last sweep found the stream fresh (so the next one can tell it fell silent). */
+        volatile boolean wasFresh;
 
         Stream(String address, long now) {
             this.address = address;
@@ -62,6 +68,27 @@ public class ReplicaWatches {
             Duration keepalive) {
         this.keepaliveMillis = (int) keepalive.toMillis();
         this.keepaliveNanos = keepalive.toNanos();
+        reconnects.scheduleWithFixedDelay(this::sweep, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Wakes a group whose stream fell silent (no status for two keepalives, a frozen or cut-off replica, a
+     * connection that broke without ending the stream): the reconciler has no resync at rest, and silence sends
+     * no push. In memory only; the pass it starts reopens the stream once it is stale ({@link #sync}).
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        groups.forEach((id, group) -> {
+            boolean fell = false;
+            for (Stream stream : group.streams.values()) {
+                boolean fresh = stream.state.get().view(now, keepaliveNanos) instanceof Pushed.Fresh;
+                fell |= stream.wasFresh && !fresh;
+                stream.wasFresh = fresh;
+            }
+            if (fell) {
+                wake(id);
+            }
+        });
     }
 
     /** The event source the reconciler registers, so that a pushed change triggers a reconcile of its group. */
@@ -111,6 +138,38 @@ public class ReplicaWatches {
         Group group = groups.get(id);
         Stream stream = group == null ? null : group.streams.get(pod);
         return stream == null ? new Pushed.Unknown() : stream.state.get().view(System.nanoTime(), keepaliveNanos);
+    }
+
+    /** The pod's last log sequence number, from a fresh status on its stream; NaN when there is none (metrics). */
+    public double seq(ResourceID id, String pod) {
+        return fresh(id, pod).map(s -> (double) s.last().seq()).orElse(Double.NaN);
+    }
+
+    /**
+     * How many entries the pod is behind, as the group's primary (the freshest one in the highest term) reports
+     * it; 0 for the primary itself, NaN when unknown (metrics).
+     */
+    public double lag(ResourceID id, String pod) {
+        Group group = groups.get(id);
+        Stream stream = group == null ? null : group.streams.get(pod);
+        if (stream == null) {
+            return Double.NaN;
+        }
+        Optional<NodeStatus> primary = group.streams.keySet().stream().map(p -> fresh(id, p))
+                .flatMap(Optional::stream).filter(s -> s.role() == Role.PRIMARY)
+                .max(Comparator.comparingLong(NodeStatus::term));
+        if (primary.isEmpty()) {
+            return Double.NaN;
+        }
+        if (primary.get().address().equals(stream.address)) {
+            return 0;
+        }
+        return primary.get().helpers().stream().filter(h -> h.address().equals(stream.address)).findFirst()
+                .map(h -> (double) h.lag()).orElse(Double.NaN);
+    }
+
+    private Optional<NodeStatus> fresh(ResourceID id, String pod) {
+        return view(id, pod) instanceof Pushed.Fresh f ? Optional.of(f.status()) : Optional.empty();
     }
 
     /** Closes the streams of a group that no longer exists. */

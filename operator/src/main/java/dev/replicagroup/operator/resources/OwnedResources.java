@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.resources;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,47 +9,66 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Objects;
 
-/** Makes sure the group's Secret, Services and PodDisruptionBudget exist and select the right pods. */
+/**
+ * Makes sure the group's Secret, Services and PodDisruptionBudget exist and select the right pods, reading
+ * them from the informer caches ({@link Caches}): a pass that finds them in place makes no API call.
+ *
+ * <p>Why not JOSDK dependent resources: the Secret holds a random token made once and never to be replaced
+ * (a dependent's desired state would be a new token on every pass), a Service is only repaired in the two
+ * fields the spec controls (selector and type; its cluster IP and node ports are the API server's, and
+ * without server-side apply the SDK's matcher compares whole objects), and the reconciler needs the token
+ * before anything else in the same pass. What the dependents would add here is the caching, which
+ * {@link Caches} does with the same JOSDK informers and temporary cache.
+ */
 @ApplicationScoped
 public class OwnedResources {
     private final KubernetesClient client;
+    private final Caches caches;
 
-    public OwnedResources(KubernetesClient client) {
+    public OwnedResources(KubernetesClient client, Caches caches) {
         this.client = client;
+        this.caches = caches;
     }
 
     /** Ensures everything but the pods; returns the group's admin token. */
     public String ensure(ReplicaGroup group) {
         String ns = group.getMetadata().getNamespace();
-        Secret secret = client.secrets().inNamespace(ns).withName(Names.tokenSecret(group.getMetadata().getName())).get();
+        String name = group.getMetadata().getName();
+        Secret secret = caches.secret(ns, Names.tokenSecret(name)).orElse(null);
         if (secret == null) {
-            secret = client.resource(Secrets.adminToken(group)).create();
+            secret = create(Secrets.adminToken(group));
         }
         for (Service desired : List.of(Services.primary(group), Services.helpers(group), Services.peers(group))) {
             ensureService(ns, desired);
         }
-        if (client.policy().v1().podDisruptionBudget().inNamespace(ns)
-                .withName(Names.disruptionBudget(group.getMetadata().getName())).get() == null) {
-            client.resource(Services.disruptionBudget(group)).create();
+        if (caches.disruptionBudget(ns, Names.disruptionBudget(name)).isEmpty()) {
+            create(Services.disruptionBudget(group));
         }
         return Secrets.token(secret);
     }
 
+    private <R extends HasMetadata> R create(R desired) {
+        R created = client.resource(desired).create();
+        caches.created(created);
+        return created;
+    }
+
     private void ensureService(String ns, Service desired) {
-        Service current = client.services().inNamespace(ns).withName(desired.getMetadata().getName()).get();
+        Service current = caches.service(ns, desired.getMetadata().getName()).orElse(null);
         if (current == null) {
-            client.resource(desired).create();
+            create(desired);
             return;
         }
         // Only the fields the spec controls; the cluster IP and node ports are the API server's.
         String desiredType = Objects.requireNonNullElse(desired.getSpec().getType(), "ClusterIP");
         if (!Objects.equals(current.getSpec().getSelector(), desired.getSpec().getSelector())
                 || !Objects.equals(Objects.requireNonNullElse(current.getSpec().getType(), "ClusterIP"), desiredType)) {
-            client.services().inNamespace(ns).withName(desired.getMetadata().getName()).edit(s -> {
+            Service edited = client.services().inNamespace(ns).withName(desired.getMetadata().getName()).edit(s -> {
                 s.getSpec().setSelector(desired.getSpec().getSelector());
                 s.getSpec().setType(desiredType);
                 return s;
             });
+            caches.updated(edited, current);
         }
     }
 }

@@ -25,19 +25,26 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -56,17 +63,28 @@ import org.junit.jupiter.api.TestInstance;
 class ReplicaGroupOperatorTest {
     private static final Duration LONG = Duration.ofSeconds(60);
 
+    /** The User-Agent of the test's and the fake kubelet's requests, so the operator's can be told apart. */
+    private static final String OUTSIDE = "replicagroup-test";
+
+    /** The operator's client. */
     @Inject
-    KubernetesClient client;
+    KubernetesClient operatorClient;
+
+    @KubernetesTestServer
+    KubernetesServer server;
 
     @Inject
     MeterRegistry metrics;
 
+    /** The test's own client (and the fake kubelet's): the same server, another User-Agent. */
+    private KubernetesClient client;
     private FakeKubelet kubelet;
     private String namespace;
 
     @BeforeAll
     void startKubelet() {
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(OUTSIDE).build()).build();
         namespace = client.getNamespace();
         kubelet = new FakeKubelet(client, namespace);
     }
@@ -74,6 +92,7 @@ class ReplicaGroupOperatorTest {
     @AfterAll
     void stopKubelet() {
         kubelet.close();
+        client.close();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -198,6 +217,64 @@ class ReplicaGroupOperatorTest {
                 }
             }
         }
+    }
+
+    /** Every request the mock server recorded since the last call, in order. */
+    private List<RecordedRequest> recorded() throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
+        for (RecordedRequest r; (r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null; ) {
+            requests.add(r);
+        }
+        return requests;
+    }
+
+    private double passes(String group) {
+        var timer = metrics.find("replicagroup.reconcile.duration").tags("group", group).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    /** Starts a pass of the group with a change the operator ignores (an annotation on one of its pods). */
+    private void nudge(String group, String pod) {
+        double before = passes(group);
+        client.pods().inNamespace(namespace).withName(pod).edit(p -> {
+            p.getMetadata().setAnnotations(new HashMap<>(Optional.ofNullable(p.getMetadata().getAnnotations())
+                    .orElse(Map.of())));
+            p.getMetadata().getAnnotations().put("test.replicagroup.dev/nudge", String.valueOf(System.nanoTime()));
+            return p;
+        });
+        await().atMost(LONG).until(() -> passes(group) > before);
+    }
+
+    /**
+     * At rest a pass reads the group, pods, Services, PDB and Secret from the informer caches and finds nothing
+     * to write: the operator makes no request but its watches, and no resync comes (the tests' resync interval
+     * is 300 ms). Liveness climbs for a while after the start, so a pass first has to find status settled.
+     */
+    @Test
+    void atRestAPassMakesNoApiRequestAndWritesNoStatus() throws Exception {
+        create("rest", 2, 1);
+        awaitRunning("rest", 2);
+        // The primary counts its helper's liveness up to 100, one per heartbeat (100 ms); status follows on passes.
+        await("the helper's liveness settled in status").atMost(LONG).pollInterval(Duration.ofMillis(500)).until(() -> {
+            nudge("rest", "rest-1");
+            return get("rest").getStatus().getMembers().stream().filter(m -> m.getName().equals("rest-1"))
+                    .anyMatch(m -> Integer.valueOf(100).equals(m.getLiveness()));
+        });
+        Thread.sleep(1000);
+        String version = get("rest").getMetadata().getResourceVersion();
+        String settled = io.fabric8.kubernetes.client.utils.Serialization.asJson(get("rest").getStatus());
+        recorded();
+        double before = passes("rest");
+
+        nudge("rest", "rest-1");
+        Thread.sleep(2000);
+
+        List<String> byOperator = recorded().stream().filter(r -> !OUTSIDE.equals(r.getHeader("User-Agent")))
+                .filter(r -> !r.getPath().contains("watch=true")).map(RecordedRequest::getRequestLine).toList();
+        assertEquals(List.of(), byOperator, "a pass at rest reads and writes nothing but through its watches; "
+                + settled + " -> " + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("rest").getStatus()));
+        assertEquals(version, get("rest").getMetadata().getResourceVersion(), "status was not rewritten");
+        assertEquals(before + 1, passes("rest"), "one pass for the nudge, and no resync at rest");
     }
 
     @Test
