@@ -1,7 +1,6 @@
 package dev.replicagroup.replica.replication;
 
 import dev.replicagroup.replica.core.ActiveList;
-import dev.replicagroup.replica.core.Applied;
 import dev.replicagroup.replica.core.Decision;
 import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.core.Operation;
@@ -17,9 +16,7 @@ import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +33,7 @@ import org.jboss.logging.Logger;
  * Drives one {@link ReplicaMachine}: every input (a client call, a peer's message, the clock) runs on a single
  * engine thread; before each, the machine is told how many ticks have passed on the monotonic clock (so a
  * replica that was frozen sees at once that its lease ran out); after each, what the machine wants sent goes
- * to the {@link PeerNetwork} and the writes whose entries were applied are answered.
+ * to the {@link PeerNetwork} and the writes whose entries were applied are answered ({@link WaitingWrites}).
  */
 public final class ReplicaNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicaNode.class);
@@ -49,7 +46,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final long tickNanos = NodeConfig.TICK.toNanos();
     private final ScheduledThreadPoolExecutor engine;
     private final long startedAtMillis = System.currentTimeMillis();
-    private final Map<Long, List<Waiter>> waiters = new HashMap<>();
+    private final WaitingWrites waiting;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
     private long lastTickAt;
     private volatile NodeStatus view;
@@ -57,9 +54,6 @@ public final class ReplicaNode implements AutoCloseable {
     private long seenTerm;
     private String seenPrimary;
     private boolean seenServing;
-
-    private record Waiter(long term, CompletableFuture<WriteResult> result) {
-    }
 
     public ReplicaNode(ReplicaState state, PeerNetwork network, NodeConfig config) {
         this(state, network, config, System::nanoTime);
@@ -72,6 +66,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.config = config;
         this.nanoClock = nanoClock;
         this.lastTickAt = nanoClock.getAsLong();
+        this.waiting = new WaitingWrites(state, config.writeTimeout());
         this.engine = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "replica-engine-" + state.self());
             t.setDaemon(true);
@@ -138,18 +133,7 @@ public final class ReplicaNode implements AutoCloseable {
     private void settle() {
         ReplicaMachine.Ready ready = machine.ready();
         ready.messages().forEach(network::send);
-        for (Applied applied : ready.applied()) {
-            List<Waiter> waiting = waiters.remove(applied.entry().seq());
-            if (waiting != null) {
-                for (Waiter w : waiting) {
-                    if (w.term() == applied.entry().term()) {
-                        w.result().complete(applied.result());
-                    } else {
-                        w.result().completeExceptionally(lostPrimacy());
-                    }
-                }
-            }
-        }
+        ready.applied().forEach(waiting::applied);
         boolean serving = machine.serving();
         if (state.role() != seenRole || state.term() != seenTerm || !state.primary().equals(seenPrimary)) {
             LOG.infof("%s is now %s of term %d (primary %s)", state.self(), state.role(), state.term(),
@@ -158,7 +142,7 @@ public final class ReplicaNode implements AutoCloseable {
             seenTerm = state.term();
             seenPrimary = state.primary();
             if (state.role() != Role.PRIMARY) {
-                failAllWaiters();
+                waiting.primacyLost();
             }
         }
         if (serving != seenServing) {
@@ -203,41 +187,16 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private void await(long term, long seq, CompletableFuture<WriteResult> result) {
-        Waiter waiter = new Waiter(term, result);
-        waiters.computeIfAbsent(seq, s -> new ArrayList<>()).add(waiter);
-        ScheduledFuture<?> timeout = engine.schedule(() -> run(() -> {
-            List<Waiter> waiting = waiters.get(seq);
-            if (waiting != null && waiting.remove(waiter) && waiting.isEmpty()) {
-                waiters.remove(seq);
-            }
-            result.completeExceptionally(notAcknowledged(term, seq));
-        }), config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Runnable expire = waiting.add(term, seq, result);
+        ScheduledFuture<?> timeout = engine.schedule(() -> run(expire), config.writeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> timeout.cancel(false));
-    }
-
-    private ReplicaException notAcknowledged(long term, long seq) {
-        long acked = state.helperAcks().values().stream().filter(a -> a >= seq).count();
-        return new ReplicaException(Reason.NOT_ACKNOWLEDGED, String.format(
-                "write (%d, %d) was not acknowledged within %d ms: it needs %d helper ack(s) (--sync-acks) and has %d."
-                        + " It may still be applied; retry with the same request id",
-                term, seq, config.writeTimeout().toMillis(), state.syncAcks(), acked), state.term(), state.primary());
     }
 
     private ReplicaException notPrimary() {
         String known = state.primary().isEmpty() ? "no primary is known yet" : "the primary is " + state.primary();
         return new ReplicaException(Reason.NOT_PRIMARY, "this replica (" + state.self() + ") is "
                 + state.role() + " in term " + state.term() + "; " + known, state.term(), state.primary());
-    }
-
-    private ReplicaException lostPrimacy() {
-        return new ReplicaException(Reason.LOST_PRIMACY, "this replica stopped being primary (now "
-                + state.role() + " in term " + state.term() + ") before the write was acknowledged; retry with"
-                + " the same request id", state.term(), state.primary());
-    }
-
-    private void failAllWaiters() {
-        waiters.values().forEach(ws -> ws.forEach(w -> w.result().completeExceptionally(lostPrimacy())));
-        waiters.clear();
     }
 
     /**
@@ -362,7 +321,6 @@ public final class ReplicaNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        waiters.values().forEach(ws -> ws.forEach(w -> w.result().completeExceptionally(
-                ReplicaException.of(Reason.UNREACHABLE, "replica stopped"))));
+        waiting.failAll(() -> ReplicaException.of(Reason.UNREACHABLE, "replica stopped"));
     }
 }
