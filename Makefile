@@ -18,10 +18,10 @@ lint:
 ## The replica protocol's seeded simulation over many seeds (make verify runs 200): SEEDS=N FIRST=S.
 ## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1
 sim:
-	$(MVNW) -q -pl replica test -Dtest=SimulationTest#noSeedBreaksAnInvariant -Dsurefire.failIfNoSpecifiedTests=false \
+	$(MVNW) -q -pl replica-core test -Dtest=SimulationTest#noSeedBreaksAnInvariant -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dsim.seeds=$(or $(SEEDS),2000) -Dsim.first=$(or $(FIRST),1)
 
-## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica library it uses, tests skipped.
+## Only the end-to-end suite (e2e/, profile e2e). -am rebuilds the replica client library it uses, tests skipped.
 ## CLUSTER_ENGINE=local (default: this machine's cluster/) | kubeconfig (KUBECONFIG's cluster, the default when
 ## KUBECONFIG names another) | k3s (a Testcontainers k3s container; needs Docker and a reachable image registry).
 e2e:

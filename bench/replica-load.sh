@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
-JAR=replica/target/quarkus-app/quarkus-run.jar
+JAR=replica-app/target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q -DskipTests package
 OUT=target/bench; mkdir -p "$OUT"
 export REPLICA_ADMIN_TOKEN=bench

@@ -1,5 +1,6 @@
-# The image of a Quarkus application of this project (the replica, the operator): its fast-jar on the locally
-# built Debian JRE base, since no registry is reachable here. Build context: <module>/target/quarkus-app
+# The image of a Quarkus application of this project (the replica: replica-app/, the operator: operator/): its
+# fast-jar on the locally built Debian JRE base, since no registry is reachable here. Build context:
+# <module>/target/quarkus-app, i.e. replica-app/target/quarkus-app or operator/target/quarkus-app
 # (scripts/build-images.sh). The pod spec gives the arguments.
 ARG BASE_IMAGE=replicagroup/base-jre:17-bookworm-1
 FROM ${BASE_IMAGE}

@@ -14,11 +14,13 @@ docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || {
   echo "base image $BASE_IMAGE is missing: run cluster/images.sh (or cluster/up.sh) first" >&2; exit 1; }
 
 images=()
-for module in replica operator; do
+# module:image. The replica image is the replica-app application (the name the chart and the operator use).
+for pair in replica-app:replica operator:operator; do
+  module=${pair%%:*}
   app="$module/target/quarkus-app"
   [ -d "$module" ] || continue
   [ -f "$app/quarkus-run.jar" ] || { echo "$app is missing: run ./mvnw -DskipTests package first" >&2; exit 1; }
-  image="replicagroup/$module:$VERSION"
+  image="replicagroup/${pair#*:}:$VERSION"
   docker build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$image" -f docker/quarkus-app.Dockerfile "$app" >/dev/null
   echo "built $image"
   images+=("$image")

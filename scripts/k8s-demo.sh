@@ -11,7 +11,7 @@ DURATION=${DURATION:-40}
 CLIENTS=${CLIENTS:-4}
 OUT=${OUT:-target/k8s-demo}
 VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-JAR=replica/target/quarkus-app/quarkus-run.jar
+JAR=replica-app/target/quarkus-app/quarkus-run.jar
 mkdir -p "$OUT"
 
 KUBECONFIG=$(scripts/k8s-up.sh | tail -1)

@@ -6,7 +6,8 @@
 # tests, failover-times.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# -am: the replica library the suite uses is rebuilt from source; its tests ran in `make verify`.
+# -am: the replica client library the suite uses (and what it depends on) is rebuilt from source; its tests ran in
+# `make verify`.
 suite=(./mvnw -B verify -Pe2e -pl e2e -am -DskipTests)
 
 if [ "${CLUSTER_ENGINE:-}" != k3s ]; then
@@ -30,7 +31,7 @@ if ! docker image inspect "$K3S_IMAGE" >/dev/null 2>&1; then
   Testcontainers also needs its ryuk image the same way, or TESTCONTAINERS_RYUK_DISABLED=true."
   fi
 fi
-if [ ! -f replica/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
+if [ ! -f replica-app/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
   ./mvnw -B -q -DskipTests package >&2
 fi
 scripts/build-images.sh >&2

@@ -32,7 +32,7 @@ if [ "$engine" = kubeconfig ]; then
   fi
 fi
 
-if [ ! -f replica/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
+if [ ! -f replica-app/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
   ./mvnw -B -q -DskipTests package >&2
 fi
 

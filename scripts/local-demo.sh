@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=replica/target/quarkus-app/quarkus-run.jar
+JAR=replica-app/target/quarkus-app/quarkus-run.jar
 BASE_PORT=${BASE_PORT:-7001}
 DURATION=${DURATION:-20}
 CLIENTS=${CLIENTS:-4}

@@ -5,7 +5,7 @@ import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.reconcile.PodView;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

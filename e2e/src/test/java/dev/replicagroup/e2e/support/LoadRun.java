@@ -4,7 +4,7 @@ import dev.replicagroup.replica.client.ClientOptions;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.load.StaleReads;
-import dev.replicagroup.replica.replication.ReplicaException;
+import dev.replicagroup.replica.status.ReplicaException;
 import java.util.List;
 
 /**

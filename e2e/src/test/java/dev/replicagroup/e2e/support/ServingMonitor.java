@@ -2,8 +2,8 @@ package dev.replicagroup.e2e.support;
 
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
-import dev.replicagroup.replica.replication.ReplicaException;
+import dev.replicagroup.replica.status.NodeStatus;
+import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import dev.replicagroup.replica.failover.LeaseHoldoff;
 import dev.replicagroup.replica.failover.MemberStatus;
 import dev.replicagroup.replica.failover.PromotionChoice;
 import dev.replicagroup.replica.failover.PromotionRule;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

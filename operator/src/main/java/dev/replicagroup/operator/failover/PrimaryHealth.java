@@ -4,7 +4,7 @@ import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.reconcile.PodView;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.failover.PromotionRule;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

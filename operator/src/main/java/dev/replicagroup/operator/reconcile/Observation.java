@@ -1,6 +1,6 @@
 package dev.replicagroup.operator.reconcile;
 
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import dev.replicagroup.operator.replicas.Pushed;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.replica.client.AdminClient;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;

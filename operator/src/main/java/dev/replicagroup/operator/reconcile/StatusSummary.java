@@ -4,7 +4,7 @@ import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.temporal.ChronoUnit;

@@ -1,7 +1,7 @@
 package dev.replicagroup.operator.replicas;
 
-import dev.replicagroup.replica.replication.NodeStatus;
-import dev.replicagroup.replica.replication.ReplicaException;
+import dev.replicagroup.replica.status.NodeStatus;
+import dev.replicagroup.replica.status.ReplicaException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;

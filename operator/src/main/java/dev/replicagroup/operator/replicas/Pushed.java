@@ -1,6 +1,6 @@
 package dev.replicagroup.operator.replicas;
 
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 
 /** What the operator knows of one replica from its Watch stream at one moment. */
 public sealed interface Pushed {

@@ -1,7 +1,7 @@
 package dev.replicagroup.operator.replicas;
 
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -19,7 +19,7 @@ import dev.replicagroup.operator.reconcile.Observation;
 import dev.replicagroup.operator.reconcile.PodView;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

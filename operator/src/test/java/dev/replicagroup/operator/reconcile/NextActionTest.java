@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,0 +1,174 @@
+package dev.replicagroup.replica.client;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.replicagroup.replica.grpc.Errors;
+import dev.replicagroup.replica.status.ReplicaException;
+import dev.replicagroup.replica.status.ReplicaException.Reason;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The retry half of {@link ReplicaClient}: one operation sent to where the group points, and on a retryable
+ * failure moved on at once (to the primary a redirect names, or the one the freshest Active List names, or the
+ * next server), until the deadline. Where the group points comes from {@link GroupView}.
+ */
+final class Retries {
+    /** How long an attempt runs before the client checks whether the group has moved on without it. */
+    private static final long LOOK_AROUND_MS = 200;
+
+    private final GroupView group;
+    private final ClientOptions options;
+
+    Retries(GroupView group, ClientOptions options) {
+        this.group = group;
+        this.options = options;
+    }
+
+    /**
+     * Sends to the primary; on a retryable failure moves on at once: to the primary a redirect names, else to the
+     * primary of the freshest Active List, else to the next known server, skipping those that already failed in
+     * this operation while the term has not moved (a dead, frozen or deposed primary is not asked again until
+     * the group has a new term or every server has failed once, which ends a round with a short back-off).
+     * Each attempt is bounded by the attempt timeout, so a frozen server costs one attempt, not the deadline.
+     */
+    <T> T withFailover(Function<String, ListenableFuture<T>> call) throws ReplicaException {
+        long deadline = System.nanoTime() + options.deadline().toNanos();
+        Attempts attempts = new Attempts();
+        String target = group.primary().isEmpty() ? group.bootstrap().get(0) : group.primary();
+        while (true) {
+            ReplicaException failure;
+            try {
+                return await(call.apply(target), target);
+            } catch (StatusRuntimeException e) {
+                failure = Errors.fromStatus(e, target);
+            }
+            if (!failure.retryable()) {
+                throw failure;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ReplicaException(failure.reason(), "gave up after " + options.deadline().toSeconds()
+                        + " s and " + attempts.count + " attempts: " + failure.getMessage(), failure.term(),
+                        failure.primary());
+            }
+            if (failure.reason() != Reason.NOT_SERVING) {
+                attempts.failed(target, Math.max(failure.term(), group.activeList().term()));
+            }
+            attempts.count++;
+            target = next(target, failure, attempts);
+        }
+    }
+
+    /**
+     * The answer to one attempt. While it is slow to come, the client looks every {@link #LOOK_AROUND_MS} at where
+     * the group points (asking every server but the target): a dead or frozen primary answers only when the
+     * attempt's deadline ends it, but once the group names a new primary in a newer term the attempt is given up
+     * at once (a write is sent again with the same id, so it is not applied twice).
+     */
+    private <T> T await(ListenableFuture<T> answer, String target) {
+        long termAtStart = group.activeList().term();
+        while (true) {
+            try {
+                return answer.get(LOOK_AROUND_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                group.discover(address -> address.equals(target));
+                if (group.activeList().term() > termAtStart && !group.primary().isEmpty() && !group.primary().equals(target)) {
+                    answer.cancel(true);
+                    throw Status.UNAVAILABLE.withDescription(target + " did not answer within " + LOOK_AROUND_MS
+                            + " ms and the group moved on to term " + group.activeList().term() + " with primary " + group.primary())
+                            .asRuntimeException();
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StatusRuntimeException status) {
+                    throw status;
+                }
+                throw Status.fromThrowable(e.getCause()).asRuntimeException();
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+            }
+        }
+    }
+
+    /** The servers that failed during one operation, with the highest term known when each failed. */
+    private static final class Attempts {
+        private final Map<String, Long> failedInTerm = new LinkedHashMap<>();
+        private int count;
+        private int rounds;
+
+        void failed(String target, long term) {
+            failedInTerm.merge(target, term, Math::max);
+        }
+
+        /** Failed in this operation while the group is still in the term it failed in. */
+        boolean failedNow(String address, long term) {
+            return !fresh(address, term);
+        }
+
+        /** Not tried yet in this operation, or tried before the group moved to a newer term. */
+        boolean fresh(String address, long term) {
+            Long failed = failedInTerm.get(address);
+            return !address.isEmpty() && (failed == null || term > failed);
+        }
+
+        /** Every server failed once: start a new round after a back-off. */
+        void newRound() {
+            failedInTerm.clear();
+            pause();
+        }
+
+        /** A back-off that grows from 10 to 160 ms over the operation. */
+        void pause() {
+            sleep(10L << Math.min(rounds++, 4));
+        }
+    }
+
+    /**
+     * Where to send next. Its discoveries skip the servers that failed in this operation and term: a frozen or
+     * partitioned primary would hold each one for its whole deadline, while the others answer at once and name
+     * the new primary as soon as there is one.
+     */
+    private String next(String target, ReplicaException failure, Attempts attempts) {
+        if (failure.reason() == Reason.NOT_PRIMARY && attempts.fresh(failure.primary(), failure.term())) {
+            group.primary(failure.primary());
+            return group.primary();
+        }
+        if (failure.reason() == Reason.NOT_SERVING) {
+            // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
+            // one is about to be replaced. Either way ask again after a short pause, where the group points then.
+            attempts.pause();
+            group.discover(address -> attempts.failedNow(address, group.activeList().term()));
+            return group.primary().isEmpty() ? target : group.primary();
+        }
+        group.discover(address -> attempts.failedNow(address, group.activeList().term()));
+        if (attempts.fresh(group.primary(), group.activeList().term())) {
+            return group.primary();
+        }
+        List<String> all = group.known();
+        int from = all.indexOf(target);
+        for (int i = 1; i <= all.size(); i++) {
+            String candidate = all.get(Math.floorMod(from + i, all.size()));
+            if (attempts.fresh(candidate, group.activeList().term())) {
+                return candidate;
+            }
+        }
+        attempts.newRound();
+        group.discover(address -> attempts.failedNow(address, group.activeList().term()));
+        return group.primary().isEmpty() ? target : group.primary();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package dev.replicagroup.replica.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The replica's protocol as a deterministic state machine, driven only by messages ({@link #step}), ticks
+ * ({@link #tick}) and local commands (writes, reads, promote, fence, follow); what it wants sent comes out of
+ * {@link #ready()}. No threads, sockets or clock: the driver owns those (etcd raft's Step / Tick / Ready).
+ *
+ * <p>The rules it adds to {@link ReplicaState}: a primary streams updates to each helper with a bounded number
+ * in flight, heartbeats every helper, and serves (answers reads, takes writes) only while it holds its lease and
+ * after its promotion hold-off; a helper joins its primary, answers every update with its position, and tracks
+ * how long ago it last heard from its primary (the failure detector the operator reads).
+ *
+ * <p>This class takes the inputs, owns the clock, the outbox and the role-change bookkeeping, and hands each input
+ * to the side it concerns: {@link PrimarySide} (progress, pumping, heartbeats, lease, serving) or
+ * {@link HelperSide} (join, answers to updates, the failure detector).
+ */
+public final class ReplicaMachine {
+    private final ReplicaState state;
+    private final ProtocolSettings settings;
+    private final List<Message> outbox = new ArrayList<>();
+    private final PrimarySide primary;
+    private final HelperSide helper;
+    private long now;
+    private long lastBeat;
+    private Role seenRole;
+    private long seenTerm;
+    private String seenPrimary;
+    private String problem = "";
+    /** The process is shutting down: as primary it serves nothing more, while it still answers the failover. */
+    private boolean retiring;
+
+    public ReplicaMachine(ReplicaState state, ProtocolSettings settings) {
+        this.state = state;
+        this.settings = settings;
+        this.primary = new PrimarySide(this, state, settings);
+        this.helper = new HelperSide(this, state, settings);
+        noticeRoleChange();
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** {@code ticks} ticks have passed (more than one after the driver was paused). */
+    public void tick(int ticks) {
+        now += ticks;
+        if (now - lastBeat >= settings.heartbeatTicks()) {
+            lastBeat = now;
+            if (state.role() == Role.PRIMARY) {
+                primary.heartbeat();
+            } else if (state.role() == Role.HELPER) {
+                helper.beatAsHelper();
+            }
+        }
+        if (state.role() == Role.HELPER && helper.joinDue()) {
+            helper.join();
+        }
+        noticeRoleChange();
+    }
+
+    public void step(Message message) {
+        if (message.from().equals(state.self()) || !message.to().equals(state.self())) {
+            return;
+        }
+        if (message instanceof Message.Join m) {
+            primary.onJoin(m);
+        } else if (message instanceof Message.Append m) {
+            helper.onAppend(m);
+        } else if (message instanceof Message.Accepted m) {
+            primary.onAccepted(m);
+        } else if (message instanceof Message.Behind m) {
+            primary.onBehind(m);
+        } else if (message instanceof Message.Rejected m) {
+            helper.onRejected(m);
+        }
+        noticeRoleChange();
+    }
+
+    public ProposeOutcome propose(WriteId id, Operation op) {
+        if (state.role() == Role.PRIMARY && !serving()) {
+            return new ProposeOutcome.NotServing(state.term(), primary.notServingWhy());
+        }
+        ProposeOutcome outcome = state.propose(id, op);
+        primary.pumpAll();
+        return outcome;
+    }
+
+    /** A linearizable read: the committed value, or why this replica may not answer now. */
+    public ReadOutcome read(String key) {
+        if (state.role() != Role.PRIMARY) {
+            return new ReadOutcome.NotPrimary(state.role(), state.term(), state.primary());
+        }
+        if (!serving()) {
+            return new ReadOutcome.NotServing(state.term(), primary.notServingWhy());
+        }
+        return new ReadOutcome.Value(state.get(key), state.appliedSeq());
+    }
+
+    /**
+     * The driver saw the stream of messages from {@code peer} end: its process exited or the connection broke.
+     * A helper then reports its primary lost after two silent heartbeats instead of the whole detection timeout;
+     * the promotion hold-off, computed from the contact ages, still covers whatever lease the primary may hold.
+     */
+    public void disconnected(String peer) {
+        if (state.role() == Role.HELPER) {
+            helper.disconnected(peer);
+        }
+    }
+
+    /**
+     * The process is about to stop (SIGTERM): a primary stops serving at once, so that the failover finds it
+     * fenced-by-itself and needs no hold-off, and stays a primary only to answer the fence.
+     */
+    public void retire() {
+        retiring = true;
+    }
+
+    /** Promote in {@code term}; serve only {@code holdoffTicks} from now (the old primary's lease may run). */
+    public Decision promote(long term, long holdoffTicks) {
+        if (retiring) {
+            return Decision.refused(state.self() + " is shutting down; promote another replica");
+        }
+        boolean already = state.role() == Role.PRIMARY && state.term() == term;
+        Decision decision = state.promote(term);
+        if (decision.accepted() && !already) {
+            noticeRoleChange();
+            primary.promoted(holdoffTicks);
+        }
+        return decision;
+    }
+
+    public Decision fence(long term) {
+        Decision decision = state.fence(term);
+        noticeRoleChange();
+        return decision;
+    }
+
+    public Decision follow(String primary, long term) {
+        Decision decision = state.follow(primary, term);
+        noticeRoleChange();
+        return decision;
+    }
+
+    /** What to send, and the entries applied, since the last call. */
+    public Ready ready() {
+        Ready ready = new Ready(List.copyOf(outbox), state.drainApplied());
+        outbox.clear();
+        return ready;
+    }
+
+    // ------------------------------------------------------------------ serving (primary) and detection (helper)
+
+    /**
+     * The primary answers reads and takes writes: it holds its lease, its hold-off is over, and it committed the
+     * first entry of its term (before that, entries of earlier terms it holds may be committed without it
+     * knowing, so its state could be older than an acknowledged write).
+     */
+    public boolean serving() {
+        return primary.serving();
+    }
+
+    /** Primary: ticks until the lease runs out without another ack (0 when it has). */
+    public long leaseRemainingTicks() {
+        return primary.leaseRemainingTicks();
+    }
+
+    /**
+     * Ticks left of the promotion hold-off this replica was given, whatever its role now: fenced while it waited,
+     * it passes the rest on, since the primary before it may still hold its lease.
+     */
+    public long holdoffRemainingTicks() {
+        return primary.holdoffRemainingTicks();
+    }
+
+    /** Primary: why it does not serve now (empty when it does, or is no primary). */
+    public Optional<String> whyNotServing() {
+        return primary.whyNotServing();
+    }
+
+    /** Helper: ticks since it last heard from {@link #lastPrimary()}; -1 if it never did. */
+    public long primaryContactAgeTicks() {
+        return helper.primaryContactAgeTicks();
+    }
+
+    /**
+     * Helper: it heard nothing from its primary for the detection timeout (counted from when it began to follow),
+     * or for two heartbeats since the primary's stream broke.
+     */
+    public boolean primaryLost() {
+        return helper.primaryLost();
+    }
+
+    public String lastPrimary() {
+        return helper.lastPrimary();
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    void reject(String to, String why) {
+        send(new Message.Rejected(state.self(), to, state.term(), state.primary(), why));
+    }
+
+    void send(Message message) {
+        outbox.add(message);
+    }
+
+    void problem(String problem) {
+        this.problem = problem;
+    }
+
+    boolean retiring() {
+        return retiring;
+    }
+
+    /** Resets what belongs to the old role when ReplicaState changed role, term or primary. */
+    void noticeRoleChange() {
+        if (state.role() == seenRole && state.term() == seenTerm && state.primary().equals(seenPrimary)) {
+            return;
+        }
+        boolean newPrimary = state.role() == Role.PRIMARY && (seenRole != Role.PRIMARY || seenTerm != state.term());
+        seenRole = state.role();
+        seenTerm = state.term();
+        seenPrimary = state.primary();
+        primary.roleChanged(newPrimary);
+        helper.roleChanged();
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    public ReplicaState state() {
+        return state;
+    }
+
+    public ProtocolSettings settings() {
+        return settings;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    /** Primary: whether the helper acked within the lease (it is connected, as far as status goes). */
+    public boolean inTouchWith(String helper) {
+        return primary.inTouchWith(helper);
+    }
+
+    /** What the driver must do after an input: send these messages, answer the writes of these entries. */
+    public record Ready(List<Message> messages, List<Applied> applied) {
+    }
+}

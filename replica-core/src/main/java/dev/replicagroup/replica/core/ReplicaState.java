@@ -1,0 +1,461 @@
+package dev.replicagroup.replica.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The replicated state machine of one replica: role and term, the log of (term, seq) updates, the applied
+ * key-value state, the helpers' progress and the liveness of known servers. Deterministic: no threads, no
+ * clock, no I/O. The protocol engine calls it, one call at a time, and performs what it asks for.
+ *
+ * <p>Safety, in short: a primary orders writes in its term and commits an entry once {@code syncAcks}
+ * helpers hold it; it commits only through an entry of its own term (each term starts with a no-op), so an
+ * older term's unacknowledged suffix is never committed by counting. A replica rejects updates from lower
+ * terms and steps down on seeing a higher one; a helper drops a conflicting suffix, never a committed entry.
+ *
+ * <p>Why one class of about 450 lines: the storage is already its own parts ({@link ReplicatedLog},
+ * {@link KeyValueStore}, {@link DedupTable}, {@link LivenessTable}); what is left here is the safety rules above,
+ * and each of them reads or changes role, term, log and commit point together (promote appends the term's no-op
+ * and resets the acks; accept checks the term, truncates the suffix and advances the commit; fence and follow
+ * move the term). Split by role or by operation, one rule would live in two classes that must agree on the same
+ * fields; kept whole, each rule reads top to bottom. A quarter of the lines are the one-line getters at the end.
+ */
+public final class ReplicaState {
+    /** The number of entries kept in memory behind the applied state before the log is compacted. */
+    static final int COMPACT_ABOVE = 16_384;
+    static final int KEEP_AFTER_COMPACT = 4_096;
+
+    private final String self;
+    private final int syncAcks;
+    private Role role;
+    private long term;
+    private String primary;
+    private boolean caughtUp;
+    private final ReplicatedLog log = new ReplicatedLog();
+    private final KeyValueStore store = new KeyValueStore();
+    private long commitSeq;
+    private final Map<String, Long> helperAcks = new LinkedHashMap<>();
+    private final Map<String, Role> lookup = new LinkedHashMap<>();
+    private final LivenessTable liveness = new LivenessTable();
+    private final List<Applied> applied = new ArrayList<>();
+
+    private ReplicaState(String self, int syncAcks, Role role, long term, String primary) {
+        if (syncAcks < 0) {
+            throw new IllegalArgumentException("syncAcks must be 0 or more, got " + syncAcks);
+        }
+        this.self = self;
+        this.syncAcks = syncAcks;
+        this.role = role;
+        this.term = term;
+        this.primary = primary;
+        this.caughtUp = role == Role.PRIMARY;
+    }
+
+    /** A replica started without a primary to help: the primary of term 1. */
+    public static ReplicaState newPrimary(String self, int syncAcks) {
+        return new ReplicaState(self, syncAcks, Role.PRIMARY, 1, self);
+    }
+
+    /** A replica started to help {@code primary} (the seed's {@code --tbc}); it learns the term on joining. */
+    public static ReplicaState newHelper(String self, int syncAcks, String primary) {
+        ReplicaState state = new ReplicaState(self, syncAcks, Role.HELPER, 0, primary);
+        state.lookup.put(primary, Role.PRIMARY);
+        return state;
+    }
+
+    // ------------------------------------------------------------------ writes and reads (primary)
+
+    public ProposeOutcome propose(WriteId id, Operation op) {
+        if (role != Role.PRIMARY) {
+            return new ProposeOutcome.NotPrimary(role, term, primary);
+        }
+        if (!id.clientId().isEmpty()) {
+            Optional<ProposeOutcome> retry = retryOf(id);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
+        }
+        Entry entry = new Entry(term, log.lastSeq() + 1, id, op);
+        log.append(entry);
+        advanceCommit();
+        return new ProposeOutcome.Appended(entry.term(), entry.seq());
+    }
+
+    private Optional<ProposeOutcome> retryOf(WriteId id) {
+        Optional<WriteResult> done = store.dedup().applied(id);
+        if (done.isPresent()) {
+            return Optional.of(new ProposeOutcome.AlreadyApplied(done.get()));
+        }
+        if (store.dedup().superseded(id)) {
+            return Optional.of(new ProposeOutcome.Superseded(id));
+        }
+        for (long seq = commitSeq + 1; seq <= log.lastSeq(); seq++) {
+            Entry pending = log.get(seq);
+            if (pending.id().equals(id)) {
+                return Optional.of(new ProposeOutcome.Pending(pending.term(), pending.seq()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<byte[]> get(String key) {
+        return store.get(key);
+    }
+
+    /** The entries applied since the last call, in order: the engine answers the writes waiting on them. */
+    public List<Applied> drainApplied() {
+        List<Applied> drained = List.copyOf(applied);
+        applied.clear();
+        return drained;
+    }
+
+    // ------------------------------------------------------------------ replication (primary side)
+
+    /** A helper reports that it holds our log up to {@code position}. */
+    public void ack(String helper, LogPosition position) {
+        if (role != Role.PRIMARY || !log.contains(position)) {
+            return;
+        }
+        helperAcks.merge(helper, position.seq(), Math::max);
+        lookup.put(helper, Role.HELPER);
+        advanceCommit();
+    }
+
+    /**
+     * Whether this primary may lead a helper that has committed up to {@code helperCommit}. A helper never
+     * holds committed entries its primary lacks, unless the primary lost its state: its process restarted in
+     * place (same address, no --tbc) and came back as an empty primary of term 1. Such a primary fences itself
+     * rather than hand out its empty state; the failover then promotes a helper that has the data.
+     */
+    public Decision admitHelper(String helper, long helperCommit) {
+        if (role == Role.PRIMARY && helperCommit > log.lastSeq()) {
+            role = Role.FENCED;
+            caughtUp = false;
+            primary = "";
+            helperAcks.clear();
+            return Decision.refused("helper " + helper + " has committed up to seq " + helperCommit
+                    + ", beyond this replica's log (" + log.lastSeq() + "): this replica lost its state (restarted"
+                    + " without --tbc?) and stopped acting as primary; promote a helper and make this one follow it");
+        }
+        return Decision.OK;
+    }
+
+    /**
+     * A helper connected or reconnected: it counts as a helper even before its first ack. What it acked before
+     * is forgotten: a new process at the same address (a replaced pod) holds none of it, and counting the old
+     * acks would commit entries only this primary has.
+     */
+    public void helperJoined(String helper) {
+        helperAcks.put(helper, 0L);
+        lookup.put(helper, Role.HELPER);
+        liveness.success(helper);
+    }
+
+    /**
+     * What a helper at {@code helperLast} (with {@code helperCommit} committed) misses, at most
+     * {@code maxEntries} entries. Starts at its own position if our log has it, else at its commit point
+     * (committed entries are the same everywhere), else (that point compacted away) with a snapshot.
+     */
+    public CatchUp catchUpFor(LogPosition helperLast, long helperCommit, int maxEntries) {
+        LogPosition after;
+        if (log.contains(helperLast)) {
+            after = helperLast;
+        } else if (helperCommit >= log.base().seq() && helperCommit <= log.lastSeq()) {
+            // Committed entries are the same in every later primary's log, even those this primary does not yet
+            // know are committed (a helper can learn a commit before the primary that replaced its old primary).
+            after = new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
+        } else {
+            return snapshotCatchUp(maxEntries);
+        }
+        return new CatchUp(after, null, log.slice(after.seq() + 1, maxEntries), commitSeq);
+    }
+
+    private CatchUp snapshotCatchUp(int maxEntries) {
+        LogPosition upTo = new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
+        return new CatchUp(upTo, store.snapshot(upTo), log.slice(commitSeq + 1, maxEntries), commitSeq);
+    }
+
+    private void advanceCommit() {
+        if (role != Role.PRIMARY) {
+            return;
+        }
+        long candidate;
+        if (syncAcks == 0) {
+            candidate = log.lastSeq();
+        } else {
+            List<Long> acked = helperAcks.values().stream().sorted(Comparator.reverseOrder()).toList();
+            if (acked.size() < syncAcks) {
+                return;
+            }
+            candidate = Math.min(acked.get(syncAcks - 1), log.lastSeq());
+        }
+        // Only an entry of our own term commits by counting acks (earlier ones commit with it).
+        if (candidate > commitSeq && log.termAt(candidate).orElse(-1) == term) {
+            commitTo(candidate);
+        }
+    }
+
+    // ------------------------------------------------------------------ replication (helper side)
+
+    /** Applies an update sent by the primary {@code from} of term {@code fromTerm}. */
+    public AcceptOutcome accept(long fromTerm, String from, CatchUp update) {
+        if (fromTerm < term) {
+            return new AcceptOutcome.StaleTerm(term, primary);
+        }
+        // Fenced in this term with no primary known: the first primary of the term is the one (one per term).
+        boolean fencedWithoutPrimary = fromTerm == term && primary.isEmpty() && role != Role.PRIMARY;
+        if (fromTerm == term && role != Role.HELPER && !fencedWithoutPrimary) {
+            return new AcceptOutcome.NotFollowing(role, term);
+        }
+        if (fromTerm > term || !from.equals(primary) || role != Role.HELPER) {
+            becomeHelper(fromTerm, from);
+        }
+        if (update.snapshot() != null) {
+            if (update.snapshot().lastIncluded().seq() < commitSeq) {
+                return new AcceptOutcome.Gap(log.last(), commitSeq);
+            }
+            installSnapshot(update.snapshot());
+        }
+        if (!log.contains(update.after())) {
+            return new AcceptOutcome.Gap(log.last(), commitSeq);
+        }
+        for (Entry entry : update.entries()) {
+            appendFromPrimary(entry);
+        }
+        LogPosition matched = update.end();
+        if (update.commitSeq() >= matched.seq()) {
+            caughtUp = true;
+        }
+        long newCommit = Math.min(update.commitSeq(), matched.seq());
+        if (newCommit > commitSeq) {
+            commitTo(newCommit);
+        }
+        return new AcceptOutcome.Accepted(matched);
+    }
+
+    private void appendFromPrimary(Entry entry) {
+        if (entry.seq() <= log.lastSeq()) {
+            OptionalLong have = log.termAt(entry.seq());
+            if (have.isEmpty() || have.getAsLong() == entry.term()) {
+                return;
+            }
+            if (entry.seq() <= commitSeq) {
+                throw new IllegalStateException("the primary's entry " + entry.position()
+                        + " conflicts with committed entry (" + have.getAsLong() + ", " + entry.seq() + ")");
+            }
+            log.truncateFrom(entry.seq());
+        }
+        log.append(entry);
+    }
+
+    private void installSnapshot(Snapshot snapshot) {
+        store.replaceWith(snapshot);
+        log.resetTo(snapshot.lastIncluded());
+        commitSeq = snapshot.lastIncluded().seq();
+    }
+
+    /** The Active List a helper received from its primary: it becomes this helper's lookup list. */
+    public void learnServers(ActiveList list) {
+        for (ServerEntry server : list.servers()) {
+            if (!server.address().equals(self)) {
+                lookup.put(server.address(), server.role());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ terms and roles (admin)
+
+    /**
+     * Become the primary of {@code newTerm}: a term above every term seen, or the current term if this replica
+     * was fenced in it and knows no primary of it (the failover fences first, then promotes in the same term).
+     * Repeating the same promotion is harmless.
+     */
+    public Decision promote(long newTerm) {
+        if (role == Role.PRIMARY && newTerm == term) {
+            return Decision.OK;
+        }
+        boolean fencedInThisTerm = newTerm == term && primary.isEmpty();
+        if (newTerm < term || (newTerm == term && !fencedInThisTerm)) {
+            return Decision.refused("term " + newTerm + " is not above the current term " + term
+                    + (primary.isEmpty() ? "" : ", whose primary is " + primary));
+        }
+        role = Role.PRIMARY;
+        term = newTerm;
+        primary = self;
+        caughtUp = true;
+        helperAcks.clear();
+        lookup.replaceAll((address, r) -> Role.HELPER);
+        log.append(new Entry(term, log.lastSeq() + 1, WriteId.NONE, new Operation.Noop()));
+        advanceCommit();
+        return Decision.OK;
+    }
+
+    /**
+     * Raise the fence to {@code newTerm}: from now on ignore every primary of a lower term. A primary stops
+     * taking writes (FENCED); a helper stops acking its old primary and waits to be told whom to follow. A
+     * failover fences every replica it reaches before it reads their positions, so the old primary, even if
+     * alive, can no longer gather the acks to acknowledge a write the new primary might miss.
+     */
+    public Decision fence(long newTerm) {
+        if (newTerm < term) {
+            return Decision.refused("term " + newTerm + " is below the current term " + term);
+        }
+        if (newTerm == term && role == Role.PRIMARY) {
+            return Decision.refused("this replica is the primary of term " + term + "; fence it with a higher term");
+        }
+        if (newTerm == term && role == Role.HELPER && !primary.isEmpty()) {
+            return Decision.OK;
+        }
+        if (role == Role.PRIMARY) {
+            role = Role.FENCED;
+        }
+        term = newTerm;
+        // It knows no primary of the new term: naming one would send helpers back to a deposed primary.
+        primary = "";
+        helperAcks.clear();
+        return Decision.OK;
+    }
+
+    /** Help {@code newPrimary}, the primary of {@code newTerm}. */
+    public Decision follow(String newPrimary, long newTerm) {
+        if (newPrimary.equals(self)) {
+            return Decision.refused("a replica cannot follow itself; promote it instead");
+        }
+        if (newTerm < term) {
+            return Decision.refused("term " + newTerm + " is below the current term " + term);
+        }
+        if (newTerm == term && role == Role.PRIMARY) {
+            return Decision.refused("this replica is the primary of term " + term + "; follow needs a higher term");
+        }
+        becomeHelper(newTerm, newPrimary);
+        return Decision.OK;
+    }
+
+    /**
+     * A peer told us of a higher term and its primary (a helper refused our stream): a deposed primary
+     * steps down and will rejoin as a helper, dropping its unacknowledged suffix as it catches up.
+     */
+    public boolean observeTerm(long otherTerm, String otherPrimary) {
+        if (otherTerm <= term) {
+            return false;
+        }
+        becomeHelper(otherTerm, otherPrimary);
+        return true;
+    }
+
+    private void becomeHelper(long newTerm, String newPrimary) {
+        role = Role.HELPER;
+        term = newTerm;
+        primary = newPrimary == null ? "" : newPrimary;
+        helperAcks.clear();
+        if (!primary.isEmpty()) {
+            lookup.put(primary, Role.PRIMARY);
+        }
+        lookup.replaceAll((address, r) -> address.equals(primary) ? Role.PRIMARY : Role.HELPER);
+    }
+
+    // ------------------------------------------------------------------ liveness and the Active List
+
+    public void contactSucceeded(String address) {
+        liveness.success(address);
+    }
+
+    public void contactFailed(String address) {
+        liveness.failure(address);
+    }
+
+    /** This server, the lookup list and the helper list, most live first; this server counts as fully live. */
+    public ActiveList activeList() {
+        List<ServerEntry> servers = new ArrayList<>();
+        servers.add(new ServerEntry(self, role, LivenessTable.MAX));
+        lookup.forEach((address, r) -> servers.add(new ServerEntry(address, r, liveness.of(address))));
+        servers.sort(Comparator.comparingInt(ServerEntry::liveness).reversed());
+        return new ActiveList(term, primary, List.copyOf(servers));
+    }
+
+    /** Every other server this replica knows of (its lookup list). */
+    public List<String> peers() {
+        return List.copyOf(lookup.keySet());
+    }
+
+    public LivenessTable liveness() {
+        return liveness;
+    }
+
+    // ------------------------------------------------------------------ applying and compaction
+
+    private void commitTo(long seq) {
+        commitSeq = seq;
+        long from = Math.max(store.appliedSeq(), log.base().seq()) + 1;
+        for (long s = from; s <= commitSeq; s++) {
+            Entry entry = log.get(s);
+            applied.add(new Applied(entry, store.apply(entry)));
+        }
+        long compactTo = commitSeq - KEEP_AFTER_COMPACT;
+        if (log.size() > COMPACT_ABOVE && compactTo > log.base().seq()) {
+            log.compactTo(compactTo);
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    public String self() {
+        return self;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public String primary() {
+        return primary;
+    }
+
+    public int syncAcks() {
+        return syncAcks;
+    }
+
+    public LogPosition last() {
+        return log.last();
+    }
+
+    public long commitSeq() {
+        return commitSeq;
+    }
+
+    /** The position of the last committed entry. */
+    public LogPosition committed() {
+        return new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
+    }
+
+    public long appliedSeq() {
+        return store.appliedSeq();
+    }
+
+    /**
+     * Holds a primary's state: it was primary, or caught up with one at least once. A primary fenced by a failover
+     * keeps it (it holds every write it acknowledged, so it may be promoted again); one that fenced itself because
+     * it lost its state does not.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Each known helper's acknowledged seq (primary only). */
+    public Map<String, Long> helperAcks() {
+        return Map.copyOf(helperAcks);
+    }
+
+    public int size() {
+        return store.size();
+    }
+}

@@ -1,0 +1,326 @@
+package dev.replicagroup.replica.replication;
+
+import dev.replicagroup.replica.core.ActiveList;
+import dev.replicagroup.replica.core.Decision;
+import dev.replicagroup.replica.core.Message;
+import dev.replicagroup.replica.core.Operation;
+import dev.replicagroup.replica.core.ProposeOutcome;
+import dev.replicagroup.replica.core.ReadOutcome;
+import dev.replicagroup.replica.core.ReplicaMachine;
+import dev.replicagroup.replica.core.ReplicaState;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.core.WriteId;
+import dev.replicagroup.replica.core.WriteResult;
+import dev.replicagroup.replica.status.NodeStatus;
+import dev.replicagroup.replica.status.ReplicaException;
+import dev.replicagroup.replica.status.ReplicaException.Reason;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives one {@link ReplicaMachine}: every input (a client call, a peer's message, the clock) runs on a single
+ * engine thread; before each, the machine is told how many ticks have passed on the monotonic clock (so a
+ * replica that was frozen sees at once that its lease ran out); after each, what the machine wants sent goes
+ * to the {@link PeerNetwork} and the writes whose entries were applied are answered ({@link WaitingWrites}).
+ */
+public final class ReplicaNode implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ReplicaNode.class);
+
+    private final ReplicaMachine machine;
+    private final ReplicaState state;
+    private final PeerNetwork network;
+    private final NodeConfig config;
+    private final LongSupplier nanoClock;
+    private final long tickNanos = NodeConfig.TICK.toNanos();
+    private final ScheduledThreadPoolExecutor engine;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final WaitingWrites waiting;
+    private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
+    private long lastTickAt;
+    private volatile NodeStatus view;
+    private Role seenRole;
+    private long seenTerm;
+    private String seenPrimary;
+    private boolean seenServing;
+
+    public ReplicaNode(ReplicaState state, PeerNetwork network, NodeConfig config) {
+        this(state, network, config, System::nanoTime);
+    }
+
+    ReplicaNode(ReplicaState state, PeerNetwork network, NodeConfig config, LongSupplier nanoClock) {
+        this.state = state;
+        this.machine = new ReplicaMachine(state, config.protocol());
+        this.network = network;
+        this.config = config;
+        this.nanoClock = nanoClock;
+        this.lastTickAt = nanoClock.getAsLong();
+        this.waiting = new WaitingWrites(state, config.writeTimeout());
+        this.engine = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "replica-engine-" + state.self());
+            t.setDaemon(true);
+            return t;
+        });
+        this.engine.setRemoveOnCancelPolicy(true);
+        this.view = buildStatus();
+    }
+
+    /** Starts the clock: the machine heartbeats, joins its primary and detects its loss from here on. */
+    public ReplicaNode start() {
+        long every = NodeConfig.TICK.toMillis();
+        engine.scheduleAtFixedRate(() -> run(() -> { }), every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ engine plumbing
+
+    @FunctionalInterface
+    private interface Task<T> {
+        T run() throws ReplicaException;
+    }
+
+    private <T> CompletableFuture<T> call(Task<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            engine.execute(() -> {
+                try {
+                    advanceClock();
+                    result.complete(task.run());
+                } catch (ReplicaException e) {
+                    result.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    LOG.error("engine task failed", e);
+                    result.completeExceptionally(e);
+                } finally {
+                    settle();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(ReplicaException.of(Reason.UNREACHABLE, "the replica is shutting down"));
+        }
+        return result;
+    }
+
+    private void run(Runnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** Tells the machine how many whole ticks have passed since the last time. */
+    private void advanceClock() {
+        long elapsed = nanoClock.getAsLong() - lastTickAt;
+        if (elapsed >= tickNanos) {
+            long ticks = elapsed / tickNanos;
+            lastTickAt += ticks * tickNanos;
+            machine.tick((int) Math.min(ticks, Integer.MAX_VALUE));
+        }
+    }
+
+    /** After every input: send, answer writes, react to a new role, publish the status. */
+    private void settle() {
+        ReplicaMachine.Ready ready = machine.ready();
+        ready.messages().forEach(network::send);
+        ready.applied().forEach(waiting::applied);
+        boolean serving = machine.serving();
+        if (state.role() != seenRole || state.term() != seenTerm || !state.primary().equals(seenPrimary)) {
+            LOG.infof("%s is now %s of term %d (primary %s)", state.self(), state.role(), state.term(),
+                    state.primary().isEmpty() ? "unknown" : state.primary());
+            seenRole = state.role();
+            seenTerm = state.term();
+            seenPrimary = state.primary();
+            if (state.role() != Role.PRIMARY) {
+                waiting.primacyLost();
+            }
+        }
+        if (serving != seenServing) {
+            seenServing = serving;
+            if (state.role() == Role.PRIMARY) {
+                LOG.infof(serving ? "%s serves as primary of term %d" : "%s stopped serving: %s", state.self(),
+                        serving ? state.term() : machine.whyNotServing().orElse(""));
+            }
+        }
+        NodeStatus status = buildStatus();
+        view = status;
+        listeners.forEach(l -> l.accept(status));
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    public CompletableFuture<WriteResult> write(WriteId id, Operation op) {
+        Optional<String> invalid = InputRules.check(op);
+        if (invalid.isPresent()) {
+            return CompletableFuture.failedFuture(ReplicaException.of(Reason.INVALID, invalid.get()));
+        }
+        CompletableFuture<WriteResult> result = new CompletableFuture<>();
+        run(() -> {
+            ProposeOutcome outcome = machine.propose(id, op);
+            if (outcome instanceof ProposeOutcome.Appended a) {
+                await(a.term(), a.seq(), result);
+            } else if (outcome instanceof ProposeOutcome.Pending p) {
+                await(p.term(), p.seq(), result);
+            } else if (outcome instanceof ProposeOutcome.AlreadyApplied done) {
+                result.complete(done.result());
+            } else if (outcome instanceof ProposeOutcome.NotPrimary) {
+                result.completeExceptionally(notPrimary());
+            } else if (outcome instanceof ProposeOutcome.NotServing n) {
+                result.completeExceptionally(new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), ""));
+            } else if (outcome instanceof ProposeOutcome.Superseded s) {
+                result.completeExceptionally(ReplicaException.of(Reason.INVALID, "request " + s.id().requestSeq()
+                        + " of client " + s.id().clientId() + " comes after a later write of the same client;"
+                        + " a client sends one write at a time"));
+            }
+        });
+        return result;
+    }
+
+    private void await(long term, long seq, CompletableFuture<WriteResult> result) {
+        Runnable expire = waiting.add(term, seq, result);
+        ScheduledFuture<?> timeout = engine.schedule(() -> run(expire), config.writeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> timeout.cancel(false));
+    }
+
+    private ReplicaException notPrimary() {
+        String known = state.primary().isEmpty() ? "no primary is known yet" : "the primary is " + state.primary();
+        return new ReplicaException(Reason.NOT_PRIMARY, "this replica (" + state.self() + ") is "
+                + state.role() + " in term " + state.term() + "; " + known, state.term(), state.primary());
+    }
+
+    /**
+     * The committed values of the keys (absent ones empty) and the seq they reflect: linearizable, so only a
+     * primary holding its lease answers.
+     */
+    public CompletableFuture<ReadResult> read(List<String> keys) {
+        return call(() -> {
+            List<Optional<byte[]>> values = new ArrayList<>();
+            long applied = 0;
+            for (String key : keys.isEmpty() ? List.of("") : keys) {
+                ReadOutcome outcome = machine.read(key);
+                if (outcome instanceof ReadOutcome.NotPrimary) {
+                    throw notPrimary();
+                }
+                if (outcome instanceof ReadOutcome.NotServing n) {
+                    throw new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), "");
+                }
+                ReadOutcome.Value value = (ReadOutcome.Value) outcome;
+                values.add(value.value());
+                applied = value.appliedSeq();
+            }
+            return new ReadResult(keys.isEmpty() ? List.of() : values, applied);
+        });
+    }
+
+    /** The values this replica has applied, whatever its role: for tests that compare replicas' states. */
+    CompletableFuture<List<Optional<byte[]>>> readLocal(List<String> keys) {
+        return call(() -> keys.stream().map(state::get).toList());
+    }
+
+    /** The Active List. */
+    public CompletableFuture<ActiveList> servers() {
+        return call(state::activeList);
+    }
+
+    // ------------------------------------------------------------------ peers
+
+    /** A message from a peer (the transport calls this from its own threads). */
+    public void deliver(Message message) {
+        run(() -> machine.step(message));
+    }
+
+    /** The process is about to stop (see {@link ReplicaMachine#retire}). */
+    public void retire() {
+        run(machine::retire);
+    }
+
+    /** The stream of messages from {@code peer} ended (see {@link ReplicaMachine#disconnected}). */
+    public void disconnected(String peer) {
+        run(() -> machine.disconnected(peer));
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    public CompletableFuture<NodeStatus> status() {
+        return call(this::buildStatus);
+    }
+
+    public CompletableFuture<NodeStatus> promote(long term, long holdoffMillis) {
+        long tick = NodeConfig.TICK.toMillis();
+        return admin(() -> machine.promote(term, (holdoffMillis + tick - 1) / tick));
+    }
+
+    public CompletableFuture<NodeStatus> follow(String primary, long term) {
+        return admin(() -> machine.follow(primary, term));
+    }
+
+    public CompletableFuture<NodeStatus> fence(long term) {
+        return admin(() -> machine.fence(term));
+    }
+
+    private CompletableFuture<NodeStatus> admin(Supplier<Decision> command) {
+        return call(() -> {
+            Decision decision = command.get();
+            if (!decision.accepted()) {
+                throw new ReplicaException(Reason.REFUSED, decision.reason(), state.term(), state.primary());
+            }
+            return null;
+        }).thenCompose(ignored -> status());
+    }
+
+    private NodeStatus buildStatus() {
+        long last = state.last().seq();
+        List<NodeStatus.HelperProgress> helpers = state.helperAcks().entrySet().stream()
+                .map(e -> new NodeStatus.HelperProgress(e.getKey(), e.getValue(), last - e.getValue(),
+                        machine.inTouchWith(e.getKey())))
+                .sorted(Comparator.comparing(NodeStatus.HelperProgress::address))
+                .toList();
+        long tick = NodeConfig.TICK.toMillis();
+        long age = machine.primaryContactAgeTicks();
+        NodeStatus.Timing timing = new NodeStatus.Timing(machine.serving(), machine.leaseRemainingTicks() * tick,
+                state.role() == Role.HELPER ? machine.lastPrimary() : "", age < 0 ? -1 : age * tick,
+                machine.primaryLost(), (int) config.heartbeat().toMillis(), (int) config.lease().toMillis(),
+                (int) config.detection().toMillis(), (int) config.clockDrift().toMillis(),
+                machine.holdoffRemainingTicks() * tick);
+        String problem = machine.whyNotServing().orElse(machine.problem());
+        return new NodeStatus(state.self(), state.role(), state.term(), state.last(), state.commitSeq(),
+                state.committed().term(), state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(),
+                state.syncAcks(), state.caughtUp(), startedAtMillis, problem, timing);
+    }
+
+    /** The status as of the last input, without waiting for the engine (metrics, health, watches). */
+    public NodeStatus view() {
+        return view;
+    }
+
+    /** Called on the engine thread after every input. */
+    public void onChange(Consumer<NodeStatus> listener) {
+        listeners.add(listener);
+    }
+
+    public String address() {
+        return state.self();
+    }
+
+    @Override
+    public void close() {
+        engine.shutdownNow();
+        try {
+            engine.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        waiting.failAll(() -> ReplicaException.of(Reason.UNREACHABLE, "replica stopped"));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.replicagroup.replica.service;
+
+import dev.replicagroup.replica.core.Message;
+import dev.replicagroup.replica.grpc.Channels;
+import dev.replicagroup.replica.grpc.v1.PeerGrpc;
+import dev.replicagroup.replica.grpc.v1.PeerMessage;
+import dev.replicagroup.replica.grpc.v1.SendSummary;
+import dev.replicagroup.replica.replication.PeerNetwork;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends protocol messages over gRPC: one client stream per peer, opened on the first message and again after
+ * it breaks. A message the stream cannot take now (peer gone, network stalled, transport buffer full) is
+ * dropped rather than queued: the protocol resends what matters, and a stalled peer never fills our memory.
+ */
+public final class GrpcPeerNetwork implements PeerNetwork {
+    private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
+    /** What may wait in the transport for one peer before messages are dropped: a few full update batches. */
+    static final int BUFFER_BYTES = 8 * 1024 * 1024;
+    private final Channels channels = new Channels();
+    private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
+
+    /** One open stream to a peer; the gRPC callbacks run on transport threads. */
+    private final class Outbound implements ClientResponseObserver<PeerMessage, SendSummary> {
+        final String address;
+        volatile ClientCallStreamObserver<PeerMessage> call;
+        volatile boolean broken;
+
+        Outbound(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<PeerMessage> requestStream) {
+            call = requestStream;
+        }
+
+        @Override
+        public void onNext(SendSummary value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end();
+            LOG.debugf("stream to %s ended: %s", address, t.getMessage());
+        }
+
+        @Override
+        public void onCompleted() {
+            end();
+        }
+
+        void end() {
+            broken = true;
+            streams.remove(address, this);
+        }
+    }
+
+    @Override
+    public void send(Message message) {
+        Outbound out = streams.get(message.to());
+        if (out == null) {
+            out = open(message.to());
+        }
+        ClientCallStreamObserver<PeerMessage> call = out.call;
+        if (out.broken || call == null) {
+            return;
+        }
+        if (!call.isReady()) {
+            // Dropped: the transport has more than its buffer queued for this peer.
+            return;
+        }
+        try {
+            call.onNext(PeerMessages.toProto(message));
+        } catch (RuntimeException e) {
+            out.end();
+        }
+    }
+
+    /** Only the engine thread sends, so no other stream to the address can be opened meanwhile. */
+    private Outbound open(String address) {
+        Outbound out = new Outbound(address);
+        streams.put(address, out);
+        // With a direct executor the call may fail, and remove itself, before send returns.
+        PeerGrpc.newStub(channels.to(address)).withOnReadyThreshold(BUFFER_BYTES).send(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        streams.values().forEach(o -> {
+            o.broken = true;
+            if (o.call != null) {
+                o.call.cancel("replica stopped", null);
+            }
+        });
+        streams.clear();
+        channels.close();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.replicagroup.replica.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.replica.load.LoadGenerator;
+import dev.replicagroup.replica.load.LoadReport;
+import dev.replicagroup.replica.load.StaleReads;
+import dev.replicagroup.replica.server.ReplicaServer;
+import dev.replicagroup.replica.server.ServerOptions;
+import dev.replicagroup.replica.status.ReplicaException;
+import dev.replicagroup.replica.testing.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client moves on at once from a dead, frozen or demoted server; a frozen one costs one attempt timeout. */
+class ReplicaClientTest {
+    static final String TOKEN = "test-token";
+    static final Duration ATTEMPT = Duration.ofMillis(700);
+    static final ClientOptions CLIENT = new ClientOptions(Duration.ofSeconds(20), ATTEMPT, Duration.ofSeconds(5));
+
+    final List<AutoCloseable> closing = new ArrayList<>();
+    final AdminClient admin = new AdminClient(TOKEN, Duration.ofSeconds(3));
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        admin.close();
+    }
+
+    ReplicaServer start(String tbc) throws IOException {
+        ReplicaServer server = ReplicaServer.start(ServerOptions.loopback(FreePorts.next(), tbc, 1,
+                TOKEN));
+        closing.add(server);
+        return server;
+    }
+
+    /** Accepts TCP connections and never answers: what a SIGSTOPped server looks like to a client. */
+    String frozen() throws IOException {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> accepted = new ArrayList<>(); // kept open: a closed socket would be a dead server, not a frozen one
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    accepted.add(socket.accept());
+                }
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        closing.add(socket);
+        return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    @Test
+    void frozenAndDeadServersAreAskedAtOnceNotOneAfterTheOther() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        String dead = "127.0.0.1:" + FreePorts.next();
+        try (ReplicaClient warm = ReplicaClient.connect(List.of(helper.address()), CLIENT)) {
+            warm.put("warm-up", "v0".getBytes(StandardCharsets.UTF_8)); // class loading is not what is measured
+        }
+        long began = System.nanoTime();
+        try (ReplicaClient client = ReplicaClient.connect(List.of(frozen(), frozen(), frozen(), dead,
+                helper.address()), CLIENT)) {
+            client.put("k", "v1".getBytes(StandardCharsets.UTF_8));
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertArrayEquals("v1".getBytes(StandardCharsets.UTF_8), client.get(List.of("k")).get("k").orElse(null));
+            // Three frozen servers asked one after the other would cost three attempt timeouts (2.1 s).
+            assertTrue(tookMs < ATTEMPT.toMillis() + 800, "connecting and the first write took " + tookMs + " ms");
+        }
+    }
+
+    @Test
+    void afterTheFailoverTheNextWriteGoesToTheNewPrimaryAtOnce() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        ReplicaServer other = start(primary.address());
+        List<String> all = List.of(primary.address(), helper.address(), other.address());
+        try (ReplicaClient client = ReplicaClient.connect(all, CLIENT)) {
+            client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
+            primary.close();
+            ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+            long began = System.nanoTime();
+            client.put("after", "v2".getBytes(StandardCharsets.UTF_8));
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(tookMs < 1500, "the first write after the promotion took " + tookMs + " ms");
+            assertEquals(2, client.servers().term());
+            assertEquals(outcome.newPrimary(), client.servers().primary());
+        }
+    }
+
+    /** A primary that lost its helpers stops serving by itself; the client keeps asking and gives up on time. */
+    @Test
+    void isolatedPrimaryIsNotServingAndTheClientGivesUpAtItsDeadline() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        ClientOptions shortDeadline = new ClientOptions(Duration.ofSeconds(2), ATTEMPT, Duration.ofSeconds(5));
+        try (ReplicaClient client = ReplicaClient.connect(List.of(primary.address()), shortDeadline)) {
+            client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
+            helper.close();
+            Thread.sleep(1500); // well past the lease (500 ms by default)
+            long began = System.nanoTime();
+            ReplicaException failure = assertThrows(ReplicaException.class,
+                    () -> client.put("after", "v2".getBytes(StandardCharsets.UTF_8)));
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertEquals(ReplicaException.Reason.NOT_SERVING, failure.reason(), failure.getMessage());
+            assertTrue(tookMs < 2000 + ATTEMPT.toMillis() + 500, "gave up after " + tookMs + " ms");
+        }
+    }
+
+    @Test
+    void loadWithReadsAcrossAFailoverHasNoStaleReadAndLosesNothing() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        ReplicaServer other = start(primary.address());
+        List<String> all = List.of(primary.address(), helper.address(), other.address());
+        LoadGenerator.Running running = new LoadGenerator(all, CLIENT, 3, 0.5, true).start();
+        Thread.sleep(800);
+        primary.close();
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+        Thread.sleep(800);
+        LoadReport done = running.stop();
+        assertTrue(done.ok() > 0 && done.reads() > 0, done.summary());
+        assertEquals(List.of(), StaleReads.find(done.history()));
+        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.replicagroup.replica.replication;
+
+import dev.replicagroup.replica.client.ReplicaAdmin;
+import dev.replicagroup.replica.status.NodeStatus;
+import dev.replicagroup.replica.status.ReplicaException;
+import dev.replicagroup.replica.status.ReplicaException.Reason;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Replicas in one JVM, wired through memory instead of gRPC, with faults: a link between two addresses can be
+ * cut (both directions: messages between them are dropped) and healed, and a replica can crash. The operator's
+ * view is an address too ({@link #OPERATOR}), so a test can cut the operator off from an old primary that
+ * still reaches its helpers and clients.
+ */
+final class InMemoryNetwork {
+    static final String OPERATOR = "operator";
+
+    private final Map<String, ReplicaNode> nodes = new ConcurrentHashMap<>();
+    private final Set<String> cuts = ConcurrentHashMap.newKeySet();
+
+    void register(ReplicaNode node) {
+        nodes.put(node.address(), node);
+    }
+
+    /** Stops a replica as a crash would: it answers nothing, and what is sent to it is lost. */
+    void crash(String address) {
+        ReplicaNode node = nodes.remove(address);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    void cut(String a, String b) {
+        cuts.add(a + "|" + b);
+        cuts.add(b + "|" + a);
+    }
+
+    void healAll() {
+        cuts.clear();
+    }
+
+    private ReplicaNode reach(String from, String to) throws ReplicaException {
+        ReplicaNode node = nodes.get(to);
+        if (node == null || cuts.contains(from + "|" + to)) {
+            throw ReplicaException.of(Reason.UNREACHABLE, from + " cannot reach " + to);
+        }
+        return node;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws ReplicaException {
+        try {
+            return future.get(3, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReplicaException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw ReplicaException.of(Reason.UNREACHABLE, "timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ReplicaException.of(Reason.UNREACHABLE, "interrupted");
+        }
+    }
+
+    /** The network as replica {@code self} sees it. */
+    PeerNetwork from(String self) {
+        return message -> {
+            try {
+                reach(self, message.to()).deliver(message);
+            } catch (ReplicaException cutOrDown) {
+                // Lost, as on a real network.
+            }
+        };
+    }
+
+    /** Admin calls from the operator's place in the network. */
+    ReplicaAdmin admin() {
+        return new ReplicaAdmin() {
+            @Override
+            public NodeStatus status(String address) throws ReplicaException {
+                return await(reach(OPERATOR, address).status());
+            }
+
+            @Override
+            public NodeStatus promote(String address, long term, long holdoffMillis) throws ReplicaException {
+                return await(reach(OPERATOR, address).promote(term, holdoffMillis));
+            }
+
+            @Override
+            public NodeStatus follow(String address, String primary, long term) throws ReplicaException {
+                return await(reach(OPERATOR, address).follow(primary, term));
+            }
+
+            @Override
+            public NodeStatus fence(String address, long term) throws ReplicaException {
+                return await(reach(OPERATOR, address).fence(term));
+            }
+        };
+    }
+}
