@@ -3,7 +3,7 @@ package dev.replicagroup.operator.replicas;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.replication.NodeStatus;
+import dev.replicagroup.replica.status.NodeStatus;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.annotation.PreDestroy;
