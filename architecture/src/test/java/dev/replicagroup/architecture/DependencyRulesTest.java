@@ -28,60 +28,99 @@ class DependencyRulesTest {
 
     @BeforeAll
     static void importTheMainClassesOfEveryModule() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.replicagroup");
     }
 
     // The packages of each module.
     static final String[] CORE = {"dev.replicagroup.replica.core..", "dev.replicagroup.replica.failover.."};
     static final String[] API = {"dev.replicagroup.replica.grpc.v1.."};
-    static final String[] CLIENT = {"dev.replicagroup.replica.status..", "dev.replicagroup.replica.grpc",
-        "dev.replicagroup.replica.client..", "dev.replicagroup.replica.load.."};
-    static final String[] SERVER = {"dev.replicagroup.replica.replication..", "dev.replicagroup.replica.service..",
-        "dev.replicagroup.replica.server.."};
+    static final String[] CLIENT = {
+        "dev.replicagroup.replica.status..",
+        "dev.replicagroup.replica.grpc",
+        "dev.replicagroup.replica.client..",
+        "dev.replicagroup.replica.load.."
+    };
+    static final String[] SERVER = {
+        "dev.replicagroup.replica.replication..",
+        "dev.replicagroup.replica.service..",
+        "dev.replicagroup.replica.server.."
+    };
     static final String[] APP = {"dev.replicagroup.replica.cli.."};
     static final String[] OPERATOR = {"dev.replicagroup.operator.."};
 
     /** The module graph: who may use whom. The operator never reaches into the server or the app. */
-    static final ArchRule modules = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("core").definedBy(CORE)
-            .layer("api").definedBy(API)
-            .layer("client").definedBy(CLIENT)
-            .layer("server").definedBy(SERVER)
-            .layer("app").definedBy(APP)
-            .layer("operator").definedBy(OPERATOR)
-            .whereLayer("core").mayNotAccessAnyLayer()
-            .whereLayer("api").mayNotAccessAnyLayer()
-            .whereLayer("client").mayOnlyAccessLayers("core", "api")
-            .whereLayer("server").mayOnlyAccessLayers("core", "api", "client")
-            .whereLayer("app").mayOnlyAccessLayers("core", "api", "client", "server")
-            .whereLayer("operator").mayOnlyAccessLayers("core", "api", "client")
-            .whereLayer("server").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("app").mayNotBeAccessedByAnyLayer()
-            .whereLayer("operator").mayNotBeAccessedByAnyLayer();
+    static final ArchRule modules = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("core")
+            .definedBy(CORE)
+            .layer("api")
+            .definedBy(API)
+            .layer("client")
+            .definedBy(CLIENT)
+            .layer("server")
+            .definedBy(SERVER)
+            .layer("app")
+            .definedBy(APP)
+            .layer("operator")
+            .definedBy(OPERATOR)
+            .whereLayer("core")
+            .mayNotAccessAnyLayer()
+            .whereLayer("api")
+            .mayNotAccessAnyLayer()
+            .whereLayer("client")
+            .mayOnlyAccessLayers("core", "api")
+            .whereLayer("server")
+            .mayOnlyAccessLayers("core", "api", "client")
+            .whereLayer("app")
+            .mayOnlyAccessLayers("core", "api", "client", "server")
+            .whereLayer("operator")
+            .mayOnlyAccessLayers("core", "api", "client")
+            .whereLayer("server")
+            .mayOnlyBeAccessedByLayers("app")
+            .whereLayer("app")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("operator")
+            .mayNotBeAccessedByAnyLayer();
 
     /**
      * Core is the deterministic protocol the simulation drives: plain Java collections, nothing of gRPC, Netty,
      * Quarkus, logging or the other modules.
      */
-    static final ArchRule coreIsPlainJava = classes().that().resideInAnyPackage(CORE)
-            .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "java.lang..", "java.util..", "dev.replicagroup.replica.core..", "dev.replicagroup.replica.failover..")
+    static final ArchRule coreIsPlainJava = classes()
+            .that()
+            .resideInAnyPackage(CORE)
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java.lang..",
+                    "java.util..",
+                    "dev.replicagroup.replica.core..",
+                    "dev.replicagroup.replica.failover..")
             .because("replica-core must run the same way under the seeded simulation as in a server");
 
     /** ...and no threads, executors, locks, atomics, clock or randomness: time and order come in as inputs. */
-    static final ArchRule coreHasNoThreadsClockOrRandomness = noClasses().that().resideInAnyPackage(CORE)
-            .should().dependOnClassesThat(resideInAPackage("java.util.concurrent..")
-                    .or(describe("are threads", (JavaClass c) -> c.isAssignableTo(Thread.class)
-                            || c.isAssignableTo(ThreadGroup.class) || c.isAssignableTo(ThreadLocal.class)))
+    static final ArchRule coreHasNoThreadsClockOrRandomness = noClasses()
+            .that()
+            .resideInAnyPackage(CORE)
+            .should()
+            .dependOnClassesThat(resideInAPackage("java.util.concurrent..")
+                    .or(describe(
+                            "are threads",
+                            (JavaClass c) -> c.isAssignableTo(Thread.class)
+                                    || c.isAssignableTo(ThreadGroup.class)
+                                    || c.isAssignableTo(ThreadLocal.class)))
                     .or(describe("are randomness", (JavaClass c) -> c.isAssignableTo(java.util.Random.class))))
-            .orShould().callMethod(System.class, "currentTimeMillis")
-            .orShould().callMethod(System.class, "nanoTime")
+            .orShould()
+            .callMethod(System.class, "currentTimeMillis")
+            .orShould()
+            .callMethod(System.class, "nanoTime")
             .because("the state machine is stepped and ticked by its driver (ReplicaNode, the simulation)");
 
     /** No package of the replica modules is part of a cycle (a cycle across modules Maven refuses already). */
-    static final ArchRule noCyclesInTheReplica = slices().matching("dev.replicagroup.replica.(**)")
-            .should().beFreeOfCycles();
+    static final ArchRule noCyclesInTheReplica =
+            slices().matching("dev.replicagroup.replica.(**)").should().beFreeOfCycles();
 
     /**
      * No package of the operator is part of a cycle, except two known back edges into {@code reconcile}: the
@@ -91,15 +130,21 @@ class DependencyRulesTest {
      * which rewrites them. Any other cycle fails.
      */
     static final ArchRule noCyclesInTheOperator = slices().matching("dev.replicagroup.operator.(**)")
-            .should().beFreeOfCycles()
-            .ignoreDependency(resideInAPackage("dev.replicagroup.operator.failover"),
+            .should()
+            .beFreeOfCycles()
+            .ignoreDependency(
+                    resideInAPackage("dev.replicagroup.operator.failover"),
                     resideInAPackage("dev.replicagroup.operator.reconcile")
-                            .and(describe("are Observation, PodView or StatusWriter", (JavaClass c) ->
-                                    c.getName().matches("dev\\.replicagroup\\.operator\\.reconcile\\."
-                                            + "(Observation|PodView|StatusWriter)(\\$.*)?"))))
-            .ignoreDependency(resideInAPackage("dev.replicagroup.operator.scaling"),
-                    describe("is PodView", (JavaClass c) ->
-                            c.getName().startsWith("dev.replicagroup.operator.reconcile.PodView")));
+                            .and(describe(
+                                    "are Observation, PodView or StatusWriter",
+                                    (JavaClass c) -> c.getName()
+                                            .matches("dev\\.replicagroup\\.operator\\.reconcile\\."
+                                                    + "(Observation|PodView|StatusWriter)(\\$.*)?"))))
+            .ignoreDependency(
+                    resideInAPackage("dev.replicagroup.operator.scaling"),
+                    describe(
+                            "is PodView",
+                            (JavaClass c) -> c.getName().startsWith("dev.replicagroup.operator.reconcile.PodView")));
 
     @Test
     void modules() {

@@ -39,15 +39,34 @@ class ExampleGroupIT {
         List<Pod> pods = group.pods();
         for (Pod pod : pods) {
             String expected = pod.getMetadata().getName().equals(primary) ? "primary" : "helper";
-            assertEquals(expected, pod.getMetadata().getLabels().get(Group.ROLE_LABEL), pod.getMetadata().getName());
+            assertEquals(
+                    expected,
+                    pod.getMetadata().getLabels().get(Group.ROLE_LABEL),
+                    pod.getMetadata().getName());
         }
         List<Endpoint> endpoints = group.endpoints(group.name());
-        assertEquals(List.of(primary), endpoints.stream().map(Endpoint::pod).toList(),
+        assertEquals(
+                List.of(primary),
+                endpoints.stream().map(Endpoint::pod).toList(),
                 "the primary Service's EndpointSlices name exactly the primary: " + endpoints);
-        assertEquals(pods.stream().filter(p -> p.getMetadata().getName().equals(primary)).findFirst().orElseThrow()
-                .getStatus().getPodIP(), endpoints.get(0).address());
-        assertEquals(pods.stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(primary)).sorted().toList(),
-                group.endpoints(group.name() + "-helpers").stream().map(Endpoint::pod).sorted().toList(),
+        assertEquals(
+                pods.stream()
+                        .filter(p -> p.getMetadata().getName().equals(primary))
+                        .findFirst()
+                        .orElseThrow()
+                        .getStatus()
+                        .getPodIP(),
+                endpoints.get(0).address());
+        assertEquals(
+                pods.stream()
+                        .map(p -> p.getMetadata().getName())
+                        .filter(n -> !n.equals(primary))
+                        .sorted()
+                        .toList(),
+                group.endpoints(group.name() + "-helpers").stream()
+                        .map(Endpoint::pod)
+                        .sorted()
+                        .toList(),
                 "the helpers Service selects the helpers");
 
         // What a client in the cluster would do: write and read back through the primary Service.
@@ -60,10 +79,11 @@ class ExampleGroupIT {
 
     /** The columns of `kubectl get rg <name>` by header (NAME REPLICAS READY PRIMARY TERM PHASE AGE). */
     private static Map<String, String> getRg(Group group) {
-        List<String> lines = group.kubectlOutput("get", "rg", group.name()).lines().toList();
+        List<String> lines =
+                group.kubectlOutput("get", "rg", group.name()).lines().toList();
         assertEquals(2, lines.size(), "a header and one row: " + lines);
-        String[] header = lines.get(0).trim().split("\\s+");
-        String[] row = lines.get(1).trim().split("\\s+");
+        String[] header = lines.get(0).trim().split("\\s+", -1);
+        String[] row = lines.get(1).trim().split("\\s+", -1);
         assertEquals(header.length, row.length, "every column has a value: " + lines);
         Map<String, String> columns = new java.util.HashMap<>();
         for (int i = 0; i < header.length; i++) {

@@ -21,7 +21,11 @@ class FailoverIT {
     @Test
     void primaryPodDeleted(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
-        FailoverCheck.run(ns, deployed, "pod-deleted", (d, primary) -> d.group().kubectl("delete", "pod", primary, "--wait=false"));
+        FailoverCheck.run(
+                ns,
+                deployed,
+                "pod-deleted",
+                (d, primary) -> d.group().kubectl("delete", "pod", primary, "--wait=false"));
     }
 
     /**
@@ -39,7 +43,8 @@ class FailoverIT {
             HostProcess.of(pod, CONTAINER).kill();
         });
         Pod after = deployed.group().pod(killed[0]);
-        assertTrue(after == null || !after.getMetadata().getUid().equals(killed[1]),
+        assertTrue(
+                after == null || !after.getMetadata().getUid().equals(killed[1]),
                 "the killed primary's pod was replaced, not restarted in place");
     }
 
@@ -63,5 +68,4 @@ class FailoverIT {
             }
         });
     }
-
 }

@@ -28,22 +28,38 @@ class HelmInstallIT {
         KubernetesClient client = ns.cluster().client();
         Operator operator = Operator.install(ns);
 
-        assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("replicagroups.replicagroup.dev").get(),
+        assertNotNull(
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName("replicagroups.replicagroup.dev")
+                        .get(),
                 "the chart installs the ReplicaGroup CRD");
         List<Pod> pods = operator.pods();
         assertEquals(2, pods.size(), "two operator pods (HA)");
         assertTrue(pods.stream().allMatch(Readiness::isPodReady), "both operator pods Ready after helm --wait");
         String leader = operator.awaitLeader();
-        assertTrue(pods.stream().anyMatch(p -> p.getMetadata().getName().equals(leader)),
+        assertTrue(
+                pods.stream().anyMatch(p -> p.getMetadata().getName().equals(leader)),
                 "the Lease holder " + leader + " is one of the operator pods " + names(pods));
         assertFalse(releaseObjects(ns, operator).isEmpty(), "the release's cluster-scoped RBAC exists while installed");
 
         operator.uninstall();
 
-        Awaitility.await("nothing of release " + operator.release() + " is left").atMost(Settings.SETTLE)
-                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    assertEquals(List.of(), names(client.apps().deployments().inNamespace(ns.name()).list().getItems()));
-                    assertEquals(List.of(), names(client.pods().inNamespace(ns.name()).list().getItems()));
+        Awaitility.await("nothing of release " + operator.release() + " is left")
+                .atMost(Settings.SETTLE)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    assertEquals(
+                            List.of(),
+                            names(client.apps()
+                                    .deployments()
+                                    .inNamespace(ns.name())
+                                    .list()
+                                    .getItems()));
+                    assertEquals(
+                            List.of(),
+                            names(client.pods().inNamespace(ns.name()).list().getItems()));
                     assertEquals(List.of(), names(releaseObjects(ns, operator)));
                 });
     }
@@ -52,18 +68,30 @@ class HelmInstallIT {
     private static List<HasMetadata> releaseObjects(TestNamespace ns, Operator operator) {
         KubernetesClient client = ns.cluster().client();
         return Stream.<HasMetadata>concat(
-                        Stream.concat(client.rbac().clusterRoles().list().getItems().stream(),
+                        Stream.concat(
+                                client.rbac().clusterRoles().list().getItems().stream(),
                                 client.rbac().clusterRoleBindings().list().getItems().stream()),
-                        Stream.concat(client.serviceAccounts().inNamespace(ns.name()).list().getItems().stream(),
-                                Stream.concat(client.rbac().roles().inNamespace(ns.name()).list().getItems().stream(),
-                                        client.rbac().roleBindings().inNamespace(ns.name()).list().getItems().stream())))
+                        Stream.concat(
+                                client.serviceAccounts().inNamespace(ns.name()).list().getItems().stream(),
+                                Stream.concat(
+                                        client.rbac().roles().inNamespace(ns.name()).list().getItems().stream(),
+                                        client
+                                                .rbac()
+                                                .roleBindings()
+                                                .inNamespace(ns.name())
+                                                .list()
+                                                .getItems()
+                                                .stream())))
                 .filter(o -> o.getMetadata().getAnnotations() != null
-                        && operator.release().equals(o.getMetadata().getAnnotations().get("meta.helm.sh/release-name"))
+                        && operator.release()
+                                .equals(o.getMetadata().getAnnotations().get("meta.helm.sh/release-name"))
                         && ns.name().equals(o.getMetadata().getAnnotations().get("meta.helm.sh/release-namespace")))
                 .toList();
     }
 
     private static List<String> names(List<? extends HasMetadata> objects) {
-        return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        return objects.stream()
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .toList();
     }
 }

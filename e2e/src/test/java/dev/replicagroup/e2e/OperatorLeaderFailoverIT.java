@@ -29,7 +29,8 @@ class OperatorLeaderFailoverIT {
             group.kubectl("delete", "pod", primary, "--wait=false");
             // Delete the leader as soon as the failover is visibly under way (its step is in status), so it
             // dies mid-failover rather than before noticing or after finishing.
-            Group.await("the failover under way", Settings.FAILOVER_WAIT).pollInterval(Duration.ofMillis(50))
+            Group.await("the failover under way", Settings.FAILOVER_WAIT)
+                    .pollInterval(Duration.ofMillis(50))
                     .until(group::status, s -> s.failoverUnderWay() || !primary.equals(s.currentPrimary()));
             group.kubectl("delete", "pod", deleted[0], "--wait=false", "--grace-period=1");
         });

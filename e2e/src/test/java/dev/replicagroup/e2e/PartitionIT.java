@@ -47,10 +47,15 @@ class PartitionIT {
         @Override
         public void inject(Deployed d, String primary) {
             List<String> peers = new ArrayList<>();
-            d.group().pods().stream().filter(p -> !p.getMetadata().getName().equals(primary))
-                    .map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank()).forEach(peers::add);
+            d.group().pods().stream()
+                    .filter(p -> !p.getMetadata().getName().equals(primary))
+                    .map(p -> p.getStatus().getPodIP())
+                    .filter(ip -> ip != null && !ip.isBlank())
+                    .forEach(peers::add);
             if (alsoOperator) {
-                d.operator().pods().stream().map(p -> p.getStatus().getPodIP()).filter(ip -> ip != null && !ip.isBlank())
+                d.operator().pods().stream()
+                        .map(p -> p.getStatus().getPodIP())
+                        .filter(ip -> ip != null && !ip.isBlank())
                         .forEach(peers::add);
             }
             Pod pod = d.group().pod(primary);

@@ -42,7 +42,7 @@ class PauseIT {
         int pauses = 0;
         LoadRun.Result result;
         try (ServingMonitor serving = new ServingMonitor(ns, group);
-             LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
+                LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             long end = System.nanoTime() + Settings.PAUSES_FOR.toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(Settings.PAUSE_EVERY.toMillis() - Settings.PAUSE.toMillis());
@@ -62,14 +62,22 @@ class PauseIT {
         }
         GroupStatus after = group.status();
         List<String> started = group.events("FailoverStarted").stream()
-                .filter(e -> !before.contains(e.getMetadata().getUid())).map(e -> e.getMessage()).toList();
-        FailoverTimes.recordPauses(pauses, started.size(), after.term() - deployed.status().term(),
+                .filter(e -> !before.contains(e.getMetadata().getUid()))
+                .map(e -> e.getMessage())
+                .toList();
+        FailoverTimes.recordPauses(
+                pauses,
+                started.size(),
+                after.term() - deployed.status().term(),
                 result.report().longestPause());
         assertEquals(List.of(), started, "no FailoverStarted event");
         assertEquals(primary, after.currentPrimary(), "the primary stayed");
         assertEquals(deployed.status().term(), after.term(), "the term did not move");
-        assertTrue(result.report().ok() > 0 && result.report().reads() > 0, result.report().summary());
-        assertTrue(result.report().longestPause().compareTo(Settings.FAULT_TO_WRITE_CEILING) <= 0,
+        assertTrue(
+                result.report().ok() > 0 && result.report().reads() > 0,
+                result.report().summary());
+        assertTrue(
+                result.report().longestPause().compareTo(Settings.FAULT_TO_WRITE_CEILING) <= 0,
                 "writes paused at most the ceiling: " + result.report().summary());
         group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
     }

@@ -9,7 +9,6 @@ import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.LoadRun;
 import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,7 +35,8 @@ class ScaleIT {
             group.kubectl("scale", "rg", group.name(), "--replicas=2");
             GroupStatus two = group.awaitSettled(2, Settings.SETTLE);
             assertEquals(primary, two.currentPrimary(), "scaling down keeps the primary");
-            assertEquals(primaryUid, group.pod(primary).getMetadata().getUid(), "the primary pod itself was never replaced");
+            assertEquals(
+                    primaryUid, group.pod(primary).getMetadata().getUid(), "the primary pod itself was never replaced");
             assertEquals(deployed.status().term(), two.term(), "no failover happened");
             group.awaitNewEvent("ScaledDown", before, m -> true, Settings.EVENT_WAIT);
 

@@ -26,8 +26,12 @@ class SwitchoverIT {
         Deployed deployed = Deployed.example(ns);
         Group group = deployed.group();
         String old = deployed.status().currentPrimary();
-        String target = group.pods().stream().map(Pod::getMetadata).map(m -> m.getName())
-                .filter(n -> !n.equals(old)).reduce((a, b) -> b).orElseThrow();
+        String target = group.pods().stream()
+                .map(Pod::getMetadata)
+                .map(m -> m.getName())
+                .filter(n -> !n.equals(old))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         Set<String> before = group.eventUids();
 
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 4)) {
@@ -36,7 +40,9 @@ class SwitchoverIT {
             Instant requestedWall = Instant.now();
             group.kubectl("annotate", "rg", group.name(), "replicagroup.dev/promote=" + target);
             group.awaitNewEvent("SwitchoverCompleted", before, m -> m.contains(target), Settings.SETTLE);
-            GroupStatus after = Group.awaitStatus(group, "the Service repointed to " + target,
+            GroupStatus after = Group.awaitStatus(
+                    group,
+                    "the Service repointed to " + target,
                     s -> target.equals(s.currentPrimary()) && group.primaryEndpointIs(target));
             assertTrue(after.term() > deployed.status().term(), "a switchover raises the term");
             Thread.sleep(3000);
@@ -44,11 +50,19 @@ class SwitchoverIT {
             LoadRun.Result result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
             LoadRun.assertNoStaleRead(result);
-            FailoverTimes.record("switchover", result.recoveryAfter(requested), old, target, after.term(),
+            FailoverTimes.record(
+                    "switchover",
+                    result.recoveryAfter(requested),
+                    old,
+                    target,
+                    after.term(),
                     FailoverSteps.of(group, requestedWall, old));
         }
         GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(target, healed.currentPrimary());
-        assertEquals("helper", group.pod(old).getMetadata().getLabels().get(Group.ROLE_LABEL), "the old primary is a helper now");
+        assertEquals(
+                "helper",
+                group.pod(old).getMetadata().getLabels().get(Group.ROLE_LABEL),
+                "the old primary is a helper now");
     }
 }

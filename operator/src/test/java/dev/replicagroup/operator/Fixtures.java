@@ -15,37 +15,78 @@ import java.util.Optional;
 public final class Fixtures {
     public static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static String address(int ordinal) {
         return "10.0.0." + ordinal + ":7000";
     }
 
     public static PodView pod(int ordinal, String role, boolean ready) {
-        return new PodView("demo-" + ordinal, ordinal, role, ready, Optional.of(NOW.minusSeconds(60)), false, false,
+        return new PodView(
+                "demo-" + ordinal,
+                ordinal,
+                role,
+                ready,
+                Optional.of(NOW.minusSeconds(60)),
+                false,
+                false,
                 Optional.of(address(ordinal)));
     }
 
     public static PodView notReadySince(int ordinal, String role, Instant since) {
-        return new PodView("demo-" + ordinal, ordinal, role, false, Optional.of(since), false, false,
+        return new PodView(
+                "demo-" + ordinal,
+                ordinal,
+                role,
+                false,
+                Optional.of(since),
+                false,
+                false,
                 Optional.of(address(ordinal)));
     }
 
     public static PodView terminating(int ordinal, String role) {
-        return new PodView("demo-" + ordinal, ordinal, role, false, Optional.empty(), true, false,
-                Optional.of(address(ordinal)));
+        return new PodView(
+                "demo-" + ordinal, ordinal, role, false, Optional.empty(), true, false, Optional.of(address(ordinal)));
     }
 
     public static NodeStatus status(int ordinal, Role role, long term, long seq) {
-        return new NodeStatus(address(ordinal), role, term, new LogPosition(term, seq), seq, term, seq, "", List.of(),
-                List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
+        return new NodeStatus(
+                address(ordinal),
+                role,
+                term,
+                new LogPosition(term, seq),
+                seq,
+                term,
+                seq,
+                "",
+                List.of(),
+                List.of(),
+                1,
+                true,
+                1_000L * ordinal,
+                "",
+                NodeStatus.Timing.unknown());
     }
 
     /** A helper of the primary at {@code primaryOrdinal} in {@code term}. */
     public static NodeStatus following(int ordinal, long term, long seq, int primaryOrdinal) {
-        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, seq), seq, term, seq,
-                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "", NodeStatus.Timing.unknown());
+        return new NodeStatus(
+                address(ordinal),
+                Role.HELPER,
+                term,
+                new LogPosition(term, seq),
+                seq,
+                term,
+                seq,
+                address(primaryOrdinal),
+                List.of(),
+                List.of(),
+                1,
+                true,
+                1_000L * ordinal,
+                "",
+                NodeStatus.Timing.unknown());
     }
 
     /**
@@ -53,8 +94,21 @@ public final class Fixtures {
      * {@code ageMillis} ago; {@code lost} once that is past its detection timeout.
      */
     public static NodeStatus contact(int ordinal, long term, int primaryOrdinal, long ageMillis, boolean lost) {
-        return new NodeStatus(address(ordinal), Role.HELPER, term, new LogPosition(term, 5), 5, term, 5,
-                address(primaryOrdinal), List.of(), List.of(), 1, true, 1_000L * ordinal, "",
+        return new NodeStatus(
+                address(ordinal),
+                Role.HELPER,
+                term,
+                new LogPosition(term, 5),
+                5,
+                term,
+                5,
+                address(primaryOrdinal),
+                List.of(),
+                List.of(),
+                1,
+                true,
+                1_000L * ordinal,
+                "",
                 new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200, 0));
     }
 
@@ -63,8 +117,22 @@ public final class Fixtures {
         List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()
                 .map(e -> new NodeStatus.HelperProgress(address(e.getKey()), seq - e.getValue(), e.getValue(), true))
                 .toList();
-        return new NodeStatus(address(ordinal), Role.PRIMARY, term, new LogPosition(term, seq), seq, term, seq, address(ordinal),
-                helpers, List.of(), 1, true, 0L, "", NodeStatus.Timing.unknown());
+        return new NodeStatus(
+                address(ordinal),
+                Role.PRIMARY,
+                term,
+                new LogPosition(term, seq),
+                seq,
+                term,
+                seq,
+                address(ordinal),
+                helpers,
+                List.of(),
+                1,
+                true,
+                0L,
+                "",
+                NodeStatus.Timing.unknown());
     }
 
     public static Failover failover(FailoverStep step, String from, String to, Long term) {

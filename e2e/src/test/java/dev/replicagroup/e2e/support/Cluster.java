@@ -52,7 +52,8 @@ public final class Cluster {
             }
             return new Cluster(K3sCluster.start(), "a k3s container (Testcontainers)");
         }
-        Optional<Path> kubeconfig = candidates().stream().filter(Files::isReadable).findFirst();
+        Optional<Path> kubeconfig =
+                candidates().stream().filter(Files::isReadable).findFirst();
         if (kubeconfig.isPresent()) {
             return new Cluster(kubeconfig.get(), "the cluster of " + kubeconfig.get());
         }
@@ -65,9 +66,14 @@ public final class Cluster {
 
     static List<Path> candidates() {
         List<Path> paths = new ArrayList<>();
-        Optional.ofNullable(System.getProperty("e2e.kubeconfig")).filter(s -> !s.isBlank()).map(Path::of).ifPresent(paths::add);
-        Optional.ofNullable(System.getenv("KUBECONFIG")).filter(s -> !s.isBlank())
-                .map(s -> Path.of(s.split(java.io.File.pathSeparator)[0])).ifPresent(paths::add);
+        Optional.ofNullable(System.getProperty("e2e.kubeconfig"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .ifPresent(paths::add);
+        Optional.ofNullable(System.getenv("KUBECONFIG"))
+                .filter(s -> !s.isBlank())
+                .map(s -> Path.of(s.split(java.io.File.pathSeparator, -1)[0]))
+                .ifPresent(paths::add);
         paths.add(Settings.LOCAL_CLUSTER_KUBECONFIG);
         paths.add(Path.of(System.getProperty("user.home"), ".kube", "config"));
         return paths;

@@ -10,27 +10,38 @@ import java.nio.file.Path;
  * container) of its namespace, written with kubectl so the files read like what a user would look at.
  */
 final class Diagnostics {
-    private Diagnostics() {
-    }
+    private Diagnostics() {}
 
     static void dump(Cluster cluster, String namespace, String test) {
         Path dir = Settings.output().resolve("e2e-dumps").resolve(test);
         Tools tools = cluster.tools();
         try {
             Files.createDirectories(dir);
-            write(dir.resolve("objects.txt"), tools.kubectlQuietly("get", "all,rg,endpointslices,leases,pdb,secrets",
-                    "-n", namespace, "-o", "wide", "--show-labels"));
-            write(dir.resolve("objects.yaml"), tools.kubectlQuietly("get", "rg,pods,services,endpointslices,leases",
-                    "-n", namespace, "-o", "yaml"));
-            write(dir.resolve("events.txt"), tools.kubectlQuietly("get", "events", "-n", namespace,
-                    "--sort-by=.lastTimestamp", "-o", "wide"));
+            write(
+                    dir.resolve("objects.txt"),
+                    tools.kubectlQuietly(
+                            "get",
+                            "all,rg,endpointslices,leases,pdb,secrets",
+                            "-n",
+                            namespace,
+                            "-o",
+                            "wide",
+                            "--show-labels"));
+            write(
+                    dir.resolve("objects.yaml"),
+                    tools.kubectlQuietly(
+                            "get", "rg,pods,services,endpointslices,leases", "-n", namespace, "-o", "yaml"));
+            write(
+                    dir.resolve("events.txt"),
+                    tools.kubectlQuietly("get", "events", "-n", namespace, "--sort-by=.lastTimestamp", "-o", "wide"));
             write(dir.resolve("describe-pods.txt"), tools.kubectlQuietly("describe", "pods", "-n", namespace));
             for (Pod pod : cluster.client().pods().inNamespace(namespace).list().getItems()) {
                 String name = pod.getMetadata().getName();
-                write(dir.resolve(name + ".log"), tools.kubectlQuietly("logs", "-n", namespace, name, "--all-containers",
-                        "--timestamps"));
-                Tools.Result previous = tools.kubectlQuietly("logs", "-n", namespace, name, "--all-containers",
-                        "--timestamps", "--previous");
+                write(
+                        dir.resolve(name + ".log"),
+                        tools.kubectlQuietly("logs", "-n", namespace, name, "--all-containers", "--timestamps"));
+                Tools.Result previous = tools.kubectlQuietly(
+                        "logs", "-n", namespace, name, "--all-containers", "--timestamps", "--previous");
                 if (previous.exitCode() == 0) {
                     write(dir.resolve(name + ".previous.log"), previous);
                 }
@@ -42,7 +53,8 @@ final class Diagnostics {
     }
 
     private static void write(Path file, Tools.Result result) throws IOException {
-        Files.writeString(file, result.exitCode() == 0 ? result.output()
-                : "# exit " + result.exitCode() + "\n" + result.output());
+        Files.writeString(
+                file,
+                result.exitCode() == 0 ? result.output() : "# exit " + result.exitCode() + "\n" + result.output());
     }
 }

@@ -23,21 +23,24 @@ public final class FailoverCheck {
     public interface Fault {
         void inject(Deployed deployed, String primary) throws Exception;
 
-        default void afterFailover() {
-        }
+        default void afterFailover() {}
     }
 
-    private FailoverCheck() {
-    }
+    private FailoverCheck() {}
 
     /** A new Promoted event naming the new primary, which serves in a higher term behind the Service alone. */
-    private static GroupStatus awaitFailover(Group group, String scenario, String old, GroupStatus before,
-            Set<String> earlierEvents) {
+    private static GroupStatus awaitFailover(
+            Group group, String scenario, String old, GroupStatus before, Set<String> earlierEvents) {
         Event promoted = group.awaitNewEvent("Promoted", earlierEvents, m -> true, Settings.FAILOVER_WAIT);
         GroupStatus after = Group.await("a new primary in a higher term behind the Service", Settings.FAILOVER_WAIT)
-                .until(group::status, s -> s.currentPrimary() != null && !s.currentPrimary().equals(old)
-                        && s.term() > before.term() && group.primaryEndpointIs(s.currentPrimary()));
-        assertTrue(promoted.getMessage().contains(after.currentPrimary()),
+                .until(
+                        group::status,
+                        s -> s.currentPrimary() != null
+                                && !s.currentPrimary().equals(old)
+                                && s.term() > before.term()
+                                && group.primaryEndpointIs(s.currentPrimary()));
+        assertTrue(
+                promoted.getMessage().contains(after.currentPrimary()),
                 "the Promoted event names the new primary " + after.currentPrimary() + ": " + promoted.getMessage());
         System.out.println("e2e: " + scenario + ": " + promoted.getReason() + ": " + promoted.getMessage());
         return after;
@@ -58,8 +61,8 @@ public final class FailoverCheck {
         return status;
     }
 
-    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling,
-            Fault fault) throws Exception {
+    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
+            throws Exception {
         Group group = deployed.group();
         GroupStatus before = deployed.status();
         String old = before.currentPrimary();
@@ -71,8 +74,8 @@ public final class FailoverCheck {
         AssertionError failoverFailed = null;
         LoadRun.Result result;
         try (PrimaryLabelMonitor labels = new PrimaryLabelMonitor(ns, group);
-             ServingMonitor serving = new ServingMonitor(ns, group);
-             LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
+                ServingMonitor serving = new ServingMonitor(ns, group);
+                LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             Thread.sleep(Settings.STEADY.toMillis());
             faultAt = System.nanoTime();
             faultWall = Instant.now();
@@ -99,14 +102,18 @@ public final class FailoverCheck {
         }
         assertTrue(result.acknowledgedBetween(0, faultAt) > 0, "the load was writing before the fault");
         assertTrue(result.acknowledgedBetween(repointedAt, Long.MAX_VALUE) > 0, "the load resumed after the repoint");
-        assertTrue(result.report().reads() > 0, "the load read as well: " + result.report().summary());
+        assertTrue(
+                result.report().reads() > 0,
+                "the load read as well: " + result.report().summary());
         Recovery recovery = result.recoveryAfter(faultAt);
         assertTrue(recovery.recovered(), "a write was acknowledged after the fault");
-        FailoverTimes.record(scenario, recovery, old, after.currentPrimary(), after.term(),
-                FailoverSteps.of(group, faultWall, old));
-        assertTrue(recovery.faultToFirstWrite().compareTo(ceiling) <= 0,
-                scenario + ": fault to first acknowledged write " + recovery.faultToFirstWrite().toMillis()
-                        + " ms, above the ceiling of " + ceiling.toMillis() + " ms");
+        FailoverTimes.record(
+                scenario, recovery, old, after.currentPrimary(), after.term(), FailoverSteps.of(group, faultWall, old));
+        assertTrue(
+                recovery.faultToFirstWrite().compareTo(ceiling) <= 0,
+                scenario + ": fault to first acknowledged write "
+                        + recovery.faultToFirstWrite().toMillis() + " ms, above the ceiling of " + ceiling.toMillis()
+                        + " ms");
 
         GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(after.currentPrimary(), healed.currentPrimary(), "the group healed around the new primary");

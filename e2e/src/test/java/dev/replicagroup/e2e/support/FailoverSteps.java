@@ -16,7 +16,8 @@ public record FailoverSteps(long detectMs, long promoteMs, long repointMs, long 
     /** The steps of the last failover if it is the one away from {@code from}; UNKNOWN otherwise. */
     public static FailoverSteps of(Group group, Instant fault, String from) {
         Object status = group.resource().getAdditionalProperties().get("status");
-        if (!(status instanceof Map<?, ?> s) || !(s.get("lastFailover") instanceof Map<?, ?> last)
+        if (!(status instanceof Map<?, ?> s)
+                || !(s.get("lastFailover") instanceof Map<?, ?> last)
                 || !from.equals(last.get("from"))) {
             return UNKNOWN;
         }
@@ -24,7 +25,10 @@ public record FailoverSteps(long detectMs, long promoteMs, long repointMs, long 
         Instant promoted = instant(last.get("promotedAt"));
         Instant repointed = instant(last.get("repointedAt"));
         Instant completed = instant(last.get("completedAt"));
-        return new FailoverSteps(between(fault, detected), between(detected, promoted), between(promoted, repointed),
+        return new FailoverSteps(
+                between(fault, detected),
+                between(detected, promoted),
+                between(promoted, repointed),
                 between(repointed, completed));
     }
 
@@ -42,7 +46,7 @@ public record FailoverSteps(long detectMs, long promoteMs, long repointMs, long 
 
     /** The key=value fields bench/k8s-failover.sh reads from failover-times.txt. */
     String fields() {
-        return String.format("detect-ms=%d promote-ms=%d repoint-ms=%d complete-ms=%d", detectMs, promoteMs,
-                repointMs, completeMs);
+        return String.format(
+                "detect-ms=%d promote-ms=%d repoint-ms=%d complete-ms=%d", detectMs, promoteMs, repointMs, completeMs);
     }
 }

@@ -39,8 +39,11 @@ public final class Group {
     }
 
     public static Group apply(TestNamespace ns, Path manifest) {
-        String applied = ns.cluster().tools().kubectl("apply", "-n", ns.name(), "-f", manifest.toString(), "-o", "name");
-        String resource = applied.lines().filter(l -> l.startsWith("replicagroup.")).findFirst()
+        String applied =
+                ns.cluster().tools().kubectl("apply", "-n", ns.name(), "-f", manifest.toString(), "-o", "name");
+        String resource = applied.lines()
+                .filter(l -> l.startsWith("replicagroup."))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(manifest + " holds no ReplicaGroup: " + applied));
         return new Group(ns, resource.substring(resource.indexOf('/') + 1).trim());
     }
@@ -54,7 +57,10 @@ public final class Group {
     }
 
     public GenericKubernetesResource resource() {
-        return client().genericKubernetesResources(API_VERSION, KIND).inNamespace(ns.name()).withName(name).get();
+        return client().genericKubernetesResources(API_VERSION, KIND)
+                .inNamespace(ns.name())
+                .withName(name)
+                .get();
     }
 
     public GroupStatus status() {
@@ -63,7 +69,8 @@ public final class Group {
 
     public List<Pod> pods() {
         return client().pods().inNamespace(ns.name()).withLabel(GROUP_LABEL, name).list().getItems().stream()
-                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
     }
 
     public Pod pod(String podName) {
@@ -72,56 +79,85 @@ public final class Group {
 
     /** Every wanted replica Ready, a primary named in status, no failover under way. */
     public GroupStatus awaitSettled(int replicas, Duration atMost) {
-        return await("group " + name + " settled with " + replicas + " Ready replicas", atMost).until(this::status, s -> {
-            List<Pod> pods = pods();
-            return s.currentPrimary() != null && !s.failoverUnderWay() && s.readyReplicas() == replicas
-                    && pods.size() == replicas && pods.stream().allMatch(Readiness::isPodReady)
-                    && primaryEndpointIs(s.currentPrimary());
-        });
+        return await("group " + name + " settled with " + replicas + " Ready replicas", atMost)
+                .until(this::status, s -> {
+                    List<Pod> pods = pods();
+                    return s.currentPrimary() != null
+                            && !s.failoverUnderWay()
+                            && s.readyReplicas() == replicas
+                            && pods.size() == replicas
+                            && pods.stream().allMatch(Readiness::isPodReady)
+                            && primaryEndpointIs(s.currentPrimary());
+                });
     }
 
     /** The names of the pods the Service's EndpointSlices point at, ready or not. */
     public List<Endpoint> endpoints(String service) {
-        return client().discovery().v1().endpointSlices().inNamespace(ns.name())
-                .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
-                .map(EndpointSlice::getEndpoints).filter(java.util.Objects::nonNull).flatMap(List::stream)
-                .map(e -> new Endpoint(e.getTargetRef() == null ? null : e.getTargetRef().getName(),
+        return client()
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(ns.name())
+                .withLabel("kubernetes.io/service-name", service)
+                .list()
+                .getItems()
+                .stream()
+                .map(EndpointSlice::getEndpoints)
+                .filter(java.util.Objects::nonNull)
+                .flatMap(List::stream)
+                .map(e -> new Endpoint(
+                        e.getTargetRef() == null ? null : e.getTargetRef().getName(),
                         e.getAddresses().isEmpty() ? null : e.getAddresses().get(0),
-                        e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getReady())))
+                        e.getConditions() != null
+                                && Boolean.TRUE.equals(e.getConditions().getReady())))
                 .toList();
     }
 
     /** The primary Service has exactly one endpoint, Ready, and it is {@code pod}. */
     public boolean primaryEndpointIs(String pod) {
         List<Endpoint> endpoints = endpoints(name);
-        return endpoints.size() == 1 && pod.equals(endpoints.get(0).pod()) && endpoints.get(0).ready();
+        return endpoints.size() == 1
+                && pod.equals(endpoints.get(0).pod())
+                && endpoints.get(0).ready();
     }
 
     /** ClusterIP:port of the primary Service (port named grpc): what a client in the cluster would use. */
     public String primaryServiceAddress() {
-        Service service = client().services().inNamespace(ns.name()).withName(name).get();
-        int port = service.getSpec().getPorts().stream().filter(p -> "grpc".equals(p.getName()))
-                .map(ServicePort::getPort).findFirst().orElseThrow(() -> new AssertionError("Service " + name + " has no port named grpc"));
+        Service service =
+                client().services().inNamespace(ns.name()).withName(name).get();
+        int port = service.getSpec().getPorts().stream()
+                .filter(p -> "grpc".equals(p.getName()))
+                .map(ServicePort::getPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("Service " + name + " has no port named grpc"));
         return service.getSpec().getClusterIP() + ":" + port;
     }
 
     /** The events the operator recorded on this group (kubectl get events --field-selector involvedObject.kind=ReplicaGroup). */
     public List<Event> events(String reason) {
         return client().v1().events().inNamespace(ns.name()).list().getItems().stream()
-                .filter(e -> KIND.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
-                .filter(e -> reason.equals(e.getReason())).toList();
+                .filter(e -> KIND.equals(e.getInvolvedObject().getKind())
+                        && name.equals(e.getInvolvedObject().getName()))
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
     }
 
     public Set<String> eventUids() {
         return client().v1().events().inNamespace(ns.name()).list().getItems().stream()
-                .map(e -> e.getMetadata().getUid()).collect(Collectors.toSet());
+                .map(e -> e.getMetadata().getUid())
+                .collect(Collectors.toSet());
     }
 
     /** A new event (not in {@code before}) with this reason whose message matches. */
     public Event awaitNewEvent(String reason, Set<String> before, Predicate<String> message, Duration atMost) {
-        return await("a new " + reason + " event on " + name, atMost).until(() -> events(reason).stream()
-                .filter(e -> !before.contains(e.getMetadata().getUid()))
-                .filter(e -> message.test(e.getMessage())).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        return await("a new " + reason + " event on " + name, atMost)
+                .until(
+                        () -> events(reason).stream()
+                                .filter(e -> !before.contains(e.getMetadata().getUid()))
+                                .filter(e -> message.test(e.getMessage()))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
     }
 
     public void kubectl(String... args) {
@@ -141,7 +177,7 @@ public final class Group {
 
     /** Waits (up to the settle time) for a status that matches. */
     public static GroupStatus awaitStatus(Group group, String what, Predicate<GroupStatus> matches) {
-        return await(what, Settings.SETTLE).until(group::status, matches::test);
+        return await(what, Settings.SETTLE).until(group::status, matches);
     }
 
     public static ConditionFactory await(String what, Duration atMost) {

@@ -27,13 +27,19 @@ public final class HostProcess {
 
     /** The host PID of the pod's container {@code container}. */
     public static HostProcess of(Pod pod, String container) {
-        String id = pod.getStatus().getContainerStatuses().stream().filter(s -> container.equals(s.getName()))
-                .map(ContainerStatus::getContainerID).filter(c -> c != null && !c.isBlank()).findFirst()
-                .orElseThrow(() -> new AssertionError("container " + container + " of " + pod.getMetadata().getName()
-                        + " has no id yet")).replaceFirst("^[a-z]+://", "");
-        long pid = fromContainerd(id).or(() -> fromCgroups(id)).orElseThrow(() -> new AssertionError(
-                "no host process found for container " + id + " (neither `ctr task ls` on "
-                        + Settings.containerdSocket() + " nor /proc/*/cgroup knows it): is the suite on the node?"));
+        String id = pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> container.equals(s.getName()))
+                .map(ContainerStatus::getContainerID)
+                .filter(c -> c != null && !c.isBlank())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "container " + container + " of " + pod.getMetadata().getName() + " has no id yet"))
+                .replaceFirst("^[a-z]+://", "");
+        long pid = fromContainerd(id)
+                .or(() -> fromCgroups(id))
+                .orElseThrow(() -> new AssertionError("no host process found for container " + id
+                        + " (neither `ctr task ls` on " + Settings.containerdSocket()
+                        + " nor /proc/*/cgroup knows it): is the suite on the node?"));
         return new HostProcess(pid, id);
     }
 
@@ -59,23 +65,30 @@ public final class HostProcess {
 
     /** kill -s SIGNAL pid from the node, or an AssertionError saying what could not be signalled. */
     static void signal(long pid, String signal, String what) {
-        String out = run("kill", "-s", signal, Long.toString(pid)).orElseThrow(
-                () -> new AssertionError("kill -s " + signal + " " + pid + " (" + what + ") failed"));
+        String out = run("kill", "-s", signal, Long.toString(pid))
+                .orElseThrow(() -> new AssertionError("kill -s " + signal + " " + pid + " (" + what + ") failed"));
         System.out.println("e2e: SIG" + signal + " to pid " + pid + " of " + what + out);
     }
 
     /** `ctr task ls` prints TASK PID STATUS; the task id is the container id. */
     static Optional<Long> fromContainerd(String id) {
         return run("ctr", "-n", "k8s.io", "-a", Settings.containerdSocket().toString(), "task", "ls")
-                .flatMap(out -> out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 2 && f[0].equals(id))
-                        .map(f -> Long.parseLong(f[1])).findFirst());
+                .flatMap(out -> out.lines()
+                        .map(l -> l.trim().split("\\s+"))
+                        .filter(f -> f.length >= 2 && f[0].equals(id))
+                        .map(f -> Long.parseLong(f[1]))
+                        .findFirst());
     }
 
     /** The process whose cgroup path names the container and whose parent's does not: the container's init. */
     static Optional<Long> fromCgroups(String id) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            List<Long> pids = procs.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
-                    .map(Long::parseLong).filter(p -> cgroupNames(p, id)).sorted().toList();
+            List<Long> pids = procs.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d+"))
+                    .map(Long::parseLong)
+                    .filter(p -> cgroupNames(p, id))
+                    .sorted()
+                    .toList();
             return pids.stream().filter(p -> !cgroupNames(parent(p), id)).findFirst();
         } catch (IOException e) {
             return Optional.empty();
@@ -84,7 +97,8 @@ public final class HostProcess {
 
     private static boolean cgroupNames(long pid, String id) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).contains(id);
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"))
+                    .contains(id);
         } catch (IOException e) {
             return false;
         }
@@ -93,7 +107,7 @@ public final class HostProcess {
     private static long parent(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1)[1]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -101,9 +115,12 @@ public final class HostProcess {
 
     private static Optional<String> run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.waitFor(Settings.HOST_COMMAND.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+            return process.waitFor(Settings.HOST_COMMAND.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0
+                    ? Optional.of(out)
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -17,8 +17,7 @@ import org.testcontainers.utility.MountableFile;
 final class K3sCluster {
     private static final String IMAGE = System.getProperty("e2e.k3s.image", "rancher/k3s:v1.34.1-k3s1");
 
-    private K3sCluster() {
-    }
+    private K3sCluster() {}
 
     static boolean dockerAvailable() {
         try {
@@ -50,7 +49,11 @@ final class K3sCluster {
 
     private static void importImage(K3sContainer k3s, String image) throws IOException, InterruptedException {
         Path tar = Files.createTempFile("e2e-image", ".tar");
-        if (new ProcessBuilder("docker", "save", "-o", tar.toString(), image).inheritIO().start().waitFor() != 0) {
+        if (new ProcessBuilder("docker", "save", "-o", tar.toString(), image)
+                        .inheritIO()
+                        .start()
+                        .waitFor()
+                != 0) {
             throw new IllegalStateException("docker save " + image + " failed: build it with scripts/build-images.sh");
         }
         k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/image.tar");
@@ -62,9 +65,18 @@ final class K3sCluster {
     }
 
     private static void routeToClusterNetworks(K3sContainer k3s) throws IOException, InterruptedException {
-        String ip = k3s.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
+        String ip = k3s.getContainerInfo()
+                .getNetworkSettings()
+                .getNetworks()
+                .values()
+                .iterator()
+                .next()
+                .getIpAddress();
         for (String cidr : new String[] {"10.42.0.0/16", "10.43.0.0/16"}) {
-            int rc = new ProcessBuilder("ip", "route", "replace", cidr, "via", ip).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("ip", "route", "replace", cidr, "via", ip)
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (rc != 0) {
                 System.out.println("e2e: could not route " + cidr + " via the k3s container (not root?): the load"
                         + " tests will not reach the replicas");

@@ -26,13 +26,16 @@ public final class Kubelet implements AutoCloseable {
         this.pid = pid;
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the guard is a last resort; the test's own close() resumes it
     public static Kubelet stop() {
         long pid;
         try {
             pid = Long.parseLong(Files.readString(Settings.LOCAL_KUBELET_PID).trim());
         } catch (IOException | NumberFormatException e) {
-            throw new AssertionError("no kubelet pid in " + Settings.LOCAL_KUBELET_PID
-                    + ": this fault needs the local cluster of cluster/up.sh: " + e, e);
+            throw new AssertionError(
+                    "no kubelet pid in " + Settings.LOCAL_KUBELET_PID
+                            + ": this fault needs the local cluster of cluster/up.sh: " + e,
+                    e);
         }
         Kubelet kubelet = new Kubelet(pid);
         HostProcess.signal(pid, "STOP", "the kubelet");

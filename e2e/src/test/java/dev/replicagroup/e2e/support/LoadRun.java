@@ -20,8 +20,7 @@ public final class LoadRun implements AutoCloseable {
 
     private LoadRun(String bootstrap, int clients) {
         this.bootstrap = List.of(bootstrap);
-        this.running = new LoadGenerator(this.bootstrap, options, clients, Settings.LOAD_READ_RATIO, true)
-                .start();
+        this.running = new LoadGenerator(this.bootstrap, options, clients, Settings.LOAD_READ_RATIO, true).start();
     }
 
     public static LoadRun start(String bootstrap, int clients) {
@@ -43,8 +42,9 @@ public final class LoadRun implements AutoCloseable {
     /** Fails with how many were lost and a few of them (the whole list can be thousands of keys). */
     public static void assertNoneLost(List<String> lost, Result result) {
         if (!lost.isEmpty()) {
-            throw new AssertionError(lost.size() + " of " + result.report().acknowledged().size()
-                    + " acknowledged writes lost, e.g. " + lost.subList(0, Math.min(10, lost.size())));
+            throw new AssertionError(
+                    lost.size() + " of " + result.report().acknowledged().size() + " acknowledged writes lost, e.g. "
+                            + lost.subList(0, Math.min(10, lost.size())));
         }
     }
 
@@ -66,8 +66,11 @@ public final class LoadRun implements AutoCloseable {
     public record Result(LoadReport report) {
         /** Acknowledged writes completed in [from, to). */
         public long acknowledgedBetween(long fromNanos, long toNanos) {
-            return report.history().stream().filter(r -> r.ok())
-                    .map(r -> report.startNanos() + r.completeNs()).filter(t -> t >= fromNanos && t < toNanos).count();
+            return report.history().stream()
+                    .filter(r -> r.ok())
+                    .map(r -> report.startNanos() + r.completeNs())
+                    .filter(t -> t >= fromNanos && t < toNanos)
+                    .count();
         }
 
         /**
@@ -76,8 +79,14 @@ public final class LoadRun implements AutoCloseable {
          */
         public Recovery recoveryAfter(long faultNanos) {
             long stopped = report.startNanos() + report.elapsed().toNanos();
-            return Recovery.measure(faultNanos, report.history().stream().filter(r -> r.ok())
-                    .mapToLong(r -> report.startNanos() + r.completeNs()).filter(t -> t <= stopped).sorted().toArray());
+            return Recovery.measure(
+                    faultNanos,
+                    report.history().stream()
+                            .filter(r -> r.ok())
+                            .mapToLong(r -> report.startNanos() + r.completeNs())
+                            .filter(t -> t <= stopped)
+                            .sorted()
+                            .toArray());
         }
     }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,20 +33,35 @@ public final class Operator {
     /** helm install --wait; helm uninstall is registered to run after the test, before the namespace goes. */
     public static Operator install(TestNamespace ns) {
         // Unique per test: the chart's cluster-scoped objects (ClusterRole, binding) carry the release name.
-        Operator operator = new Operator(ns, "rgop-" + UUID.randomUUID().toString().substring(0, 5));
+        Operator operator =
+                new Operator(ns, "rgop-" + UUID.randomUUID().toString().substring(0, 5));
         ns.onCleanup(operator::uninstall);
         ns.cluster().tools().helm(operator.installArgs().toArray(String[]::new));
         return operator;
     }
 
     List<String> installArgs() {
-        return List.of("install", release, chart().toString(), "--namespace", ns.name(), "--wait", "--timeout", Settings.HELM_WAIT.toSeconds() + "s",
-                "--set", "image.repository=replicagroup/operator",
-                "--set", "image.tag=" + Settings.imageVersion(),
-                "--set", "image.pullPolicy=IfNotPresent",
-                "--set", "replicaImage=replicagroup/replica:" + Settings.imageVersion(),
-                "--set", "watchNamespaces={" + ns.name() + "}",
-                "--set", "logLevel=" + Settings.OPERATOR_LOG_LEVEL);
+        return List.of(
+                "install",
+                release,
+                chart().toString(),
+                "--namespace",
+                ns.name(),
+                "--wait",
+                "--timeout",
+                Settings.HELM_WAIT.toSeconds() + "s",
+                "--set",
+                "image.repository=replicagroup/operator",
+                "--set",
+                "image.tag=" + Settings.imageVersion(),
+                "--set",
+                "image.pullPolicy=IfNotPresent",
+                "--set",
+                "replicaImage=replicagroup/replica:" + Settings.imageVersion(),
+                "--set",
+                "watchNamespaces={" + ns.name() + "}",
+                "--set",
+                "logLevel=" + Settings.OPERATOR_LOG_LEVEL);
     }
 
     /** helm uninstall --wait (once: the clean-up after the test skips a release the test already removed). */
@@ -63,8 +77,14 @@ public final class Operator {
     }
 
     public Deployment deployment() {
-        List<Deployment> deployments = ns.cluster().client().apps().deployments().inNamespace(ns.name())
-                .withLabel("app.kubernetes.io/instance", release).list().getItems();
+        List<Deployment> deployments = ns.cluster()
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace(ns.name())
+                .withLabel("app.kubernetes.io/instance", release)
+                .list()
+                .getItems();
         if (deployments.size() != 1) {
             throw new AssertionError("expected one operator Deployment of release " + release + ", found "
                     + deployments.stream().map(d -> d.getMetadata().getName()).toList());
@@ -73,12 +93,22 @@ public final class Operator {
     }
 
     public List<Pod> pods() {
-        return ns.cluster().client().pods().inNamespace(ns.name())
-                .withLabels(deployment().getSpec().getSelector().getMatchLabels()).list().getItems();
+        return ns.cluster()
+                .client()
+                .pods()
+                .inNamespace(ns.name())
+                .withLabels(deployment().getSpec().getSelector().getMatchLabels())
+                .list()
+                .getItems();
     }
 
     public Optional<Lease> lease() {
-        return Optional.ofNullable(ns.cluster().client().leases().inNamespace(ns.name()).withName(LEASE).get());
+        return Optional.ofNullable(ns.cluster()
+                .client()
+                .leases()
+                .inNamespace(ns.name())
+                .withName(LEASE)
+                .get());
     }
 
     /** The pod holding the Lease (JOSDK uses the pod's hostname, i.e. its name, as identity). */
@@ -87,7 +117,10 @@ public final class Operator {
     }
 
     public String awaitLeader() {
-        return Awaitility.await("a leader holds Lease " + LEASE).atMost(Settings.EVENT_WAIT)
-                .pollInterval(Settings.POLL).until(this::leader, Optional::isPresent).orElseThrow();
+        return Awaitility.await("a leader holds Lease " + LEASE)
+                .atMost(Settings.EVENT_WAIT)
+                .pollInterval(Settings.POLL)
+                .until(this::leader, Optional::isPresent)
+                .orElseThrow();
     }
 }

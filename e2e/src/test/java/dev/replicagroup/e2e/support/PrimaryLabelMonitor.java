@@ -20,7 +20,11 @@ public final class PrimaryLabelMonitor implements AutoCloseable {
     private final Watch watch;
 
     public PrimaryLabelMonitor(TestNamespace ns, Group group) {
-        this.watch = ns.cluster().client().pods().inNamespace(ns.name()).withLabel(Group.GROUP_LABEL, group.name())
+        this.watch = ns.cluster()
+                .client()
+                .pods()
+                .inNamespace(ns.name())
+                .withLabel(Group.GROUP_LABEL, group.name())
                 .watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, Pod pod) {
@@ -42,8 +46,10 @@ public final class PrimaryLabelMonitor implements AutoCloseable {
         } else {
             roles.put(name, pod.getMetadata().getLabels().getOrDefault(Group.ROLE_LABEL, ""));
         }
-        List<String> primaries = roles.entrySet().stream().filter(e -> "primary".equals(e.getValue()))
-                .map(Map.Entry::getKey).toList();
+        List<String> primaries = roles.entrySet().stream()
+                .filter(e -> "primary".equals(e.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
         if (primaries.size() > 1) {
             violations.add("at resourceVersion " + pod.getMetadata().getResourceVersion() + ": " + primaries);
         }

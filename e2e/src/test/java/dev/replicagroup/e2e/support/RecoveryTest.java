@@ -29,8 +29,8 @@ class RecoveryTest {
         // Fault at 100 ms, writes again at 600 ms, the load stopped at 1000 ms; a write in flight then completes
         // at 6000 ms: the outage is the 500 ms to the recovery, not the stretch before that late write.
         List<OpRecord> history = List.of(put(90), put(600), put(700), put(990), put(6000));
-        LoadReport report = new LoadReport(5, 0, 0, 0, Duration.ofMillis(1000), 0, 0, 0, Duration.ZERO, Duration.ZERO,
-                Map.of(), history, 0);
+        LoadReport report = new LoadReport(
+                5, 0, 0, 0, Duration.ofSeconds(1), 0, 0, 0, Duration.ZERO, Duration.ZERO, Map.of(), history, 0);
         Recovery recovery = new LoadRun.Result(report).recoveryAfter(100 * MS);
         assertEquals(Duration.ofMillis(500), recovery.faultToFirstWrite());
     }

@@ -35,7 +35,8 @@ public final class ServingMonitor implements AutoCloseable {
 
     private final Group group;
     private final AdminClient admin;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "serving-monitor"));
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "serving-monitor"));
     private final ExecutorService callers = Executors.newCachedThreadPool(r -> daemon(r, "serving-monitor-call"));
     private final Map<String, Run> open = new HashMap<>();
     private final List<Run> done = new ArrayList<>();
@@ -43,17 +44,23 @@ public final class ServingMonitor implements AutoCloseable {
     private long rounds;
 
     /** One stretch a pod surely served as primary in one term, on the suite's nanoTime clock. */
-    record Run(String pod, long term, long from, long until) {
-    }
+    record Run(String pod, long term, long from, long until) {}
 
+    @SuppressWarnings("FutureReturnValueIgnored") // round() catches its failures; close() ends the ticker
     public ServingMonitor(TestNamespace ns, Group group) {
         this.group = group;
-        Secret secret = ns.cluster().client().secrets().inNamespace(ns.name()).withName(group.name() + "-admin-token").get();
+        Secret secret = ns.cluster()
+                .client()
+                .secrets()
+                .inNamespace(ns.name())
+                .withName(group.name() + "-admin-token")
+                .get();
         if (secret == null || secret.getData() == null || !secret.getData().containsKey(TOKEN_KEY)) {
             throw new AssertionError("no admin token Secret " + group.name() + "-admin-token in " + ns.name());
         }
-        this.admin = new AdminClient(new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)),
-                StandardCharsets.UTF_8), Settings.STATUS_CALL);
+        this.admin = new AdminClient(
+                new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)), StandardCharsets.UTF_8),
+                Settings.STATUS_CALL);
         ticker.scheduleWithFixedDelay(this::round, 0, Settings.STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -68,15 +75,18 @@ public final class ServingMonitor implements AutoCloseable {
             if (rounds++ % 10 == 0) {
                 Map<String, String> fresh = new HashMap<>();
                 for (Pod pod : group.pods()) {
-                    if (pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isBlank()) {
+                    if (pod.getStatus().getPodIP() != null
+                            && !pod.getStatus().getPodIP().isBlank()) {
                         fresh.put(pod.getMetadata().getName(), pod.getStatus().getPodIP() + ":" + grpcPort(pod));
                     }
                 }
                 addresses = fresh;
             }
             Map<String, CompletableFuture<Void>> calls = new HashMap<>();
-            addresses.forEach((pod, address) -> calls.put(pod, CompletableFuture.runAsync(() -> sample(pod, address), callers)));
-            CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new)).join();
+            addresses.forEach((pod, address) ->
+                    calls.put(pod, CompletableFuture.runAsync(() -> sample(pod, address), callers)));
+            CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new))
+                    .join();
         } catch (RuntimeException e) {
             // An API hiccup while listing pods: the next round tries again; the samples taken stand.
         }
@@ -84,8 +94,11 @@ public final class ServingMonitor implements AutoCloseable {
 
     /** The replica container's port named grpc (the one the operator advertises). */
     private static int grpcPort(Pod pod) {
-        return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
-                .filter(p -> "grpc".equals(p.getName())).map(p -> p.getContainerPort()).findFirst()
+        return pod.getSpec().getContainers().stream()
+                .flatMap(c -> c.getPorts().stream())
+                .filter(p -> "grpc".equals(p.getName()))
+                .map(p -> p.getContainerPort())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(pod.getMetadata().getName() + " has no port named grpc"));
     }
 
@@ -99,7 +112,9 @@ public final class ServingMonitor implements AutoCloseable {
         }
         long end = System.nanoTime();
         boolean timed = status != null && status.timing().leaseMillis() > 0;
-        boolean serving = status != null && status.role() == Role.PRIMARY && (!timed || status.timing().serving());
+        boolean serving = status != null
+                && status.role() == Role.PRIMARY
+                && (!timed || status.timing().serving());
         long lease = timed ? TimeUnit.MILLISECONDS.toNanos(status.timing().leaseRemainingMillis()) : 0;
         synchronized (this) {
             Run run = open.get(pod);
@@ -109,8 +124,11 @@ public final class ServingMonitor implements AutoCloseable {
             }
             if (serving) {
                 long until = Math.max(start + lease, run == null ? end : start);
-                open.put(pod, run == null ? new Run(pod, status.term(), end, until)
-                        : new Run(pod, run.term(), run.from(), Math.max(run.until(), until)));
+                open.put(
+                        pod,
+                        run == null
+                                ? new Run(pod, status.term(), end, until)
+                                : new Run(pod, run.term(), run.from(), Math.max(run.until(), until)));
             }
         }
     }

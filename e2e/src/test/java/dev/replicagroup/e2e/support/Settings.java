@@ -22,11 +22,9 @@ public final class Settings {
     /** For an event that follows a change at once (ScaledUp, the Lease taken). */
     public static final Duration EVENT_WAIT = Duration.ofMinutes(1);
     /** Fault to the first write acknowledged after the outage, with default settings (issue 8: goals 1–3 s). */
-    public static final Duration FAULT_TO_WRITE_CEILING = Duration.ofMillis(
-            Long.getLong("e2e.fault-ceiling-ms", 5000));
+    public static final Duration FAULT_TO_WRITE_CEILING = Duration.ofMillis(Long.getLong("e2e.fault-ceiling-ms", 5000));
     /** The same when the operator's leader dies mid-failover too (goal p99 ≤ 6 s: a new leader takes the Lease). */
-    public static final Duration LEADER_LOSS_CEILING = Duration.ofMillis(
-            Long.getLong("e2e.leader-ceiling-ms", 12000));
+    public static final Duration LEADER_LOSS_CEILING = Duration.ofMillis(Long.getLong("e2e.leader-ceiling-ms", 12000));
     /**
      * The node controller marks a node NotReady after its grace period (50 s in Kubernetes 1.34) and then evicts
      * its pods: a stopped kubelet is resumed long before, whatever the failover did.
@@ -42,17 +40,19 @@ public final class Settings {
     public static final String OPERATOR_LOG_LEVEL = System.getProperty("e2e.operator-log-level", "INFO");
     /** Load clients through the primary Service, and the share of their operations that are reads. */
     public static final int LOAD_CLIENTS = 4;
+
     public static final double LOAD_READ_RATIO = 0.3;
     /**
      * The load's client library: 30 s of retries per operation, at most 1 s per attempt (a frozen primary holds a
      * client that long), the Active List refreshed every second.
      */
-    public static final ClientOptions LOAD_CLIENT = new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(1),
-            Duration.ofSeconds(1));
+    public static final ClientOptions LOAD_CLIENT =
+            new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1));
     /** Reading every acknowledged write back at the end may follow a failover still settling. */
     public static final Duration VERIFY_DEADLINE = Duration.ofSeconds(60);
     /** kubectl and helm as a test step (helm install --wait included), and as a diagnostic after a failure. */
     public static final Duration TOOL_COMMAND = Duration.ofMinutes(10);
+
     public static final Duration DIAGNOSTIC_COMMAND = Duration.ofMinutes(1);
     /** helm install --wait: both operator pods Ready. */
     public static final Duration HELM_WAIT = Duration.ofMinutes(5);
@@ -62,6 +62,7 @@ public final class Settings {
     public static final Duration POLL = Duration.ofMillis(250);
     /** One admin Status call from the suite to a replica (ServingMonitor), and how often each is asked. */
     public static final Duration STATUS_CALL = Duration.ofMillis(300);
+
     public static final Duration STATUS_EVERY = Duration.ofMillis(100);
     /** The local cluster's fixed kubeconfig path (cluster/README.md). */
     static final Path LOCAL_CLUSTER_KUBECONFIG = Path.of("/var/lib/replicagroup-cluster/kubeconfig");
@@ -72,8 +73,7 @@ public final class Settings {
     /** The socket of the cluster's own containerd (not Docker's), for host PIDs of containers. */
     static final Path LOCAL_CONTAINERD_SOCKET = Path.of("/var/lib/replicagroup-cluster/run/containerd/containerd.sock");
 
-    private Settings() {
-    }
+    private Settings() {}
 
     public static Path repoRoot() {
         String root = System.getProperty("e2e.repo.root");
@@ -114,6 +114,8 @@ public final class Settings {
     }
 
     static Path containerdSocket() {
-        return property("e2e.containerd.socket", "E2E_CONTAINERD_SOCKET").map(Path::of).orElse(LOCAL_CONTAINERD_SOCKET);
+        return property("e2e.containerd.socket", "E2E_CONTAINERD_SOCKET")
+                .map(Path::of)
+                .orElse(LOCAL_CONTAINERD_SOCKET);
     }
 }

@@ -46,10 +46,22 @@ public final class TestNamespace implements BeforeEachCallback, AfterEachCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        String method = context.getRequiredTestMethod().getName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        String ns = "e2e-" + method.substring(0, Math.min(40, method.length())) + "-" + UUID.randomUUID().toString().substring(0, 5);
-        Cluster.get().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                .addToLabels("replicagroup.dev/e2e", "true").endMetadata().build()).create();
+        String method = context.getRequiredTestMethod()
+                .getName()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]", "");
+        String ns = "e2e-" + method.substring(0, Math.min(40, method.length())) + "-"
+                + UUID.randomUUID().toString().substring(0, 5);
+        Cluster.get()
+                .client()
+                .namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(ns)
+                        .addToLabels("replicagroup.dev/e2e", "true")
+                        .endMetadata()
+                        .build())
+                .create();
         context.getStore(STORE).put("ns", new TestNamespace(ns));
     }
 
@@ -60,8 +72,11 @@ public final class TestNamespace implements BeforeEachCallback, AfterEachCallbac
             return;
         }
         if (context.getExecutionException().isPresent()) {
-            Diagnostics.dump(Cluster.get(), ns.name, context.getRequiredTestClass().getSimpleName() + "."
-                    + context.getRequiredTestMethod().getName());
+            Diagnostics.dump(
+                    Cluster.get(),
+                    ns.name,
+                    context.getRequiredTestClass().getSimpleName() + "."
+                            + context.getRequiredTestMethod().getName());
         }
         for (Runnable cleanup : ns.cleanups) {
             try {

@@ -32,14 +32,13 @@ public final class Tools {
         return exec(binary("kubectl"), args, Settings.DIAGNOSTIC_COMMAND);
     }
 
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
     private String run(String binary, String... args) {
         Result result = exec(binary, args, Settings.TOOL_COMMAND);
         if (result.exitCode() != 0) {
-            throw new IllegalStateException(binary + " " + String.join(" ", args) + " exited " + result.exitCode()
-                    + ":\n" + result.output());
+            throw new IllegalStateException(
+                    binary + " " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());
         }
         return result.output();
     }
@@ -67,7 +66,9 @@ public final class Tools {
     }
 
     static String binary(String name) {
-        Path explicit = Settings.property("e2e.tools.dir", "E2E_TOOLS_DIR").map(Path::of).orElse(Settings.LOCAL_CLUSTER_TOOLS);
+        Path explicit = Settings.property("e2e.tools.dir", "E2E_TOOLS_DIR")
+                .map(Path::of)
+                .orElse(Settings.LOCAL_CLUSTER_TOOLS);
         Path pinned = explicit.resolve(name);
         return Files.isExecutable(pinned) ? pinned.toString() : name;
     }

@@ -12,31 +12,42 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public class Failover {
     @JsonPropertyDescription("The step to carry out next (Done once finished).")
     private FailoverStep step;
+
     @JsonPropertyDescription("True for a planned switchover (the replicagroup.dev/promote annotation).")
     private boolean switchover;
+
     @JsonPropertyDescription("The pod that was primary.")
     private String from;
+
     @JsonPropertyDescription("The old primary's replica address when the failover started, to match helpers'"
             + " reports about it (their last primary) after its pod is gone.")
     private String fromAddress;
+
     @JsonPropertyDescription("The pod chosen to become primary (set in the Select step).")
     private String to;
+
     @JsonPropertyDescription("Why it started.")
     private String reason;
+
     @JsonPropertyDescription("The term the new primary serves in (raised before it is promoted).")
     private Long term;
+
     @JsonPropertyDescription("Why the failover waits, when it cannot go on safely.")
     private String blocked;
+
     @JsonPropertyDescription("The term in which the old primary itself answered the fence; when it is this failover's"
             + " term, it serves nothing and the new primary needs no lease hold-off.")
     private Long oldPrimaryFencedInTerm;
+
     @JsonPropertyDescription("What was left of the old primary's own promotion hold-off when it answered the fence:"
             + " the primary before it may still hold its lease, so the new primary waits at least this long.")
     private Long oldPrimaryHoldoffMillis;
+
     @JsonPropertyDescription("The last committed position (term and seq) the old primary reported during this"
             + " failover: no helper behind it is promoted while the old primary's pod exists, since it may hold"
             + " acknowledged writes that a helper which restarted since has lost.")
     private LogPositionStatus oldPrimaryCommitted;
+
     private String detectedAt;
     private String promotedAt;
     private String repointedAt;

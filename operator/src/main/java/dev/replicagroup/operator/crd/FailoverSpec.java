@@ -12,10 +12,12 @@ import io.fabric8.generator.annotation.ValidationRule;
  * serving (its lease, plus what clocks may drift apart) before its helpers report it lost, and a lease must
  * survive one lost heartbeat.
  */
-@ValidationRule(value = "self.leaseMillis + self.clockDriftMillis < self.detectionMillis",
+@ValidationRule(
+        value = "self.leaseMillis + self.clockDriftMillis < self.detectionMillis",
         message = "leaseMillis + clockDriftMillis must be less than detectionMillis: an isolated primary must stop"
                 + " serving before its helpers report it lost")
-@ValidationRule(value = "2 * self.heartbeatMillis <= self.leaseMillis",
+@ValidationRule(
+        value = "2 * self.heartbeatMillis <= self.leaseMillis",
         message = "leaseMillis must be at least 2 * heartbeatMillis: one lost heartbeat must not end the lease")
 public class FailoverSpec {
 
@@ -26,31 +28,36 @@ public class FailoverSpec {
     @Min(0)
     @Max(3600)
     @Default("5")
-    @JsonPropertyDescription("How long the primary pod may be NotReady before failover starts (a deleted pod starts it at once).")
+    @JsonPropertyDescription(
+            "How long the primary pod may be NotReady before failover starts (a deleted pod starts it at once).")
     private int delaySeconds = 5;
 
     @Min(0)
     @Max(86400)
     @Default("30")
-    @JsonPropertyDescription("Minimum time after a failover before a NotReady primary starts another one (stops flapping).")
+    @JsonPropertyDescription(
+            "Minimum time after a failover before a NotReady primary starts another one (stops flapping).")
     private int cooldownSeconds = 30;
 
     @Min(10)
     @Max(10000)
     @Default("100")
-    @JsonPropertyDescription("How often the primary sends a heartbeat to each helper when there is nothing to replicate (ms).")
+    @JsonPropertyDescription(
+            "How often the primary sends a heartbeat to each helper when there is nothing to replicate (ms).")
     private int heartbeatMillis = 100;
 
     @Min(20)
     @Max(60000)
     @Default("500")
-    @JsonPropertyDescription("How long an ack from enough helpers lets the primary serve (ms); an isolated primary stops serving after it.")
+    @JsonPropertyDescription(
+            "How long an ack from enough helpers lets the primary serve (ms); an isolated primary stops serving after it.")
     private int leaseMillis = 500;
 
     @Min(50)
     @Max(120000)
     @Default("1000")
-    @JsonPropertyDescription("How long a helper may not hear from its primary before it reports the primary lost (ms); a quorum of such reports starts a failover.")
+    @JsonPropertyDescription(
+            "How long a helper may not hear from its primary before it reports the primary lost (ms); a quorum of such reports starts a failover.")
     private int detectionMillis = 1000;
 
     @Min(0)

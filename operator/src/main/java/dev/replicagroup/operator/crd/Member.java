@@ -11,12 +11,12 @@ public class Member {
     private String name;
     /** primary, helper, fenced, or unknown when the replica did not answer. */
     private String role;
+
     private boolean ready;
     /** Its liveness in the primary's table (higher = answered more reliably); scale-down removes the lowest. */
     private Integer liveness;
 
-    public Member() {
-    }
+    public Member() {}
 
     public Member(String name, String role, boolean ready, Integer liveness) {
         this.name = name;

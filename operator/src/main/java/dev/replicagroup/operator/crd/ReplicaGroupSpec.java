@@ -16,8 +16,10 @@ import java.util.Map;
 
 /** What the user asks for. Every field has a schema rule; fields that constrain each other have CEL rules. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.syncAcks < self.replicas",
-        message = "syncAcks must be less than replicas: the primary waits for syncAcks helpers, and there are replicas - 1")
+@ValidationRule(
+        value = "self.syncAcks < self.replicas",
+        message =
+                "syncAcks must be less than replicas: the primary waits for syncAcks helpers, and there are replicas - 1")
 public class ReplicaGroupSpec {
 
     @SpecReplicas
@@ -28,7 +30,8 @@ public class ReplicaGroupSpec {
     private int replicas = 3;
 
     @Pattern("^[a-z0-9]([-a-z0-9._/:@]*[a-z0-9])?$")
-    @JsonPropertyDescription("The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
+    @JsonPropertyDescription(
+            "The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
     private String image;
 
     @Pattern("^(Always|IfNotPresent|Never)$")
@@ -39,7 +42,8 @@ public class ReplicaGroupSpec {
     @Min(0)
     @Max(14)
     @Default("1")
-    @JsonPropertyDescription("How many helpers must hold a write before the primary acknowledges it (0 = async, may lose the last writes).")
+    @JsonPropertyDescription(
+            "How many helpers must hold a write before the primary acknowledges it (0 = async, may lose the last writes).")
     private int syncAcks = 1;
 
     @JsonPropertyDescription("CPU and memory of each replica container.")

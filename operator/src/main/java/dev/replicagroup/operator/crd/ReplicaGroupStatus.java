@@ -16,22 +16,32 @@ import java.util.List;
 public class ReplicaGroupStatus {
     private Long observedGeneration;
     private Phase phase;
+
     @JsonPropertyDescription("The pod that is primary (or was, while a failover runs).")
     private String currentPrimary;
-    @JsonPropertyDescription("When the current primary was first seen serving (a primary that never served is starting, not failed).")
+
+    @JsonPropertyDescription(
+            "When the current primary was first seen serving (a primary that never served is starting, not failed).")
     private String primarySince;
+
     @JsonPropertyDescription("The current term; raised before every promotion.")
     private long term;
+
     @StatusReplicas
     private int replicas;
+
     private int readyReplicas;
+
     @LabelSelector
     @JsonPropertyDescription("Label selector of the replica pods (for the scale subresource).")
     private String selector;
+
     private List<Member> members = new ArrayList<>();
     private List<Condition> conditions = new ArrayList<>();
+
     @JsonPropertyDescription("The failover under way, if any.")
     private Failover failover;
+
     private Failover lastFailover;
 
     public Long getObservedGeneration() {

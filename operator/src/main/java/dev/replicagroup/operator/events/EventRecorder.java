@@ -49,25 +49,30 @@ public class EventRecorder {
     }
 
     public void record(ReplicaGroup group, Reason reason, String message) {
-        LOG.infof("%s/%s %s: %s", group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, message);
+        LOG.infof(
+                "%s/%s %s: %s",
+                group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, message);
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
                 .withNewMetadata()
-                    .withName(group.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-                    .withNamespace(group.getMetadata().getNamespace())
+                .withName(group.getMetadata().getName() + "."
+                        + UUID.randomUUID().toString().substring(0, 13))
+                .withNamespace(group.getMetadata().getNamespace())
                 .endMetadata()
                 .withNewInvolvedObject()
-                    .withApiVersion(group.getApiVersion())
-                    .withKind(group.getKind())
-                    .withName(group.getMetadata().getName())
-                    .withNamespace(group.getMetadata().getNamespace())
-                    .withUid(group.getMetadata().getUid())
-                    .withResourceVersion(group.getMetadata().getResourceVersion())
+                .withApiVersion(group.getApiVersion())
+                .withKind(group.getKind())
+                .withName(group.getMetadata().getName())
+                .withNamespace(group.getMetadata().getNamespace())
+                .withUid(group.getMetadata().getUid())
+                .withResourceVersion(group.getMetadata().getResourceVersion())
                 .endInvolvedObject()
                 .withReason(reason.name())
                 .withMessage(message)
                 .withType(reason.type())
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
@@ -76,13 +81,19 @@ public class EventRecorder {
         try {
             writer.execute(() -> create(event, reason, group.getMetadata().getName()));
         } catch (RejectedExecutionException stopping) {
-            LOG.infof("not recording event %s on %s: the operator is stopping", reason, group.getMetadata().getName());
+            LOG.infof(
+                    "not recording event %s on %s: the operator is stopping",
+                    reason, group.getMetadata().getName());
         }
     }
 
     private void create(Event event, Reason reason, String group) {
         try {
-            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+            client.v1()
+                    .events()
+                    .inNamespace(event.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
         } catch (KubernetesClientException e) {
             LOG.warnf("could not record event %s on %s: %s", reason, group, e.getMessage());
         }

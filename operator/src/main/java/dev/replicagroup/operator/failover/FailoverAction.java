@@ -39,6 +39,7 @@ public sealed interface FailoverAction {
      * the term the replicas are fenced in and the new primary is promoted in.
      */
     record Announce(long newTerm) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.announce(this);
         }
@@ -51,6 +52,7 @@ public sealed interface FailoverAction {
      * to answer are not in the list: they are skipped, not waited for.
      */
     record Fence(String oldPrimary, List<Replica> replicas, long term) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.fence(this);
         }
@@ -58,6 +60,7 @@ public sealed interface FailoverAction {
 
     /** Select: promote this helper (in the term already raised). */
     record Choose(String candidate) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.choose(this);
         }
@@ -65,6 +68,7 @@ public sealed interface FailoverAction {
 
     /** Select: no helper can be promoted without risking acknowledged writes; wait and say why. */
     record Block(String reason) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.block(this);
         }
@@ -75,6 +79,7 @@ public sealed interface FailoverAction {
      * the old primary may still hold can be running ({@link dev.replicagroup.replica.failover.LeaseHoldoff}).
      */
     record Promote(String candidate, String address, long term, long holdoffMillis) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.promote(this);
         }
@@ -82,6 +87,7 @@ public sealed interface FailoverAction {
 
     /** Promote: the candidate already serves in the term (a repeat after a restart); go on. */
     record AlreadyPromoted() implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.alreadyPromoted(this);
         }
@@ -89,6 +95,7 @@ public sealed interface FailoverAction {
 
     /** The candidate or new primary is gone: fence again in {@code newTerm} and choose again. */
     record Reselect(String why, long newTerm) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.reselect(this);
         }
@@ -98,8 +105,9 @@ public sealed interface FailoverAction {
      * Repoint: take the primary label off {@code demote} (normally nobody, the Fence step did it), then put it
      * on the candidate, then tell the {@code followers} to follow the new primary.
      */
-    record Repoint(String candidate, String candidateAddress, long term, List<String> demote,
-            List<Replica> followers) implements FailoverAction {
+    record Repoint(String candidate, String candidateAddress, long term, List<String> demote, List<Replica> followers)
+            implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.repoint(this);
         }
@@ -112,6 +120,7 @@ public sealed interface FailoverAction {
      */
     record Finish(String newPrimary, String newPrimaryAddress, List<String> delete, List<Replica> followers)
             implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.finish(this);
         }
@@ -119,12 +128,12 @@ public sealed interface FailoverAction {
 
     /** Nothing to do until the replicas or pods change. */
     record Wait(String why) implements FailoverAction {
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.waitFor(this);
         }
     }
 
     /** A replica to fence, or to point at the new primary. */
-    record Replica(String pod, String address) {
-    }
+    record Replica(String pod, String address) {}
 }

@@ -36,12 +36,15 @@ public final class FailoverPlanner {
      * @param leaseMillis      the group's lease (spec.failover)
      * @param clockDriftMillis the group's clock-drift allowance (spec.failover)
      */
-    public record Context(long term, int helpers, int syncAcks, Map<String, Integer> liveness, long leaseMillis,
-            long clockDriftMillis) {
-    }
+    public record Context(
+            long term,
+            int helpers,
+            int syncAcks,
+            Map<String, Integer> liveness,
+            long leaseMillis,
+            long clockDriftMillis) {}
 
-    private FailoverPlanner() {
-    }
+    private FailoverPlanner() {}
 
     public static FailoverAction next(Failover failover, Observation obs, Context ctx) {
         return switch (failover.getStep()) {
@@ -57,7 +60,10 @@ public final class FailoverPlanner {
 
     /** A term above every term handed out (status) or seen (any replica, the failover's own). */
     static long newTerm(Failover failover, Observation obs, Context ctx) {
-        long seen = obs.replicas().values().stream().mapToLong(NodeStatus::term).max().orElse(0);
+        long seen = obs.replicas().values().stream()
+                .mapToLong(NodeStatus::term)
+                .max()
+                .orElse(0);
         long own = failover.getTerm() == null ? 0 : failover.getTerm();
         return Math.max(ctx.term(), Math.max(seen, own)) + 1;
     }
@@ -74,9 +80,11 @@ public final class FailoverPlanner {
         // Pods being deleted too: their replica may still run until its grace period ends.
         obs.pods().stream()
                 .filter(p -> !p.failed() && p.address().isPresent())
-                .filter(p -> obs.replica(p.name()).filter(s -> s.term() < term
-                        || (includeOld && p.name().equals(failover.getFrom()))).isPresent())
-                .forEach(p -> targets.add(new FailoverAction.Replica(p.name(), p.address().get())));
+                .filter(p -> obs.replica(p.name())
+                        .filter(s -> s.term() < term || (includeOld && p.name().equals(failover.getFrom())))
+                        .isPresent())
+                .forEach(p -> targets.add(
+                        new FailoverAction.Replica(p.name(), p.address().get())));
         return new FailoverAction.Fence(failover.getFrom(), targets, term);
     }
 
@@ -89,15 +97,17 @@ public final class FailoverPlanner {
         List<MemberStatus> heard = obs.live().stream()
                 .filter(p -> !p.name().equals(failover.getFrom()))
                 .filter(p -> p.address().isPresent())
-                .filter(p -> obs.replica(p.name()).filter(s -> s.term() == failover.getTerm()).isPresent())
+                .filter(p -> obs.replica(p.name())
+                        .filter(s -> s.term() == failover.getTerm())
+                        .isPresent())
                 .map(p -> member(p, obs.replica(p.name()).orElseThrow(), ctx.liveness()))
                 .toList();
         Optional<String> named = switchoverTarget(failover, obs, heard);
         if (named.isPresent()) {
             return new FailoverAction.Choose(named.get());
         }
-        PromotionChoice choice = PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks(),
-                oldCommitted(failover, obs));
+        PromotionChoice choice =
+                PromotionRule.choose(heard, ctx.helpers(), ctx.syncAcks(), oldCommitted(failover, obs));
         if (choice instanceof PromotionChoice.Blocked blocked) {
             return oldPrimaryAsLastResort(failover, obs, heard)
                     .<FailoverAction>map(FailoverAction.Choose::new)
@@ -106,8 +116,14 @@ public final class FailoverPlanner {
         MemberStatus best = ((PromotionChoice.Promote) choice).candidate();
         // A switchover goes to the pod the user named when it holds everything the rule's choice holds.
         String candidate = failover.isSwitchover()
-                ? heard.stream().filter(m -> m.name().equals(failover.getTo()) && m.ready() && m.role() == Role.HELPER
-                        && m.last().equals(best.last())).map(MemberStatus::name).findFirst().orElse(best.name())
+                ? heard.stream()
+                        .filter(m -> m.name().equals(failover.getTo())
+                                && m.ready()
+                                && m.role() == Role.HELPER
+                                && m.last().equals(best.last()))
+                        .map(MemberStatus::name)
+                        .findFirst()
+                        .orElse(best.name())
                 : best.name();
         return new FailoverAction.Choose(candidate);
     }
@@ -121,7 +137,8 @@ public final class FailoverPlanner {
         if (obs.pod(failover.getFrom()).filter(p -> !p.failed()).isEmpty()) {
             return Optional.empty();
         }
-        return obs.replica(failover.getFrom()).map(NodeStatus::committed)
+        return obs.replica(failover.getFrom())
+                .map(NodeStatus::committed)
                 .or(() -> Optional.ofNullable(failover.getOldPrimaryCommitted()).map(LogPositionStatus::position));
     }
 
@@ -135,11 +152,12 @@ public final class FailoverPlanner {
         if (!failover.isSwitchover() || failover.getTo() == null) {
             return Optional.empty();
         }
-        Optional<NodeStatus> old = obs.replica(failover.getFrom())
-                .filter(s -> s.term() == failover.getTerm() && s.role() != Role.PRIMARY);
+        Optional<NodeStatus> old =
+                obs.replica(failover.getFrom()).filter(s -> s.term() == failover.getTerm() && s.role() != Role.PRIMARY);
         return heard.stream()
                 .filter(m -> m.name().equals(failover.getTo()) && m.ready() && m.role() == Role.HELPER)
-                .filter(m -> old.filter(o -> m.last().term() == o.last().term() && m.last().seq() >= o.commitSeq())
+                .filter(m -> old.filter(o ->
+                                m.last().term() == o.last().term() && m.last().seq() >= o.commitSeq())
                         .isPresent())
                 .map(MemberStatus::name)
                 .findFirst();
@@ -160,20 +178,28 @@ public final class FailoverPlanner {
     }
 
     static MemberStatus member(PodView pod, NodeStatus status, Map<String, Integer> liveness) {
-        return new MemberStatus(pod.name(), pod.address().orElseThrow(), pod.ready(), status.role(), status.term(),
-                status.last(), liveness.getOrDefault(pod.name(), 0), status.startedAtMillis());
+        return new MemberStatus(
+                pod.name(),
+                pod.address().orElseThrow(),
+                pod.ready(),
+                status.role(),
+                status.term(),
+                status.last(),
+                liveness.getOrDefault(pod.name(), 0),
+                status.startedAtMillis());
     }
 
     static FailoverAction promote(Failover failover, Observation obs, Context ctx) {
         Optional<PodView> candidate = obs.pod(failover.getTo()).filter(p -> !p.terminating() && !p.failed());
         if (candidate.isEmpty() || candidate.get().address().isEmpty()) {
-            return new FailoverAction.Reselect("candidate " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
+            return new FailoverAction.Reselect(
+                    "candidate " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
         }
         if (servesIn(obs, failover.getTo(), failover.getTerm())) {
             return new FailoverAction.AlreadyPromoted();
         }
-        return new FailoverAction.Promote(failover.getTo(), candidate.get().address().get(), failover.getTerm(),
-                holdoff(failover, obs, ctx));
+        return new FailoverAction.Promote(
+                failover.getTo(), candidate.get().address().get(), failover.getTerm(), holdoff(failover, obs, ctx));
     }
 
     /**
@@ -190,16 +216,28 @@ public final class FailoverPlanner {
                 .filter(p -> !p.name().equals(failover.getFrom()))
                 .flatMap(p -> obs.replica(p.name()).stream())
                 .filter(s -> s.role() == Role.HELPER && s.term() == failover.getTerm())
-                .map(s -> oldPrimary.filter(a -> a.equals(s.timing().lastPrimary())).isPresent()
-                        ? s.timing().primaryContactAgeMillis() : 0L)
+                .map(s -> oldPrimary
+                                .filter(a -> a.equals(s.timing().lastPrimary()))
+                                .isPresent()
+                        ? s.timing().primaryContactAgeMillis()
+                        : 0L)
                 .toList();
-        long lease = Math.max(ctx.leaseMillis(), obs.replicas().values().stream()
-                .mapToLong(s -> s.timing().leaseMillis()).max().orElse(0));
-        long drift = Math.max(ctx.clockDriftMillis(), obs.replicas().values().stream()
-                .mapToLong(s -> s.timing().clockDriftMillis()).max().orElse(0));
-        long oldHoldoff = Optional.ofNullable(failover.getOldPrimaryHoldoffMillis()).orElse(0L);
-        return LeaseHoldoff.millis(failover.isOldPrimaryFenced(), oldHoldoff, ages, ctx.helpers(), ctx.syncAcks(), lease,
-                drift);
+        long lease = Math.max(
+                ctx.leaseMillis(),
+                obs.replicas().values().stream()
+                        .mapToLong(s -> s.timing().leaseMillis())
+                        .max()
+                        .orElse(0));
+        long drift = Math.max(
+                ctx.clockDriftMillis(),
+                obs.replicas().values().stream()
+                        .mapToLong(s -> s.timing().clockDriftMillis())
+                        .max()
+                        .orElse(0));
+        long oldHoldoff =
+                Optional.ofNullable(failover.getOldPrimaryHoldoffMillis()).orElse(0L);
+        return LeaseHoldoff.millis(
+                failover.isOldPrimaryFenced(), oldHoldoff, ages, ctx.helpers(), ctx.syncAcks(), lease, drift);
     }
 
     static FailoverAction repoint(Failover failover, Observation obs) {
@@ -210,9 +248,10 @@ public final class FailoverPlanner {
         }
         List<String> demote = obs.pods().stream()
                 .filter(p -> p.isPrimaryLabelled() && !p.name().equals(failover.getTo()))
-                .map(PodView::name).toList();
-        return new FailoverAction.Repoint(failover.getTo(), address.get(), failover.getTerm(), demote,
-                followers(failover, obs, address.get()));
+                .map(PodView::name)
+                .toList();
+        return new FailoverAction.Repoint(
+                failover.getTo(), address.get(), failover.getTerm(), demote, followers(failover, obs, address.get()));
     }
 
     /** The live replicas other than the new primary and the old one (which Verify deals with). */
@@ -220,34 +259,43 @@ public final class FailoverPlanner {
         return obs.live().stream()
                 .filter(p -> !p.name().equals(failover.getTo()) && !p.name().equals(failover.getFrom()))
                 .filter(p -> p.address().isPresent())
-                .filter(p -> obs.replica(p.name()).map(s -> !(s.role() == Role.HELPER
-                        && s.term() == failover.getTerm() && s.primary().equals(primaryAddress))).orElse(true))
+                .filter(p -> obs.replica(p.name())
+                        .map(s -> !(s.role() == Role.HELPER
+                                && s.term() == failover.getTerm()
+                                && s.primary().equals(primaryAddress)))
+                        .orElse(true))
                 .map(p -> new FailoverAction.Replica(p.name(), p.address().get()))
                 .toList();
     }
 
     static FailoverAction verify(Failover failover, Observation obs, Context ctx) {
-        Optional<String> address = obs.pod(failover.getTo()).filter(p -> !p.terminating()).flatMap(PodView::address);
+        Optional<String> address =
+                obs.pod(failover.getTo()).filter(p -> !p.terminating()).flatMap(PodView::address);
         if (address.isEmpty()) {
-            return new FailoverAction.Reselect("new primary " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
+            return new FailoverAction.Reselect(
+                    "new primary " + failover.getTo() + " is gone", newTerm(failover, obs, ctx));
         }
         if (!servesIn(obs, failover.getTo(), failover.getTerm())) {
-            return new FailoverAction.Wait("new primary " + failover.getTo() + " does not yet serve in term "
-                    + failover.getTerm());
+            return new FailoverAction.Wait(
+                    "new primary " + failover.getTo() + " does not yet serve in term " + failover.getTerm());
         }
         List<FailoverAction.Replica> followers = new ArrayList<>(followers(failover, obs, address.get()));
         // The old primary, unless it was chosen again (oldPrimaryAsLastResort).
-        Optional<PodView> old = obs.pod(failover.getFrom()).filter(p -> !p.terminating())
+        Optional<PodView> old = obs.pod(failover.getFrom())
+                .filter(p -> !p.terminating())
                 .filter(p -> !p.name().equals(failover.getTo()));
         if (failover.isSwitchover()) {
-            old.flatMap(p -> p.address().map(a -> new FailoverAction.Replica(p.name(), a))).ifPresent(followers::add);
+            old.flatMap(p -> p.address().map(a -> new FailoverAction.Replica(p.name(), a)))
+                    .ifPresent(followers::add);
             return new FailoverAction.Finish(failover.getTo(), address.get(), List.of(), followers);
         }
-        return new FailoverAction.Finish(failover.getTo(), address.get(), old.map(PodView::name).stream().toList(),
-                followers);
+        return new FailoverAction.Finish(
+                failover.getTo(), address.get(), old.map(PodView::name).stream().toList(), followers);
     }
 
     static boolean servesIn(Observation obs, String pod, long term) {
-        return obs.replica(pod).filter(s -> s.role() == Role.PRIMARY && s.term() == term).isPresent();
+        return obs.replica(pod)
+                .filter(s -> s.role() == Role.PRIMARY && s.term() == term)
+                .isPresent();
     }
 }

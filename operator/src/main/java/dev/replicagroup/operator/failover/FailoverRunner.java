@@ -52,8 +52,14 @@ public class FailoverRunner {
     private final OperatorMetrics metrics;
     private final Clock clock;
 
-    public FailoverRunner(KubernetesClient client, AdminFanout fanout, StatusWriter statusWriter, PodRoles roles, EventRecorder events,
-            OperatorMetrics metrics, Clock clock) {
+    public FailoverRunner(
+            KubernetesClient client,
+            AdminFanout fanout,
+            StatusWriter statusWriter,
+            PodRoles roles,
+            EventRecorder events,
+            OperatorMetrics metrics,
+            Clock clock) {
         this.client = client;
         this.fanout = fanout;
         this.statusWriter = statusWriter;
@@ -68,8 +74,8 @@ public class FailoverRunner {
      * the failover costs one status write less before the fence; an operator that dies in between has
      * recorded nothing and the next one detects the failure again.
      */
-    public void start(ReplicaGroup group, String reason, boolean switchover, String target,
-            Optional<String> fromAddress) {
+    public void start(
+            ReplicaGroup group, String reason, boolean switchover, String target, Optional<String> fromAddress) {
         ReplicaGroupStatus status = group.getStatus();
         Failover failover = new Failover();
         failover.setStep(FailoverStep.Detect);
@@ -97,8 +103,7 @@ public class FailoverRunner {
             Failover failover = status.getFailover();
             FailoverStep step = failover.getStep();
             Instant started = clock.instant();
-            FailoverAction action = FailoverPlanner.next(failover, observe.get().withAnswers(answered),
-                    context(group));
+            FailoverAction action = FailoverPlanner.next(failover, observe.get().withAnswers(answered), context(group));
             LOG.debugf("%s: failover step %s -> %s", group.getMetadata().getName(), step, action);
             Outcome outcome = action.accept(new Step(group, admin, failover));
             if (outcome.waiting() != null) {
@@ -112,13 +117,20 @@ public class FailoverRunner {
 
     static FailoverPlanner.Context context(ReplicaGroup group) {
         ReplicaGroupStatus status = group.getStatus();
-        Map<String, Integer> liveness = status.getMembers().stream().filter(m -> m.getLiveness() != null)
+        Map<String, Integer> liveness = status.getMembers().stream()
+                .filter(m -> m.getLiveness() != null)
                 .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
         // Counting every wanted helper (not only those alive now) keeps the quorum on the safe side.
-        int helpers = Math.max(group.getSpec().getReplicas() - 1, status.getMembers().size() - 1);
+        int helpers =
+                Math.max(group.getSpec().getReplicas() - 1, status.getMembers().size() - 1);
         FailoverSpec spec = group.getSpec().getFailover();
-        return new FailoverPlanner.Context(status.getTerm(), helpers, group.getSpec().getSyncAcks(), liveness,
-                spec.getLeaseMillis(), spec.getClockDriftMillis());
+        return new FailoverPlanner.Context(
+                status.getTerm(),
+                helpers,
+                group.getSpec().getSyncAcks(),
+                liveness,
+                spec.getLeaseMillis(),
+                spec.getClockDriftMillis());
     }
 
     /** What a step left: why the failover waits (null: go on), and what replicas answered to its calls. */
@@ -154,9 +166,12 @@ public class FailoverRunner {
 
         @Override
         public Outcome announce(FailoverAction.Announce a) {
-            events.record(group, Reason.FailoverStarted, failover.isSwitchover()
-                    ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
-                    : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
+            events.record(
+                    group,
+                    Reason.FailoverStarted,
+                    failover.isSwitchover()
+                            ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
+                            : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
             raiseTerm(group, a.newTerm());
             // The new term goes to the API before any replica hears of it; a conflicting writer makes this throw.
             advance(group, FailoverStep.Fence);
@@ -165,22 +180,25 @@ public class FailoverRunner {
 
         @Override
         public Outcome fence(FailoverAction.Fence f) {
-            Map<String, AdminFanout.Answer> answers = fanout.callAll(addresses(f.replicas()),
-                    address -> admin.fence(address, f.term()));
+            Map<String, AdminFanout.Answer> answers =
+                    fanout.callAll(addresses(f.replicas()), address -> admin.fence(address, f.term()));
             answers.forEach((pod, answer) -> {
                 if (!answer.ok()) {
                     // A dead replica cannot be fenced and need not be: it takes no writes and acks nothing.
-                    LOG.infof("fencing %s in term %d: %s", pod, f.term(), answer.error().getMessage());
+                    LOG.infof(
+                            "fencing %s in term %d: %s",
+                            pod, f.term(), answer.error().getMessage());
                 }
             });
-            Optional<AdminFanout.Answer> old = Optional.ofNullable(answers.get(f.oldPrimary()))
-                    .filter(AdminFanout.Answer::ok);
+            Optional<AdminFanout.Answer> old =
+                    Optional.ofNullable(answers.get(f.oldPrimary())).filter(AdminFanout.Answer::ok);
             boolean oldFenced = old.isPresent() && !failover.isOldPrimaryFenced();
             if (oldFenced) {
                 failover.setOldPrimaryFencedInTerm(f.term());
                 failover.setOldPrimaryHoldoffMillis(old.get().status().timing().holdoffRemainingMillis());
             }
-            old.ifPresent(a -> failover.setOldPrimaryCommitted(LogPositionStatus.of(a.status().committed())));
+            old.ifPresent(a -> failover.setOldPrimaryCommitted(
+                    LogPositionStatus.of(a.status().committed())));
             roles.set(ns, f.oldPrimary(), Labels.HELPER);
             if (failover.getStep() == FailoverStep.Fence) {
                 // Not written: a failover resumed from Fence fences again (the same term) and then selects.
@@ -217,8 +235,9 @@ public class FailoverRunner {
                     // It may have been promoted all the same; the next pass sees that (AlreadyPromoted).
                     return Outcome.waiting("promoting " + p.candidate() + ": " + e.getMessage());
                 }
-                return reselect(new FailoverAction.Reselect("promoting " + p.candidate() + " was refused: "
-                        + e.getMessage(), Math.max(status.getTerm(), e.term()) + 1));
+                return reselect(new FailoverAction.Reselect(
+                        "promoting " + p.candidate() + " was refused: " + e.getMessage(),
+                        Math.max(status.getTerm(), e.term()) + 1));
             }
             promoted(group, failover, p.holdoffMillis());
             return Outcome.next(Map.of(p.candidate(), promoted));
@@ -232,8 +251,9 @@ public class FailoverRunner {
 
         @Override
         public Outcome reselect(FailoverAction.Reselect r) {
-            LOG.infof("%s: fencing again in term %d and choosing again: %s", group.getMetadata().getName(),
-                    r.newTerm(), r.why());
+            LOG.infof(
+                    "%s: fencing again in term %d and choosing again: %s",
+                    group.getMetadata().getName(), r.newTerm(), r.why());
             failover.setTo(failover.isSwitchover() ? failover.getTo() : null);
             failover.setPromotedAt(null);
             raiseTerm(group, r.newTerm());
@@ -248,8 +268,10 @@ public class FailoverRunner {
             status.setCurrentPrimary(r.candidate());
             status.setPrimarySince(null);
             failover.setRepointedAt(now());
-            events.record(group, Reason.ServiceRepointed, "Service " + Names.primaryService(
-                    group.getMetadata().getName()) + " now selects " + r.candidate());
+            events.record(
+                    group,
+                    Reason.ServiceRepointed,
+                    "Service " + Names.primaryService(group.getMetadata().getName()) + " now selects " + r.candidate());
             Map<String, NodeStatus> answered = follow(r.followers(), r.candidateAddress(), r.term());
             advance(group, FailoverStep.Verify);
             return Outcome.next(answered);
@@ -267,12 +289,14 @@ public class FailoverRunner {
         }
 
         private Map<String, NodeStatus> follow(List<FailoverAction.Replica> followers, String primary, long term) {
-            Map<String, AdminFanout.Answer> answers = fanout.callAll(addresses(followers),
-                    address -> admin.follow(address, primary, term));
+            Map<String, AdminFanout.Answer> answers =
+                    fanout.callAll(addresses(followers), address -> admin.follow(address, primary, term));
             answers.forEach((pod, answer) -> {
                 if (!answer.ok()) {
                     // A helper that misses this is told again in Verify, where it still shows up as not following.
-                    LOG.infof("telling %s to follow %s: %s", pod, primary, answer.error().getMessage());
+                    LOG.infof(
+                            "telling %s to follow %s: %s",
+                            pod, primary, answer.error().getMessage());
                 }
             });
             return statuses(answers);
@@ -280,12 +304,13 @@ public class FailoverRunner {
     }
 
     private static Map<String, String> addresses(List<FailoverAction.Replica> replicas) {
-        return replicas.stream().collect(Collectors.toMap(FailoverAction.Replica::pod, FailoverAction.Replica::address,
-                (a, b) -> a));
+        return replicas.stream()
+                .collect(Collectors.toMap(FailoverAction.Replica::pod, FailoverAction.Replica::address, (a, b) -> a));
     }
 
     private static Map<String, NodeStatus> statuses(Map<String, AdminFanout.Answer> answers) {
-        return answers.entrySet().stream().filter(e -> e.getValue().ok())
+        return answers.entrySet().stream()
+                .filter(e -> e.getValue().ok())
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().status()));
     }
 
@@ -293,9 +318,14 @@ public class FailoverRunner {
     private void promoted(ReplicaGroup group, Failover failover, Long holdoffMillis) {
         if (failover.getPromotedAt() == null) {
             failover.setPromotedAt(now());
-            events.record(group, Reason.Promoted, "promoted " + failover.getTo() + " (was primary: "
-                    + failover.getFrom() + ") in term " + failover.getTerm()
-                    + (holdoffMillis == null ? "" : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));
+            events.record(
+                    group,
+                    Reason.Promoted,
+                    "promoted " + failover.getTo() + " (was primary: "
+                            + failover.getFrom() + ") in term " + failover.getTerm()
+                            + (holdoffMillis == null
+                                    ? ""
+                                    : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));
         }
         // Not written: resumed from Promote, the next pass finds the candidate serving (AlreadyPromoted); the
         // Repoint step writes this with its own.
@@ -310,10 +340,14 @@ public class FailoverRunner {
     private void finish(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction.Finish fin) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
-        fanout.callAll(addresses(fin.followers()), address -> admin.follow(address, fin.newPrimaryAddress(),
-                failover.getTerm())).forEach((pod, answer) -> {
+        fanout.callAll(
+                        addresses(fin.followers()),
+                        address -> admin.follow(address, fin.newPrimaryAddress(), failover.getTerm()))
+                .forEach((pod, answer) -> {
                     if (!answer.ok()) {
-                        LOG.infof("telling %s to follow %s: %s", pod, fin.newPrimary(), answer.error().getMessage());
+                        LOG.infof(
+                                "telling %s to follow %s: %s",
+                                pod, fin.newPrimary(), answer.error().getMessage());
                     }
                 });
         fin.followers().forEach(follower -> roles.set(ns, follower.pod(), Labels.HELPER));
@@ -324,19 +358,26 @@ public class FailoverRunner {
         status.setFailover(null);
         status.setPrimarySince(now());
         statusWriter.write(group);
-        Duration total = Duration.between(Instant.parse(failover.getDetectedAt()), Instant.parse(failover.getCompletedAt()));
+        Duration total =
+                Duration.between(Instant.parse(failover.getDetectedAt()), Instant.parse(failover.getCompletedAt()));
         metrics.failoverCompleted(group, failover.isSwitchover(), total);
         if (failover.isSwitchover()) {
-            events.record(group, Reason.SwitchoverCompleted, failover.getTo() + " is primary in term "
-                    + failover.getTerm() + "; " + failover.getFrom() + " follows it");
+            events.record(
+                    group,
+                    Reason.SwitchoverCompleted,
+                    failover.getTo() + " is primary in term " + failover.getTerm() + "; " + failover.getFrom()
+                            + " follows it");
             if (group.getMetadata().getAnnotations() != null
                     && group.getMetadata().getAnnotations().containsKey(Labels.PROMOTE_ANNOTATION)) {
                 statusWriter.removeAnnotation(group, Labels.PROMOTE_ANNOTATION);
             }
         } else {
-            events.record(group, Reason.FailoverCompleted, failover.getTo() + " is primary in term "
-                    + failover.getTerm() + " after " + total.toMillis() + " ms; "
-                    + (fin.delete().isEmpty() ? "" : String.join(", ", fin.delete()) + " will be replaced"));
+            events.record(
+                    group,
+                    Reason.FailoverCompleted,
+                    failover.getTo() + " is primary in term "
+                            + failover.getTerm() + " after " + total.toMillis() + " ms; "
+                            + (fin.delete().isEmpty() ? "" : String.join(", ", fin.delete()) + " will be replaced"));
         }
     }
 

@@ -16,23 +16,18 @@ import java.util.Optional;
  */
 public final class PrimaryHealth {
 
-    public sealed interface Verdict {
-    }
+    public sealed interface Verdict {}
 
     /** The primary serves. */
-    public record Healthy() implements Verdict {
-    }
+    public record Healthy() implements Verdict {}
 
     /** Not serving, but not (yet) a reason to fail over: starting up, inside the delay, or in the cooldown. */
-    public record Waiting(String why) implements Verdict {
-    }
+    public record Waiting(String why) implements Verdict {}
 
     /** The primary is gone; a failover should start. */
-    public record Gone(String reason) implements Verdict {
-    }
+    public record Gone(String reason) implements Verdict {}
 
-    private PrimaryHealth() {
-    }
+    private PrimaryHealth() {}
 
     /**
      * What the helpers report, for the quorum signal.
@@ -41,16 +36,21 @@ public final class PrimaryHealth {
      * @param helpers  the wanted number of helpers (replicas - 1), not only those alive
      * @param reports  fresh statuses of the group's replicas (the primary's own is ignored)
      */
-    public record HelperReports(long term, int helpers, int syncAcks, Collection<NodeStatus> reports) {
-    }
+    public record HelperReports(long term, int helpers, int syncAcks, Collection<NodeStatus> reports) {}
 
     /**
      * @param pod          the primary's pod, empty when it no longer exists
      * @param hasServed    whether this primary was ever seen Ready (a new pod that is still starting is not failed)
      * @param lastFailover when the last failover finished, for the cooldown
      */
-    public static Verdict assess(String name, Optional<PodView> pod, boolean hasServed, FailoverSpec spec,
-            Instant now, Optional<Instant> lastFailover, HelperReports helpers) {
+    public static Verdict assess(
+            String name,
+            Optional<PodView> pod,
+            boolean hasServed,
+            FailoverSpec spec,
+            Instant now,
+            Optional<Instant> lastFailover,
+            HelperReports helpers) {
         if (pod.isEmpty()) {
             return new Gone("primary pod " + name + " no longer exists");
         }
@@ -74,12 +74,13 @@ public final class PrimaryHealth {
         if (!hasServed) {
             return new Waiting("primary pod " + name + " is starting");
         }
-        Duration notReady = primary.readySince().map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
+        Duration notReady =
+                primary.readySince().map(since -> Duration.between(since, now)).orElse(Duration.ZERO);
         // Waiting messages go into status conditions: they name the time, not a count that changes every pass.
         String since = primary.readySince().map(t -> " since " + t).orElse("");
         if (notReady.compareTo(Duration.ofSeconds(spec.getDelaySeconds())) < 0) {
-            return new Waiting("primary pod " + name + " NotReady" + since + ", failover after "
-                    + spec.getDelaySeconds() + "s");
+            return new Waiting(
+                    "primary pod " + name + " NotReady" + since + ", failover after " + spec.getDelaySeconds() + "s");
         }
         Optional<Instant> coolUntil = lastFailover.map(t -> t.plusSeconds(spec.getCooldownSeconds()));
         if (coolUntil.filter(now::isBefore).isPresent()) {
@@ -98,7 +99,9 @@ public final class PrimaryHealth {
      */
     static Optional<String> lostByQuorum(String name, String address, HelperReports helpers) {
         long lost = helpers.reports().stream()
-                .filter(s -> s.role() == Role.HELPER && s.term() == helpers.term() && s.timing().primaryLost()
+                .filter(s -> s.role() == Role.HELPER
+                        && s.term() == helpers.term()
+                        && s.timing().primaryLost()
                         && address.equals(s.timing().lastPrimary()))
                 .count();
         int quorum = PromotionRule.quorum(helpers.helpers(), helpers.syncAcks());

@@ -33,13 +33,17 @@ public class LeaderElection {
     private final String leaseName;
     private final String identity;
 
-    public LeaderElection(KubernetesClient client,
-            @ConfigProperty(name = "replicagroup.leader-election.lease-name", defaultValue = "replicagroup-operator-lease")
-            String leaseName) {
+    public LeaderElection(
+            KubernetesClient client,
+            @ConfigProperty(
+                            name = "replicagroup.leader-election.lease-name",
+                            defaultValue = "replicagroup-operator-lease")
+                    String leaseName) {
         this.client = client;
         this.leaseName = leaseName;
         // The pod name, as the SDK would choose it; explicit so that the release below knows whose Lease it is.
-        this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
+        this.identity = Optional.ofNullable(System.getenv("HOSTNAME"))
+                .filter(h -> !h.isBlank())
                 .orElse(UUID.randomUUID().toString());
     }
 
@@ -47,26 +51,30 @@ public class LeaderElection {
     @Singleton
     LeaderElectionConfiguration leaderElection(
             @ConfigProperty(name = "replicagroup.leader-election.lease-duration", defaultValue = "3s")
-            Duration leaseDuration,
+                    Duration leaseDuration,
             @ConfigProperty(name = "replicagroup.leader-election.renew-deadline", defaultValue = "2s")
-            Duration renewDeadline,
+                    Duration renewDeadline,
             @ConfigProperty(name = "replicagroup.leader-election.retry-period", defaultValue = "500ms")
-            Duration retryPeriod) {
+                    Duration retryPeriod) {
         if (!(retryPeriod.compareTo(renewDeadline) < 0 && renewDeadline.compareTo(leaseDuration) < 0)) {
             throw new IllegalArgumentException("replicagroup.leader-election: retry-period (" + retryPeriod
                     + ") < renew-deadline (" + renewDeadline + ") < lease-duration (" + leaseDuration
                     + ") must hold, or two operators could both think they lead");
         }
         // exitOnStopLeading: a leader that could not renew in time exits, so it never acts beside the new one.
-        return new LeaderElectionConfiguration(leaseName, null, leaseDuration, renewDeadline, retryPeriod, identity,
-                null, true);
+        return new LeaderElectionConfiguration(
+                leaseName, null, leaseDuration, renewDeadline, retryPeriod, identity, null, true);
     }
 
     void release(@Observes @Priority(AFTER_OPERATOR_STOPPED) ShutdownEvent shutdown) {
         try {
             String namespace = client.getNamespace();
-            Lease lease = namespace == null ? null : client.leases().inNamespace(namespace).withName(leaseName).get();
-            if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+            Lease lease = namespace == null
+                    ? null
+                    : client.leases().inNamespace(namespace).withName(leaseName).get();
+            if (lease == null
+                    || lease.getSpec() == null
+                    || !identity.equals(lease.getSpec().getHolderIdentity())) {
                 return;
             }
             lease.getSpec().setHolderIdentity(null);
@@ -76,8 +84,9 @@ public class LeaderElection {
             LOG.infof("released the leader-election Lease %s/%s", namespace, leaseName);
         } catch (RuntimeException e) {
             // Best effort: the process is going away, and an unreleased Lease only costs the standby a lease duration.
-            LOG.infof("could not release the leader-election Lease %s: %s (it expires by itself)", leaseName,
-                    e.getMessage());
+            LOG.infof(
+                    "could not release the leader-election Lease %s: %s (it expires by itself)",
+                    leaseName, e.getMessage());
         }
     }
 }

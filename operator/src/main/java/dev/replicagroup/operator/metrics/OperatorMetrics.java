@@ -37,18 +37,21 @@ public class OperatorMetrics {
         Counter.builder("replicagroup.failovers")
                 .description("Failovers and switchovers completed")
                 .tags(tags(group).and("kind", switchover ? "switchover" : "failover"))
-                .register(registry).increment();
+                .register(registry)
+                .increment();
         Timer.builder("replicagroup.failover.duration")
                 .description("Time from detection to a verified new primary")
                 .tags(tags(group).and("kind", switchover ? "switchover" : "failover"))
-                .register(registry).record(total);
+                .register(registry)
+                .record(total);
     }
 
     public void stepTook(ReplicaGroup group, FailoverStep step, Duration took) {
         Timer.builder("replicagroup.failover.step.duration")
                 .description("Time spent in each failover step")
                 .tags(tags(group).and("step", step.name()))
-                .register(registry).record(took);
+                .register(registry)
+                .record(took);
     }
 
     public Timer.Sample startReconcile() {
@@ -58,7 +61,8 @@ public class OperatorMetrics {
     public void reconciled(ReplicaGroup group, Timer.Sample sample) {
         sample.stop(Timer.builder("replicagroup.reconcile.duration")
                 .description("Time of one reconcile pass of a ReplicaGroup")
-                .tags(tags(group)).register(registry));
+                .tags(tags(group))
+                .register(registry));
     }
 
     public void members(ReplicaGroup group, String role, long count) {
@@ -71,9 +75,10 @@ public class OperatorMetrics {
      * replicas' Watch streams when scraped (the functions given), so they are current without a reconcile;
      * members no longer in the group lose theirs.
      */
-    public void memberFigures(ReplicaGroup group, List<String> pods, ToDoubleFunction<String> seq,
-            ToDoubleFunction<String> lag) {
-        String key = group.getMetadata().getNamespace() + "/" + group.getMetadata().getName();
+    public void memberFigures(
+            ReplicaGroup group, List<String> pods, ToDoubleFunction<String> seq, ToDoubleFunction<String> lag) {
+        String key =
+                group.getMetadata().getNamespace() + "/" + group.getMetadata().getName();
         Map<String, List<Meter>> members = memberMeters.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         members.entrySet().removeIf(e -> {
             boolean gone = !pods.contains(e.getKey());
@@ -83,28 +88,49 @@ public class OperatorMetrics {
             return gone;
         });
         for (String pod : pods) {
-            members.computeIfAbsent(pod, p -> List.of(
-                    Gauge.builder("replicagroup.member.seq", () -> seq.applyAsDouble(p))
-                            .description("The sequence number of the member's last log entry")
-                            .tags(tags(group).and("member", p)).strongReference(true).register(registry),
-                    Gauge.builder("replicagroup.member.lag", () -> lag.applyAsDouble(p))
-                            .description("Entries the member is behind the primary, as the primary reports")
-                            .tags(tags(group).and("member", p)).strongReference(true).register(registry)));
+            members.computeIfAbsent(
+                    pod,
+                    p -> List.of(
+                            Gauge.builder("replicagroup.member.seq", () -> seq.applyAsDouble(p))
+                                    .description("The sequence number of the member's last log entry")
+                                    .tags(tags(group).and("member", p))
+                                    .strongReference(true)
+                                    .register(registry),
+                            Gauge.builder("replicagroup.member.lag", () -> lag.applyAsDouble(p))
+                                    .description("Entries the member is behind the primary, as the primary reports")
+                                    .tags(tags(group).and("member", p))
+                                    .strongReference(true)
+                                    .register(registry)));
         }
-        maxLag.put(key, () -> members.keySet().stream().mapToDouble(lag).filter(d -> !Double.isNaN(d)).max()
-                .orElse(0));
-        maxLagGauges.computeIfAbsent(key, k -> Gauge.builder("replicagroup.replication.lag.max",
-                        () -> maxLag.getOrDefault(k, () -> 0.0).getAsDouble())
-                .description("The largest lag of a member behind the primary")
-                .tags(tags(group)).strongReference(true).register(registry));
+        maxLag.put(
+                key,
+                () -> members.keySet().stream()
+                        .mapToDouble(lag)
+                        .filter(d -> !Double.isNaN(d))
+                        .max()
+                        .orElse(0));
+        maxLagGauges.computeIfAbsent(
+                key,
+                k -> Gauge.builder(
+                                "replicagroup.replication.lag.max",
+                                () -> maxLag.getOrDefault(k, () -> 0.0).getAsDouble())
+                        .description("The largest lag of a member behind the primary")
+                        .tags(tags(group))
+                        .strongReference(true)
+                        .register(registry));
     }
 
     private void gauge(String name, Tags tags, long value) {
         String key = name + tags;
-        gauges.computeIfAbsent(key, k -> registry.gauge(name, tags, new AtomicLong())).set(value);
+        gauges.computeIfAbsent(key, k -> registry.gauge(name, tags, new AtomicLong()))
+                .set(value);
     }
 
     private static Tags tags(ReplicaGroup group) {
-        return Tags.of("namespace", group.getMetadata().getNamespace(), "group", group.getMetadata().getName());
+        return Tags.of(
+                "namespace",
+                group.getMetadata().getNamespace(),
+                "group",
+                group.getMetadata().getName());
     }
 }

@@ -26,8 +26,12 @@ public class ActionExecutor {
     private final Caches caches;
     private final String defaultImage;
 
-    public ActionExecutor(KubernetesClient client, EventRecorder events, FailoverRunner failovers,
-            StatusWriter statusWriter, Caches caches,
+    public ActionExecutor(
+            KubernetesClient client,
+            EventRecorder events,
+            FailoverRunner failovers,
+            StatusWriter statusWriter,
+            Caches caches,
             @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
         this.client = client;
         this.caches = caches;
@@ -42,23 +46,34 @@ public class ActionExecutor {
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
             caches.created(client.resource(
-                    ReplicaPods.build(group, c.ordinal(), Labels.PRIMARY, Optional.empty(), defaultImage)).create());
+                            ReplicaPods.build(group, c.ordinal(), Labels.PRIMARY, Optional.empty(), defaultImage))
+                    .create());
             group.getStatus().setCurrentPrimary(Names.pod(name, c.ordinal()));
             group.getStatus().setPrimarySince(null);
             statusWriter.write(group);
         } else if (action instanceof NextAction.CreateHelper h) {
             caches.created(client.resource(
-                    ReplicaPods.build(group, h.ordinal(), Labels.HELPER, Optional.of(h.tbc()), defaultImage)).create());
-            events.record(group, Reason.ScaledUp, "started helper " + Names.pod(name, h.ordinal())
-                    + " (--tbc " + h.tbc() + ") towards " + group.getSpec().getReplicas() + " replicas");
+                            ReplicaPods.build(group, h.ordinal(), Labels.HELPER, Optional.of(h.tbc()), defaultImage))
+                    .create());
+            events.record(
+                    group,
+                    Reason.ScaledUp,
+                    "started helper " + Names.pod(name, h.ordinal()) + " (--tbc " + h.tbc() + ") towards "
+                            + group.getSpec().getReplicas() + " replicas");
         } else if (action instanceof NextAction.RemovePod r) {
             client.pods().inNamespace(ns).withName(r.pod()).delete();
-            events.record(group, r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
+            events.record(
+                    group,
+                    r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
                     "removed " + r.pod() + ": " + r.why());
         } else if (action instanceof NextAction.StartFailover f) {
             failovers.start(group, f.reason(), false, null, f.fromAddress());
         } else if (action instanceof NextAction.StartSwitchover s) {
-            failovers.start(group, "switchover requested by annotation " + Labels.PROMOTE_ANNOTATION, true, s.target(),
+            failovers.start(
+                    group,
+                    "switchover requested by annotation " + Labels.PROMOTE_ANNOTATION,
+                    true,
+                    s.target(),
                     s.fromAddress());
         } else if (action instanceof NextAction.DropSwitchover d) {
             if (d.warning()) {

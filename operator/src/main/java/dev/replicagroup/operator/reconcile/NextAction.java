@@ -16,37 +16,28 @@ import java.util.stream.Collectors;
  */
 public final class NextAction {
 
-    public sealed interface Action {
-    }
+    public sealed interface Action {}
 
     /** Start the group's first primary (no --tbc). */
-    public record CreatePrimary(int ordinal) implements Action {
-    }
+    public record CreatePrimary(int ordinal) implements Action {}
 
     /** Add a helper that joins the primary at {@code tbc}. */
-    public record CreateHelper(int ordinal, String tbc) implements Action {
-    }
+    public record CreateHelper(int ordinal, String tbc) implements Action {}
 
     /** Delete a helper pod: scale-down, or a failed pod to be replaced. */
-    public record RemovePod(String pod, boolean scaleDown, String why) implements Action {
-    }
+    public record RemovePod(String pod, boolean scaleDown, String why) implements Action {}
 
     /** @param fromAddress the failing primary's replica address, if known (for the lease hold-off) */
-    public record StartFailover(String reason, Optional<String> fromAddress) implements Action {
-    }
+    public record StartFailover(String reason, Optional<String> fromAddress) implements Action {}
 
-    public record StartSwitchover(String target, Optional<String> fromAddress) implements Action {
-    }
+    public record StartSwitchover(String target, Optional<String> fromAddress) implements Action {}
 
     /** The switchover annotation cannot be honoured (or is already satisfied); remove it and say why. */
-    public record DropSwitchover(String why, boolean warning) implements Action {
-    }
+    public record DropSwitchover(String why, boolean warning) implements Action {}
 
-    public record Wait(String why) implements Action {
-    }
+    public record Wait(String why) implements Action {}
 
-    public record Nothing() implements Action {
-    }
+    public record Nothing() implements Action {}
 
     /**
      * @param primary      status.currentPrimary, if any
@@ -55,13 +46,19 @@ public final class NextAction {
      * @param liveness     pods' liveness as the primary reports it
      * @param term         the term in status
      */
-    public record Input(Observation obs, int replicas, int syncAcks, FailoverSpec failover, Optional<String> primary,
-            boolean hasServed, Optional<Instant> lastFailover, Optional<String> switchoverTo,
-            Map<String, Integer> liveness, long term) {
-    }
+    public record Input(
+            Observation obs,
+            int replicas,
+            int syncAcks,
+            FailoverSpec failover,
+            Optional<String> primary,
+            boolean hasServed,
+            Optional<Instant> lastFailover,
+            Optional<String> switchoverTo,
+            Map<String, Integer> liveness,
+            long term) {}
 
-    private NextAction() {
-    }
+    private NextAction() {}
 
     public static Action decide(Input in) {
         Observation obs = in.obs();
@@ -70,10 +67,20 @@ public final class NextAction {
             return obs.pods().isEmpty() ? new CreatePrimary(0) : new Wait("pods exist but no primary is recorded");
         }
         String primary = in.primary().get();
-        PrimaryHealth.Verdict health = PrimaryHealth.assess(primary, obs.pod(primary), in.hasServed(), in.failover(),
-                obs.now(), in.lastFailover(), new PrimaryHealth.HelperReports(in.term(), in.replicas() - 1,
-                        in.syncAcks(), obs.replicas().values()));
-        List<PodView> helpers = live.stream().filter(p -> !p.name().equals(primary)).toList();
+        PrimaryHealth.Verdict health = PrimaryHealth.assess(
+                primary,
+                obs.pod(primary),
+                in.hasServed(),
+                in.failover(),
+                obs.now(),
+                in.lastFailover(),
+                new PrimaryHealth.HelperReports(
+                        in.term(),
+                        in.replicas() - 1,
+                        in.syncAcks(),
+                        obs.replicas().values()));
+        List<PodView> helpers =
+                live.stream().filter(p -> !p.name().equals(primary)).toList();
         if (health instanceof PrimaryHealth.Gone gone) {
             if (in.failover().isEnabled() && !helpers.isEmpty()) {
                 return new StartFailover(gone.reason(), primaryAddress(obs, primary, in.term()));
@@ -82,13 +89,14 @@ public final class NextAction {
                 // Nothing else holds the data: the only way back to service is a new, empty primary.
                 return new CreatePrimary(ScalePlan.nextOrdinal(obs.pods()));
             }
-            return new Wait(gone.reason() + (in.failover().isEnabled() ? "; no helper to promote"
-                    : "; automatic failover is disabled"));
+            return new Wait(gone.reason()
+                    + (in.failover().isEnabled() ? "; no helper to promote" : "; automatic failover is disabled"));
         }
         if (health instanceof PrimaryHealth.Waiting waiting) {
             return new Wait(waiting.why());
         }
-        Optional<PodView> failed = obs.pods().stream().filter(p -> p.failed() && !p.terminating()).findFirst();
+        Optional<PodView> failed =
+                obs.pods().stream().filter(p -> p.failed() && !p.terminating()).findFirst();
         if (failed.isPresent()) {
             return new RemovePod(failed.get().name(), false, "pod failed; a new helper replaces it");
         }
@@ -112,24 +120,36 @@ public final class NextAction {
      * report in the term (the address they were following).
      */
     static Optional<String> primaryAddress(Observation obs, String primary, long term) {
-        return obs.pod(primary).flatMap(PodView::address).or(() -> obs.replicas().values().stream()
-                .filter(s -> s.role() == Role.HELPER && s.term() == term && !s.timing().lastPrimary().isEmpty())
-                .collect(Collectors.groupingBy(s -> s.timing().lastPrimary(), Collectors.counting()))
-                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey));
+        return obs.pod(primary)
+                .flatMap(PodView::address)
+                .or(() -> obs.replicas().values().stream()
+                        .filter(s -> s.role() == Role.HELPER
+                                && s.term() == term
+                                && !s.timing().lastPrimary().isEmpty())
+                        .collect(Collectors.groupingBy(s -> s.timing().lastPrimary(), Collectors.counting()))
+                        .entrySet()
+                        .stream()
+                        .max(Map.Entry.comparingByValue())
+                        .map(Map.Entry::getKey));
     }
 
     /** Whether the primary reports the target connected with nothing left to send it. */
     static boolean caughtUp(Observation obs, String primary, PodView target) {
-        return target.address().flatMap(address -> obs.replica(primary).flatMap(p -> p.helpers().stream()
-                .filter(h -> h.address().equals(address)).findFirst()))
-                .filter(h -> h.connected() && h.lag() == 0).isPresent();
+        return target.address()
+                .flatMap(address -> obs.replica(primary)
+                        .flatMap(p -> p.helpers().stream()
+                                .filter(h -> h.address().equals(address))
+                                .findFirst()))
+                .filter(h -> h.connected() && h.lag() == 0)
+                .isPresent();
     }
 
     static Action switchover(Input in, String primary, String target) {
         if (target.equals(primary)) {
             return new DropSwitchover(target + " is already the primary", false);
         }
-        Optional<PodView> pod = in.obs().live().stream().filter(p -> p.name().equals(target)).findFirst();
+        Optional<PodView> pod =
+                in.obs().live().stream().filter(p -> p.name().equals(target)).findFirst();
         if (pod.isEmpty()) {
             return new DropSwitchover("switchover target " + target + " is not a live pod of this group", true);
         }

@@ -40,11 +40,15 @@ public class Observer {
     public Observation observe(ReplicaGroup group, AdminClient admin) {
         String name = group.getMetadata().getName();
         List<Pod> pods = caches.pods(group);
-        List<PodView> views = pods.stream().map(p -> PodView.of(name, p)).filter(p -> p.ordinal() >= 0).toList();
+        List<PodView> views = pods.stream()
+                .map(p -> PodView.of(name, p))
+                .filter(p -> p.ordinal() >= 0)
+                .toList();
         Map<String, String> addresses = new HashMap<>();
         // A pod being deleted is still watched: its replica may run for the grace period, and its answer to a
         // fence is what spares the new primary the lease hold-off.
-        views.stream().filter(p -> !p.failed() && p.address().isPresent())
+        views.stream()
+                .filter(p -> !p.failed() && p.address().isPresent())
                 .forEach(p -> addresses.put(p.name(), p.address().get()));
         ResourceID id = ResourceID.fromResource(group);
         watches.sync(id, admin, addresses);

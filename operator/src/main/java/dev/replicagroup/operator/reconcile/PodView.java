@@ -14,24 +14,38 @@ import java.util.Optional;
  * @param readySince  when the Ready condition last changed (its lastTransitionTime), if known
  * @param address     the replica's gRPC address (pod IP and the {@code grpc} container port), once it has an IP
  */
-public record PodView(String name, int ordinal, String role, boolean ready, Optional<Instant> readySince,
-        boolean terminating, boolean failed, Optional<String> address) {
+public record PodView(
+        String name,
+        int ordinal,
+        String role,
+        boolean ready,
+        Optional<Instant> readySince,
+        boolean terminating,
+        boolean failed,
+        Optional<String> address) {
 
     public boolean isPrimaryLabelled() {
         return Labels.PRIMARY.equals(role);
     }
 
     public static PodView of(String group, Pod pod) {
-        Optional<PodCondition> ready = pod.getStatus() == null || pod.getStatus().getConditions() == null
-                ? Optional.empty()
-                : pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+        Optional<PodCondition> ready =
+                pod.getStatus() == null || pod.getStatus().getConditions() == null
+                        ? Optional.empty()
+                        : pod.getStatus().getConditions().stream()
+                                .filter(c -> "Ready".equals(c.getType()))
+                                .findFirst();
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         return new PodView(
                 pod.getMetadata().getName(),
                 Names.ordinal(group, pod.getMetadata().getName()).orElse(-1),
-                pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(Labels.ROLE),
+                pod.getMetadata().getLabels() == null
+                        ? null
+                        : pod.getMetadata().getLabels().get(Labels.ROLE),
                 ready.map(c -> "True".equals(c.getStatus())).orElse(false),
-                ready.map(PodCondition::getLastTransitionTime).filter(t -> t != null && !t.isBlank()).map(Instant::parse),
+                ready.map(PodCondition::getLastTransitionTime)
+                        .filter(t -> t != null && !t.isBlank())
+                        .map(Instant::parse),
                 pod.getMetadata().getDeletionTimestamp() != null,
                 "Failed".equals(phase) || "Succeeded".equals(phase),
                 ReplicaPods.address(pod));

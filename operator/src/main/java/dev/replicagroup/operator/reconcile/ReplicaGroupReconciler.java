@@ -17,7 +17,6 @@ import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -33,6 +32,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +46,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A replica pushes what a failover decides on over its Watch stream, which wakes the group at once
  * ({@link ReplicaWatches}); progress without a push (sequence numbers, lag) is read every resync interval.
  */
-@ControllerConfiguration(name = ReplicaGroupReconciler.NAME,
+@ControllerConfiguration(
+        name = ReplicaGroupReconciler.NAME,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 // Retry without giving up: a conflict on status (another writer) or an unreachable API must not park a group.
 @GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
@@ -67,9 +68,19 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final Duration resync;
     private final Clock clock;
 
-    public ReplicaGroupReconciler(StatusWriter statusWriter, Caches caches, OwnedResources owned, ReplicaAdmins admins,
-            ReplicaWatches watches, Observer observer, FailoverRunner failovers, ActionExecutor executor, PodRoles roles,
-            EventRecorder events, OperatorMetrics metrics, Clock clock,
+    public ReplicaGroupReconciler(
+            StatusWriter statusWriter,
+            Caches caches,
+            OwnedResources owned,
+            ReplicaAdmins admins,
+            ReplicaWatches watches,
+            Observer observer,
+            FailoverRunner failovers,
+            ActionExecutor executor,
+            PodRoles roles,
+            EventRecorder events,
+            OperatorMetrics metrics,
+            Clock clock,
             @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
         this.statusWriter = statusWriter;
         this.caches = caches;
@@ -112,7 +123,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             if (!before.equals(Serialization.asJson(group.getStatus()))) {
                 statusWriter.write(group);
             }
-            return invalid.isPresent() || atRest ? UpdateControl.noUpdate()
+            return invalid.isPresent() || atRest
+                    ? UpdateControl.noUpdate()
                     : UpdateControl.<ReplicaGroup>noUpdate().rescheduleAfter(resync);
         } finally {
             metrics.reconciled(group, sample);
@@ -144,53 +156,84 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             }
         }
         List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
-        joined.forEach(pod -> events.record(group, Reason.HelperJoined, pod + " is Ready and follows primary "
-                + status.getCurrentPrimary()));
+        joined.forEach(pod -> events.record(
+                group, Reason.HelperJoined, pod + " is Ready and follows primary " + status.getCurrentPrimary()));
         for (Role role : Role.values()) {
-            String name = role.name().toLowerCase();
-            metrics.members(group, name, status.getMembers().stream().filter(m -> name.equals(m.getRole())).count());
+            String name = role.name().toLowerCase(Locale.ROOT);
+            metrics.members(
+                    group,
+                    name,
+                    status.getMembers().stream()
+                            .filter(m -> name.equals(m.getRole()))
+                            .count());
         }
         ResourceID id = ResourceID.fromResource(group);
-        metrics.memberFigures(group, obs.pods().stream().map(PodView::name).toList(),
-                pod -> watches.seq(id, pod), pod -> watches.lag(id, pod));
+        metrics.memberFigures(
+                group,
+                obs.pods().stream().map(PodView::name).toList(),
+                pod -> watches.seq(id, pod),
+                pod -> watches.lag(id, pod));
         Observation seen = obs;
-        return !acted && waiting.isEmpty() && status.getPhase() == Phase.Running && status.getFailover() == null
+        return !acted
+                && waiting.isEmpty()
+                && status.getPhase() == Phase.Running
+                && status.getFailover() == null
                 && input(group, obs).switchoverTo().isEmpty()
                 && obs.live().stream().allMatch(p -> seen.replica(p.name()).isPresent());
     }
 
     static NextAction.Input input(ReplicaGroup group, Observation obs) {
         ReplicaGroupStatus status = group.getStatus();
-        Map<String, Integer> liveness = status.getMembers().stream().filter(m -> m.getLiveness() != null)
+        Map<String, Integer> liveness = status.getMembers().stream()
+                .filter(m -> m.getLiveness() != null)
                 .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
         Optional<String> switchoverTo = Optional.ofNullable(group.getMetadata().getAnnotations())
-                .map(a -> a.get(Labels.PROMOTE_ANNOTATION)).filter(s -> !s.isBlank());
-        return new NextAction.Input(obs, group.getSpec().getReplicas(), group.getSpec().getSyncAcks(),
-                group.getSpec().getFailover(), Optional.ofNullable(status.getCurrentPrimary()),
+                .map(a -> a.get(Labels.PROMOTE_ANNOTATION))
+                .filter(s -> !s.isBlank());
+        return new NextAction.Input(
+                obs,
+                group.getSpec().getReplicas(),
+                group.getSpec().getSyncAcks(),
+                group.getSpec().getFailover(),
+                Optional.ofNullable(status.getCurrentPrimary()),
                 status.getPrimarySince() != null,
-                Optional.ofNullable(status.getLastFailover()).map(f -> f.getCompletedAt()).map(Instant::parse),
-                switchoverTo, liveness, status.getTerm());
+                Optional.ofNullable(status.getLastFailover())
+                        .map(f -> f.getCompletedAt())
+                        .map(Instant::parse),
+                switchoverTo,
+                liveness,
+                status.getTerm());
     }
 
     /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */
     private void alignRoles(ReplicaGroup group, Observation obs) {
         String primary = group.getStatus().getCurrentPrimary();
         String ns = group.getMetadata().getNamespace();
-        obs.pods().stream().filter(p -> !p.name().equals(primary) && !Labels.HELPER.equals(p.role()))
+        obs.pods().stream()
+                .filter(p -> !p.name().equals(primary) && !Labels.HELPER.equals(p.role()))
                 .forEach(p -> roles.set(ns, p.name(), Labels.HELPER));
         if (primary != null) {
-            obs.pod(primary).filter(p -> !p.isPrimaryLabelled()).ifPresent(p -> roles.set(ns, p.name(), Labels.PRIMARY));
+            obs.pod(primary)
+                    .filter(p -> !p.isPrimaryLabelled())
+                    .ifPresent(p -> roles.set(ns, p.name(), Labels.PRIMARY));
         }
     }
 
     private void reportInvalid(ReplicaGroup group, String problem) {
         ReplicaGroupStatus status = group.getStatus();
-        long generation = Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
-        boolean reported = status.getPhase() == Phase.Invalid
-                && Objects.equals(status.getObservedGeneration(), generation);
+        long generation =
+                Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
+        boolean reported =
+                status.getPhase() == Phase.Invalid && Objects.equals(status.getObservedGeneration(), generation);
         status.setPhase(Phase.Invalid);
         status.setObservedGeneration(generation);
-        StatusSummary.set(status, StatusSummary.DEGRADED, true, "InvalidSpec", problem, generation,
+        StatusSummary.set(
+                status,
+                StatusSummary.DEGRADED,
+                true,
+                "InvalidSpec",
+                problem,
+                generation,
                 clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         if (!reported) {
             events.record(group, Reason.InvalidSpec, problem);

@@ -9,8 +9,7 @@ import java.util.Optional;
  * (or an object stored before the rule) must get a clear error in status, not a crashing reconciler.
  */
 public final class SpecCheck {
-    private SpecCheck() {
-    }
+    private SpecCheck() {}
 
     public static Optional<String> problem(ReplicaGroupSpec spec) {
         if (spec == null) {
@@ -41,8 +40,9 @@ public final class SpecCheck {
                     + "): an isolated primary must stop serving before its helpers report it lost");
         }
         if (2L * f.getHeartbeatMillis() > f.getLeaseMillis()) {
-            return Optional.of("failover.leaseMillis (" + f.getLeaseMillis() + ") must be at least 2 * heartbeatMillis ("
-                    + f.getHeartbeatMillis() + "): one lost heartbeat must not end the lease");
+            return Optional.of(
+                    "failover.leaseMillis (" + f.getLeaseMillis() + ") must be at least 2 * heartbeatMillis ("
+                            + f.getHeartbeatMillis() + "): one lost heartbeat must not end the lease");
         }
         return Optional.empty();
     }

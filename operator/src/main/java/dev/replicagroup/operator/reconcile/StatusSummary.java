@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,8 +22,7 @@ public final class StatusSummary {
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
 
-    private StatusSummary() {
-    }
+    private StatusSummary() {}
 
     /**
      * @param waiting why the operator could not act this pass (a blocked failover, a primary that is down), if so
@@ -32,12 +32,17 @@ public final class StatusSummary {
         ReplicaGroupStatus status = group.getStatus();
         Map<String, Member> before = status.getMembers().stream()
                 .collect(Collectors.toMap(Member::getName, Function.identity(), (a, b) -> a));
-        Optional<NodeStatus> primary = Optional.ofNullable(status.getCurrentPrimary()).flatMap(obs::replica);
-        List<Member> members = obs.pods().stream().map(p -> member(p, obs, primary, before.get(p.name()))).toList();
+        Optional<NodeStatus> primary =
+                Optional.ofNullable(status.getCurrentPrimary()).flatMap(obs::replica);
+        List<Member> members = obs.pods().stream()
+                .map(p -> member(p, obs, primary, before.get(p.name())))
+                .toList();
         List<String> joined = members.stream()
                 .filter(m -> m.isReady() && !m.getName().equals(status.getCurrentPrimary()))
-                .filter(m -> before.get(m.getName()) == null || !before.get(m.getName()).isReady())
-                .map(Member::getName).toList();
+                .filter(m -> before.get(m.getName()) == null
+                        || !before.get(m.getName()).isReady())
+                .map(Member::getName)
+                .toList();
         status.setMembers(members);
         status.setReplicas(obs.live().size());
         status.setReadyReplicas((int) obs.live().stream().filter(PodView::ready).count());
@@ -45,35 +50,62 @@ public final class StatusSummary {
         status.setObservedGeneration(group.getMetadata().getGeneration());
         primary.ifPresent(p -> status.setTerm(Math.max(status.getTerm(), p.term())));
 
-        boolean primaryReady = Optional.ofNullable(status.getCurrentPrimary()).flatMap(obs::pod)
-                .filter(PodView::ready).isPresent();
+        boolean primaryReady = Optional.ofNullable(status.getCurrentPrimary())
+                .flatMap(obs::pod)
+                .filter(PodView::ready)
+                .isPresent();
         if (primaryReady && status.getPrimarySince() == null && status.getFailover() == null) {
             status.setPrimarySince(obs.now().truncatedTo(ChronoUnit.SECONDS).toString());
         }
         int wanted = group.getSpec().getReplicas();
         boolean complete = status.getReplicas() == wanted && status.getReadyReplicas() == wanted;
-        status.setPhase(status.getFailover() != null ? Phase.FailingOver
-                : primaryReady ? (complete ? Phase.Running : Phase.Degraded)
-                : status.getPrimarySince() == null ? Phase.Pending : Phase.Degraded);
+        status.setPhase(
+                status.getFailover() != null
+                        ? Phase.FailingOver
+                        : primaryReady
+                                ? (complete ? Phase.Running : Phase.Degraded)
+                                : status.getPrimarySince() == null ? Phase.Pending : Phase.Degraded);
 
         String now = obs.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        long generation = Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
-        set(status, AVAILABLE, primaryReady, primaryReady ? "PrimaryServing" : "NoPrimary",
-                primaryReady ? "primary " + status.getCurrentPrimary() + " serves in term " + status.getTerm()
-                        : "no Ready primary" + waiting.map(w -> ": " + w).orElse(""), generation, now);
+        long generation =
+                Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
+        set(
+                status,
+                AVAILABLE,
+                primaryReady,
+                primaryReady ? "PrimaryServing" : "NoPrimary",
+                primaryReady
+                        ? "primary " + status.getCurrentPrimary() + " serves in term " + status.getTerm()
+                        : "no Ready primary" + waiting.map(w -> ": " + w).orElse(""),
+                generation,
+                now);
         boolean failingOver = status.getFailover() != null;
-        set(status, PROGRESSING, failingOver || !complete,
-                failingOver ? (status.getFailover().isSwitchover() ? "Switchover" : "Failover")
+        set(
+                status,
+                PROGRESSING,
+                failingOver || !complete,
+                failingOver
+                        ? (status.getFailover().isSwitchover() ? "Switchover" : "Failover")
                         : complete ? "Stable" : "Reconciling",
-                failingOver ? status.getFailover().getStep() + ": " + status.getFailover().getReason()
-                        : status.getReadyReplicas() + " of " + wanted + " replicas Ready", generation, now);
-        Optional<String> blocked = failingOver ? Optional.ofNullable(status.getFailover().getBlocked()) : Optional.empty();
+                failingOver
+                        ? status.getFailover().getStep() + ": "
+                                + status.getFailover().getReason()
+                        : status.getReadyReplicas() + " of " + wanted + " replicas Ready",
+                generation,
+                now);
+        Optional<String> blocked =
+                failingOver ? Optional.ofNullable(status.getFailover().getBlocked()) : Optional.empty();
         boolean degraded = blocked.isPresent() || waiting.isPresent() || status.getReadyReplicas() < wanted;
-        set(status, DEGRADED, degraded,
-                blocked.isPresent() ? "FailoverBlocked" : waiting.isPresent() ? "Waiting"
-                        : degraded ? "ReplicasNotReady" : "AllReplicasReady",
+        set(
+                status,
+                DEGRADED,
+                degraded,
+                blocked.isPresent()
+                        ? "FailoverBlocked"
+                        : waiting.isPresent() ? "Waiting" : degraded ? "ReplicasNotReady" : "AllReplicasReady",
                 blocked.or(() -> waiting).orElse(status.getReadyReplicas() + " of " + wanted + " replicas Ready"),
-                generation, now);
+                generation,
+                now);
         return joined;
     }
 
@@ -86,22 +118,42 @@ public final class StatusSummary {
         Optional<NodeStatus> self = obs.replica(pod.name());
         String address = pod.address().orElse("");
         // The primary's liveness table outlives the primary here: failover needs it once the primary is gone.
-        Integer liveness = primary.flatMap(p -> p.liveness().stream().filter(e -> e.getKey().equals(address))
-                .map(Map.Entry::getValue).findFirst())
+        Integer liveness = primary.flatMap(p -> p.liveness().stream()
+                        .filter(e -> e.getKey().equals(address))
+                        .map(Map.Entry::getValue)
+                        .findFirst())
                 .orElse(before == null ? null : before.getLiveness());
-        return new Member(pod.name(), self.map(s -> s.role().name().toLowerCase()).orElse("unknown"), pod.ready(),
+        return new Member(
+                pod.name(),
+                self.map(s -> s.role().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
+                pod.ready(),
                 liveness);
     }
 
     /** Sets a condition, keeping its lastTransitionTime unless its status changes. */
-    public static void set(ReplicaGroupStatus status, String type, boolean value, String reason, String message,
-            long generation, String now) {
+    public static void set(
+            ReplicaGroupStatus status,
+            String type,
+            boolean value,
+            String reason,
+            String message,
+            long generation,
+            String now) {
         String text = value ? "True" : "False";
-        Optional<Condition> old = status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
-        String since = old.filter(c -> text.equals(c.getStatus())).map(Condition::getLastTransitionTime).orElse(now);
-        Condition condition = new ConditionBuilder().withType(type).withStatus(text).withReason(reason)
-                .withMessage(Objects.requireNonNullElse(message, "")).withObservedGeneration(generation)
-                .withLastTransitionTime(since).build();
+        Optional<Condition> old = status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
+        String since = old.filter(c -> text.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .orElse(now);
+        Condition condition = new ConditionBuilder()
+                .withType(type)
+                .withStatus(text)
+                .withReason(reason)
+                .withMessage(Objects.requireNonNullElse(message, ""))
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build();
         status.getConditions().removeIf(c -> type.equals(c.getType()));
         status.getConditions().add(condition);
     }

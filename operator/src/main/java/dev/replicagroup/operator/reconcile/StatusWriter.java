@@ -27,8 +27,10 @@ public class StatusWriter {
     /** Writes the group's status; on success the group carries the new resourceVersion. */
     public void write(ReplicaGroup group) {
         ReplicaGroup before = versionOnly(group);
-        ReplicaGroup written = client.resources(ReplicaGroup.class).inNamespace(group.getMetadata().getNamespace())
-                .resource(group).updateStatus();
+        ReplicaGroup written = client.resources(ReplicaGroup.class)
+                .inNamespace(group.getMetadata().getNamespace())
+                .resource(group)
+                .updateStatus();
         group.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
         caches.updated(written, before);
     }
@@ -36,8 +38,10 @@ public class StatusWriter {
     /** Removes an annotation (the switchover request once handled), keeping the group's resourceVersion current. */
     public void removeAnnotation(ReplicaGroup group, String key) {
         ReplicaGroup before = versionOnly(group);
-        ReplicaGroup edited = client.resources(ReplicaGroup.class).inNamespace(group.getMetadata().getNamespace())
-                .withName(group.getMetadata().getName()).edit(g -> {
+        ReplicaGroup edited = client.resources(ReplicaGroup.class)
+                .inNamespace(group.getMetadata().getNamespace())
+                .withName(group.getMetadata().getName())
+                .edit(g -> {
                     g.getMetadata().getAnnotations().remove(key);
                     return g;
                 });
@@ -49,10 +53,13 @@ public class StatusWriter {
     /** What the cache needs of the version a write replaced: its identity and resourceVersion. */
     private static ReplicaGroup versionOnly(ReplicaGroup group) {
         ReplicaGroup before = new ReplicaGroup();
-        before.setMetadata(new ObjectMetaBuilder().withName(group.getMetadata().getName())
-                .withNamespace(group.getMetadata().getNamespace()).withUid(group.getMetadata().getUid())
+        before.setMetadata(new ObjectMetaBuilder()
+                .withName(group.getMetadata().getName())
+                .withNamespace(group.getMetadata().getNamespace())
+                .withUid(group.getMetadata().getUid())
                 .withResourceVersion(group.getMetadata().getResourceVersion())
-                .withAnnotations(Map.of()).build());
+                .withAnnotations(Map.of())
+                .build());
         return before;
     }
 }

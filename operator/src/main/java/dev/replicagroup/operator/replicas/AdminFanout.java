@@ -38,13 +38,17 @@ public class AdminFanout {
     /** @param addresses pod name to replica address; returns each pod's answer */
     public Map<String, Answer> callAll(Map<String, String> addresses, Call call) {
         Map<String, CompletableFuture<Answer>> asked = new HashMap<>();
-        addresses.forEach((pod, address) -> asked.put(pod, CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Answer(call.to(address), null);
-            } catch (ReplicaException e) {
-                return new Answer(null, e);
-            }
-        }, calls)));
+        addresses.forEach((pod, address) -> asked.put(
+                pod,
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return new Answer(call.to(address), null);
+                            } catch (ReplicaException e) {
+                                return new Answer(null, e);
+                            }
+                        },
+                        calls)));
         Map<String, Answer> answers = new HashMap<>();
         asked.forEach((pod, answer) -> answers.put(pod, answer.join()));
         return answers;

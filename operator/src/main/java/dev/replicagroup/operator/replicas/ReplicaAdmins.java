@@ -17,11 +17,10 @@ public class ReplicaAdmins {
     private final Duration callTimeout;
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
 
-    private record Entry(String token, AdminClient client) {
-    }
+    private record Entry(String token, AdminClient client) {}
 
-    public ReplicaAdmins(@ConfigProperty(name = "replicagroup.admin-call-timeout", defaultValue = "500ms")
-            Duration callTimeout) {
+    public ReplicaAdmins(
+            @ConfigProperty(name = "replicagroup.admin-call-timeout", defaultValue = "500ms") Duration callTimeout) {
         this.callTimeout = callTimeout;
     }
 

@@ -64,8 +64,9 @@ public class ReplicaWatches {
         }
     }
 
-    public ReplicaWatches(@ConfigProperty(name = "replicagroup.watch-keepalive", defaultValue = "250ms")
-            Duration keepalive) {
+    @SuppressWarnings("FutureReturnValueIgnored") // sweep() catches its own failures; the executor is a daemon
+    public ReplicaWatches(
+            @ConfigProperty(name = "replicagroup.watch-keepalive", defaultValue = "250ms") Duration keepalive) {
         this.keepaliveMillis = (int) keepalive.toMillis();
         this.keepaliveNanos = keepalive.toNanos();
         reconnects.scheduleWithFixedDelay(this::sweep, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
@@ -155,8 +156,10 @@ public class ReplicaWatches {
         if (stream == null) {
             return Double.NaN;
         }
-        Optional<NodeStatus> primary = group.streams.keySet().stream().map(p -> fresh(id, p))
-                .flatMap(Optional::stream).filter(s -> s.role() == Role.PRIMARY)
+        Optional<NodeStatus> primary = group.streams.keySet().stream()
+                .map(p -> fresh(id, p))
+                .flatMap(Optional::stream)
+                .filter(s -> s.role() == Role.PRIMARY)
                 .max(Comparator.comparingLong(NodeStatus::term));
         if (primary.isEmpty()) {
             return Double.NaN;
@@ -164,8 +167,11 @@ public class ReplicaWatches {
         if (primary.get().address().equals(stream.address)) {
             return 0;
         }
-        return primary.get().helpers().stream().filter(h -> h.address().equals(stream.address)).findFirst()
-                .map(h -> (double) h.lag()).orElse(Double.NaN);
+        return primary.get().helpers().stream()
+                .filter(h -> h.address().equals(stream.address))
+                .findFirst()
+                .map(h -> (double) h.lag())
+                .orElse(Double.NaN);
     }
 
     private Optional<NodeStatus> fresh(ResourceID id, String pod) {
@@ -180,23 +186,30 @@ public class ReplicaWatches {
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the scheduled reopen() catches a failed open like this one
     private void open(ResourceID id, Group group, String pod, Stream stream) {
         if (stream.closed) {
             return;
         }
         try {
-            stream.handle = group.admin.watch(stream.address, keepaliveMillis, status -> {
-                WatchState before = stream.state.getAndUpdate(s -> s.received(status, System.nanoTime()));
-                if (before.relevant(status)) {
-                    wake(id);
-                }
-            }, end -> {
-                WatchState ended = stream.state.updateAndGet(s -> s.endedBecause(end.getMessage()));
-                LOG.debugf("%s: watch of %s ended (%s); reopening in %d ms", id.getName(), pod, end.getMessage(),
-                        ended.backoffMillis());
-                wake(id);
-                reconnects.schedule(() -> reopen(id, group, pod, stream), ended.backoffMillis(), TimeUnit.MILLISECONDS);
-            });
+            stream.handle = group.admin.watch(
+                    stream.address,
+                    keepaliveMillis,
+                    status -> {
+                        WatchState before = stream.state.getAndUpdate(s -> s.received(status, System.nanoTime()));
+                        if (before.relevant(status)) {
+                            wake(id);
+                        }
+                    },
+                    end -> {
+                        WatchState ended = stream.state.updateAndGet(s -> s.endedBecause(end.getMessage()));
+                        LOG.debugf(
+                                "%s: watch of %s ended (%s); reopening in %d ms",
+                                id.getName(), pod, end.getMessage(), ended.backoffMillis());
+                        wake(id);
+                        reconnects.schedule(
+                                () -> reopen(id, group, pod, stream), ended.backoffMillis(), TimeUnit.MILLISECONDS);
+                    });
         } catch (RuntimeException e) {
             // A channel that cannot even be made (a bad address) ends like a stream that failed at once.
             stream.state.updateAndGet(s -> s.endedBecause(String.valueOf(e)));

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param ended      why the current stream ended, while it waits to be reopened
  * @param failures   streams in a row that ended without delivering anything, for the reconnect back-off
  */
-public record WatchState(Optional<NodeStatus> latest, long receivedAt, long openedAt, Optional<String> ended,
-        int failures) {
+public record WatchState(
+        Optional<NodeStatus> latest, long receivedAt, long openedAt, Optional<String> ended, int failures) {
 
     static WatchState opened(long now) {
         return new WatchState(Optional.empty(), now, now, Optional.empty(), 0);
@@ -74,12 +74,25 @@ public record WatchState(Optional<NodeStatus> latest, long receivedAt, long open
         return latest.isEmpty() || receivedAt < openedAt || !Objects.equals(key(latest.get()), key(after));
     }
 
-    private record Key(Role role, long term, String primary, boolean serving, boolean primaryLost, String lastPrimary,
-            boolean caughtUp, String problem) {
-    }
+    private record Key(
+            Role role,
+            long term,
+            String primary,
+            boolean serving,
+            boolean primaryLost,
+            String lastPrimary,
+            boolean caughtUp,
+            String problem) {}
 
     private static Key key(NodeStatus s) {
-        return new Key(s.role(), s.term(), s.primary(), s.timing().serving(), s.timing().primaryLost(),
-                s.timing().lastPrimary(), s.caughtUp(), s.problem());
+        return new Key(
+                s.role(),
+                s.term(),
+                s.primary(),
+                s.timing().serving(),
+                s.timing().primaryLost(),
+                s.timing().lastPrimary(),
+                s.caughtUp(),
+                s.problem());
     }
 }

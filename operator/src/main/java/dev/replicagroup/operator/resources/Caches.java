@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,7 +48,7 @@ public class Caches {
 
     private static <R extends HasMetadata> InformerEventSourceConfiguration<R> owned(Class<R> type) {
         return InformerEventSourceConfiguration.from(type, ReplicaGroup.class)
-                .withName(type.getSimpleName().toLowerCase())
+                .withName(type.getSimpleName().toLowerCase(Locale.ROOT))
                 .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReplicaGroup.class))
                 .withNamespacesInheritedFromController()

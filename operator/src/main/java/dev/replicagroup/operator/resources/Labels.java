@@ -15,8 +15,7 @@ public final class Labels {
     /** Planned switchover: {@code kubectl annotate rg demo replicagroup.dev/promote=demo-2}. */
     public static final String PROMOTE_ANNOTATION = "replicagroup.dev/promote";
 
-    private Labels() {
-    }
+    private Labels() {}
 
     /** The labels every owned object carries. */
     public static Map<String, String> common(ReplicaGroup group, String component) {

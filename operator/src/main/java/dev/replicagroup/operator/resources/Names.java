@@ -4,8 +4,7 @@ import java.util.OptionalInt;
 
 /** Names of the owned objects, derived from the group's name. */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     public static String pod(String group, int ordinal) {
         return group + "-" + ordinal;

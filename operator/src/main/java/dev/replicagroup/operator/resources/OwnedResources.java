@@ -63,11 +63,14 @@ public class OwnedResources {
         String desiredType = Objects.requireNonNullElse(desired.getSpec().getType(), "ClusterIP");
         if (!Objects.equals(current.getSpec().getSelector(), desired.getSpec().getSelector())
                 || !Objects.equals(Objects.requireNonNullElse(current.getSpec().getType(), "ClusterIP"), desiredType)) {
-            Service edited = client.services().inNamespace(ns).withName(desired.getMetadata().getName()).edit(s -> {
-                s.getSpec().setSelector(desired.getSpec().getSelector());
-                s.getSpec().setType(desiredType);
-                return s;
-            });
+            Service edited = client.services()
+                    .inNamespace(ns)
+                    .withName(desired.getMetadata().getName())
+                    .edit(s -> {
+                        s.getSpec().setSelector(desired.getSpec().getSelector());
+                        s.getSpec().setType(desiredType);
+                        return s;
+                    });
             caches.updated(edited, current);
         }
     }

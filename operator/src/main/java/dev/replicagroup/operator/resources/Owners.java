@@ -6,8 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /** Owner references, so that deleting a ReplicaGroup garbage-collects everything it made. */
 public final class Owners {
-    private Owners() {
-    }
+    private Owners() {}
 
     public static OwnerReference of(ReplicaGroup group) {
         return new OwnerReferenceBuilder()

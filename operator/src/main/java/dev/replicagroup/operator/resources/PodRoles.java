@@ -29,15 +29,19 @@ public class PodRoles {
     /** Sets the pod's role label; a pod that no longer exists is ignored. */
     public void set(String namespace, String pod, String role) {
         Optional<Pod> cached = caches.pod(namespace, pod);
-        if (cached.isPresent() && cached.get().getMetadata().getLabels() != null
+        if (cached.isPresent()
+                && cached.get().getMetadata().getLabels() != null
                 && role.equals(cached.get().getMetadata().getLabels().get(Labels.ROLE))) {
             return;
         }
         // Not in the cache: maybe too new for it, so patch anyway; a pod that is really gone answers 404.
         try {
-            Pod patched = client.pods().inNamespace(namespace).withName(pod)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(
-                            Map.of("metadata", Map.of("labels", Map.of(Labels.ROLE, role)))));
+            Pod patched = client.pods()
+                    .inNamespace(namespace)
+                    .withName(pod)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            Serialization.asJson(Map.of("metadata", Map.of("labels", Map.of(Labels.ROLE, role)))));
             cached.ifPresent(before -> caches.updated(patched, before));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {

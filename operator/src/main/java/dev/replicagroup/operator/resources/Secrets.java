@@ -12,8 +12,7 @@ public final class Secrets {
     public static final String TOKEN_KEY = "token";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** A new Secret with a fresh 256-bit token; made once per group and never rotated by the operator. */
     public static Secret adminToken(ReplicaGroup group) {
@@ -21,20 +20,22 @@ public final class Secrets {
         RANDOM.nextBytes(bytes);
         return new SecretBuilder()
                 .withNewMetadata()
-                    .withName(Names.tokenSecret(group.getMetadata().getName()))
-                    .withNamespace(group.getMetadata().getNamespace())
-                    .withLabels(Labels.common(group, "admin-token"))
-                    .withOwnerReferences(Owners.of(group))
+                .withName(Names.tokenSecret(group.getMetadata().getName()))
+                .withNamespace(group.getMetadata().getNamespace())
+                .withLabels(Labels.common(group, "admin-token"))
+                .withOwnerReferences(Owners.of(group))
                 .endMetadata()
                 .withType("Opaque")
-                .withStringData(Map.of(TOKEN_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)))
+                .withStringData(Map.of(
+                        TOKEN_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)))
                 .build();
     }
 
     /** The token in a Secret read back from the API (data is base64), or in one just built (stringData). */
     public static String token(Secret secret) {
         if (secret.getData() != null && secret.getData().containsKey(TOKEN_KEY)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)),
+            return new String(
+                    Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)),
                     java.nio.charset.StandardCharsets.UTF_8);
         }
         return secret.getStringData().get(TOKEN_KEY);

@@ -10,43 +10,66 @@ import java.util.Map;
 
 /** The three Services of a group and its PodDisruptionBudget. */
 public final class Services {
-    private Services() {
-    }
+    private Services() {}
 
     /** {@code <group>}: always the primary, because only the primary's pod carries {@code role=primary}. */
     public static Service primary(ReplicaGroup group) {
-        return service(group, Names.primaryService(group.getMetadata().getName()), "primary",
-                Labels.roleSelector(group, Labels.PRIMARY), group.getSpec().getServiceType(), false);
+        return service(
+                group,
+                Names.primaryService(group.getMetadata().getName()),
+                "primary",
+                Labels.roleSelector(group, Labels.PRIMARY),
+                group.getSpec().getServiceType(),
+                false);
     }
 
     /** {@code <group>-helpers}: Ready helpers, for reads that may lag. */
     public static Service helpers(ReplicaGroup group) {
-        return service(group, Names.helpersService(group.getMetadata().getName()), "helpers",
-                Labels.roleSelector(group, Labels.HELPER), "ClusterIP", false);
+        return service(
+                group,
+                Names.helpersService(group.getMetadata().getName()),
+                "helpers",
+                Labels.roleSelector(group, Labels.HELPER),
+                "ClusterIP",
+                false);
     }
 
     /** {@code <group>-peers}: headless, every pod Ready or not, gives each pod a DNS name. */
     public static Service peers(ReplicaGroup group) {
-        return service(group, Names.peersService(group.getMetadata().getName()), "peers",
-                Labels.groupSelector(group), null, true);
+        return service(
+                group,
+                Names.peersService(group.getMetadata().getName()),
+                "peers",
+                Labels.groupSelector(group),
+                null,
+                true);
     }
 
-    private static Service service(ReplicaGroup group, String name, String component, Map<String, String> selector,
-            String type, boolean headless) {
+    private static Service service(
+            ReplicaGroup group,
+            String name,
+            String component,
+            Map<String, String> selector,
+            String type,
+            boolean headless) {
         return new ServiceBuilder()
                 .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(group.getMetadata().getNamespace())
-                    .withLabels(Labels.common(group, component))
-                    .withOwnerReferences(Owners.of(group))
+                .withName(name)
+                .withNamespace(group.getMetadata().getNamespace())
+                .withLabels(Labels.common(group, component))
+                .withOwnerReferences(Owners.of(group))
                 .endMetadata()
                 .withNewSpec()
-                    .withType(type)
-                    .withClusterIP(headless ? "None" : null)
-                    .withPublishNotReadyAddresses(headless ? Boolean.TRUE : null)
-                    .withSelector(selector)
-                    .addNewPort().withName(ReplicaPods.GRPC_PORT_NAME).withPort(ReplicaPods.GRPC_PORT)
-                        .withTargetPort(new IntOrString(ReplicaPods.GRPC_PORT_NAME)).withProtocol("TCP").endPort()
+                .withType(type)
+                .withClusterIP(headless ? "None" : null)
+                .withPublishNotReadyAddresses(headless ? Boolean.TRUE : null)
+                .withSelector(selector)
+                .addNewPort()
+                .withName(ReplicaPods.GRPC_PORT_NAME)
+                .withPort(ReplicaPods.GRPC_PORT)
+                .withTargetPort(new IntOrString(ReplicaPods.GRPC_PORT_NAME))
+                .withProtocol("TCP")
+                .endPort()
                 .endSpec()
                 .build();
     }
@@ -55,14 +78,16 @@ public final class Services {
     public static PodDisruptionBudget disruptionBudget(ReplicaGroup group) {
         return new PodDisruptionBudgetBuilder()
                 .withNewMetadata()
-                    .withName(Names.disruptionBudget(group.getMetadata().getName()))
-                    .withNamespace(group.getMetadata().getNamespace())
-                    .withLabels(Labels.common(group, "disruption-budget"))
-                    .withOwnerReferences(Owners.of(group))
+                .withName(Names.disruptionBudget(group.getMetadata().getName()))
+                .withNamespace(group.getMetadata().getNamespace())
+                .withLabels(Labels.common(group, "disruption-budget"))
+                .withOwnerReferences(Owners.of(group))
                 .endMetadata()
                 .withNewSpec()
-                    .withMaxUnavailable(new IntOrString(1))
-                    .withNewSelector().withMatchLabels(Labels.groupSelector(group)).endSelector()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(Labels.groupSelector(group))
+                .endSelector()
                 .endSpec()
                 .build();
     }

@@ -10,8 +10,7 @@ import java.util.stream.Collectors;
 
 /** Which pod to add or remove when the number of live pods differs from spec.replicas. */
 public final class ScalePlan {
-    private ScalePlan() {
-    }
+    private ScalePlan() {}
 
     /** The lowest ordinal no pod uses (a terminating pod still holds its name). */
     public static int nextOrdinal(List<PodView> pods) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class PrimaryHealthTest {
     /** Three replicas, syncAcks 1, term 3, and no helper reports anything. */
     private static final PrimaryHealth.HelperReports NO_REPORTS = reports(List.of());
+
     private final FailoverSpec spec = spec(5, 30);
 
     static FailoverSpec spec(int delay, int cooldown) {
@@ -65,13 +66,25 @@ class PrimaryHealthTest {
     @Test
     void theCooldownHoldsBackANotReadyFailoverButNotADeletion() {
         Optional<java.time.Instant> justFailedOver = Optional.of(NOW.minusSeconds(10));
-        var notReady = PrimaryHealth.assess("demo-0", Optional.of(notReadySince(0, "primary", NOW.minusSeconds(8))),
-                true, spec, NOW, justFailedOver, NO_REPORTS);
+        var notReady = PrimaryHealth.assess(
+                "demo-0",
+                Optional.of(notReadySince(0, "primary", NOW.minusSeconds(8))),
+                true,
+                spec,
+                NOW,
+                justFailedOver,
+                NO_REPORTS);
         assertInstanceOf(PrimaryHealth.Waiting.class, notReady);
         var deleted = PrimaryHealth.assess("demo-0", Optional.empty(), true, spec, NOW, justFailedOver, NO_REPORTS);
         assertInstanceOf(PrimaryHealth.Gone.class, deleted);
-        var later = PrimaryHealth.assess("demo-0", Optional.of(notReadySince(0, "primary", NOW.minusSeconds(8))),
-                true, spec, NOW, Optional.of(NOW.minusSeconds(31)), NO_REPORTS);
+        var later = PrimaryHealth.assess(
+                "demo-0",
+                Optional.of(notReadySince(0, "primary", NOW.minusSeconds(8))),
+                true,
+                spec,
+                NOW,
+                Optional.of(NOW.minusSeconds(31)),
+                NO_REPORTS);
         assertInstanceOf(PrimaryHealth.Gone.class, later);
     }
 
@@ -80,16 +93,24 @@ class PrimaryHealthTest {
     }
 
     private PrimaryHealth.Verdict assessReady(List<NodeStatus> reports, int helpers, int syncAcks) {
-        return PrimaryHealth.assess("demo-0", Optional.of(pod(0, "primary", true)), true, spec, NOW,
-                Optional.of(NOW.minusSeconds(1)), new PrimaryHealth.HelperReports(3, helpers, syncAcks, reports));
+        return PrimaryHealth.assess(
+                "demo-0",
+                Optional.of(pod(0, "primary", true)),
+                true,
+                spec,
+                NOW,
+                Optional.of(NOW.minusSeconds(1)),
+                new PrimaryHealth.HelperReports(3, helpers, syncAcks, reports));
     }
 
     @Test
     void aReadyPrimaryThatAQuorumOfHelpersLostIsGoneWithoutCooldown() {
         // Two helpers, syncAcks 1: both must have lost it (quorum 2 - 1 + 1); the last failover was 1 s ago.
         var bothLost = assessReady(List.of(contact(1, 3, 0, 1200, true), contact(2, 3, 0, 1500, true)), 2, 1);
-        assertEquals(new PrimaryHealth.Gone("2 of 2 helpers have not heard from primary demo-0 within their detection"
-                + " timeout (2 needed)"), bothLost);
+        assertEquals(
+                new PrimaryHealth.Gone("2 of 2 helpers have not heard from primary demo-0 within their detection"
+                        + " timeout (2 needed)"),
+                bothLost);
         var oneLost = assessReady(List.of(contact(1, 3, 0, 1200, true), contact(2, 3, 0, 40, false)), 2, 1);
         assertInstanceOf(PrimaryHealth.Healthy.class, oneLost);
     }
@@ -97,8 +118,11 @@ class PrimaryHealthTest {
     @Test
     void theQuorumShrinksAsSyncAcksGrow() {
         // Four helpers, syncAcks 2: 4 - 2 + 1 = 3 must report; syncAcks 0 (async): every helper must.
-        List<NodeStatus> three = List.of(contact(1, 3, 0, 1200, true), contact(2, 3, 0, 1200, true),
-                contact(3, 3, 0, 1200, true), contact(4, 3, 0, 10, false));
+        List<NodeStatus> three = List.of(
+                contact(1, 3, 0, 1200, true),
+                contact(2, 3, 0, 1200, true),
+                contact(3, 3, 0, 1200, true),
+                contact(4, 3, 0, 10, false));
         assertInstanceOf(PrimaryHealth.Gone.class, assessReady(three, 4, 2));
         assertInstanceOf(PrimaryHealth.Healthy.class, assessReady(three, 4, 0));
     }
@@ -106,8 +130,10 @@ class PrimaryHealthTest {
     @Test
     void onlyReportsAboutThisPrimaryInTheStatusTermCount() {
         // demo-1 lost another primary (demo-5); demo-2 lost demo-0 but in an older term; the primary's own status.
-        var unrelated = assessReady(List.of(contact(1, 3, 5, 1200, true), contact(2, 2, 0, 1200, true),
-                status(0, Role.PRIMARY, 3, 9)), 2, 1);
+        var unrelated = assessReady(
+                List.of(contact(1, 3, 5, 1200, true), contact(2, 2, 0, 1200, true), status(0, Role.PRIMARY, 3, 9)),
+                2,
+                1);
         assertInstanceOf(PrimaryHealth.Healthy.class, unrelated);
     }
 

@@ -27,10 +27,15 @@ class CrdInSyncIT {
     void checkedInCrdsEqualTheGeneratedOne() throws IOException {
         JsonNode generated = read(Path.of("target", "kubernetes", FILE));
         Path root = Path.of("..").toAbsolutePath().normalize();
-        for (Path copy : new Path[] {root.resolve("crds").resolve(FILE),
-                root.resolve("helm/replicagroup-operator/crds").resolve(FILE)}) {
-            assertEquals(generated, read(copy), copy + " differs from the CRD generated from the Java classes;"
-                    + " copy target/kubernetes/" + FILE + " over it");
+        for (Path copy : new Path[] {
+            root.resolve("crds").resolve(FILE),
+            root.resolve("helm/replicagroup-operator/crds").resolve(FILE)
+        }) {
+            assertEquals(
+                    generated,
+                    read(copy),
+                    copy + " differs from the CRD generated from the Java classes;" + " copy target/kubernetes/" + FILE
+                            + " over it");
         }
     }
 }

@@ -43,8 +43,10 @@ final class FakeKubelet implements AutoCloseable {
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     /** Pods whose node is lost: nobody updates their status any more. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
+
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
+    @SuppressWarnings("FutureReturnValueIgnored") // syncSafely() catches and logs; close() ends the loop
     FakeKubelet(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
@@ -109,14 +111,19 @@ final class FakeKubelet implements AutoCloseable {
         String tbc = arg(args, "--tbc", "");
         int syncAcks = Integer.parseInt(arg(args, "--sync-acks", "0"));
         String group = pod.getMetadata().getLabels().get("replicagroup.dev/group");
-        var secret = client.secrets().inNamespace(namespace).withName(Names.tokenSecret(group)).get();
+        var secret = client.secrets()
+                .inNamespace(namespace)
+                .withName(Names.tokenSecret(group))
+                .get();
         int port = freePort();
         try {
             ServerOptions options = ServerOptions.loopback(port, tbc, syncAcks, Secrets.token(secret));
-            NodeConfig node = options.node().withTiming(millis(args, "--heartbeat-ms", options.node().heartbeat()),
-                    millis(args, "--lease-ms", options.node().lease()),
-                    millis(args, "--detection-ms", options.node().detection()),
-                    millis(args, "--clock-drift-ms", options.node().clockDrift()));
+            NodeConfig node = options.node()
+                    .withTiming(
+                            millis(args, "--heartbeat-ms", options.node().heartbeat()),
+                            millis(args, "--lease-ms", options.node().lease()),
+                            millis(args, "--detection-ms", options.node().detection()),
+                            millis(args, "--clock-drift-ms", options.node().clockDrift()));
             servers.put(name, ReplicaServer.start(options.withNode(node)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -126,7 +133,8 @@ final class FakeKubelet implements AutoCloseable {
         stale.remove(name);
         client.pods().inNamespace(namespace).withName(name).edit(p -> {
             p.getSpec().getContainers().get(0).getPorts().stream()
-                    .filter(cp -> ReplicaPods.GRPC_PORT_NAME.equals(cp.getName())).forEach(cp -> cp.setContainerPort(port));
+                    .filter(cp -> ReplicaPods.GRPC_PORT_NAME.equals(cp.getName()))
+                    .forEach(cp -> cp.setContainerPort(port));
             return p;
         });
         setStatus(name, false);
@@ -145,7 +153,9 @@ final class FakeKubelet implements AutoCloseable {
             ready = status.role() != Role.FENCED && status.caughtUp();
         }
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-        boolean wasReady = pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+        boolean wasReady = pod != null
+                && pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         if (pod != null && wasReady != ready) {
@@ -159,8 +169,11 @@ final class FakeKubelet implements AutoCloseable {
                 p.setStatus(new PodStatusBuilder()
                         .withPhase("Running")
                         .withPodIP("127.0.0.1")
-                        .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
-                                .withLastTransitionTime(Instant.now().toString()).build())
+                        .withConditions(new PodConditionBuilder()
+                                .withType("Ready")
+                                .withStatus(ready ? "True" : "False")
+                                .withLastTransitionTime(Instant.now().toString())
+                                .build())
                         .build());
                 return p;
             });

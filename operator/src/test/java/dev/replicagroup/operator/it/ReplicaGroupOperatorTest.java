@@ -20,7 +20,6 @@ import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.client.ClientOptions;
 import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.core.Role;
-import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -79,13 +78,17 @@ class ReplicaGroupOperatorTest {
 
     /** The test's own client (and the fake kubelet's): the same server, another User-Agent. */
     private KubernetesClient client;
+
     private FakeKubelet kubelet;
     private String namespace;
 
     @BeforeAll
     void startKubelet() {
         client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(OUTSIDE).build()).build();
+                .withConfig(new ConfigBuilder(operatorClient.getConfiguration())
+                        .withUserAgent(OUTSIDE)
+                        .build())
+                .build();
         namespace = client.getNamespace();
         kubelet = new FakeKubelet(client, namespace);
     }
@@ -99,12 +102,13 @@ class ReplicaGroupOperatorTest {
     // ------------------------------------------------------------------ helpers
 
     private ReplicaGroup create(String name, int replicas, int syncAcks) {
-        return create(name, replicas, syncAcks, spec -> { });
+        return create(name, replicas, syncAcks, spec -> {});
     }
 
     private ReplicaGroup create(String name, int replicas, int syncAcks, Consumer<ReplicaGroupSpec> tweak) {
         ReplicaGroup group = new ReplicaGroup();
-        group.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        group.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         ReplicaGroupSpec spec = new ReplicaGroupSpec();
         spec.setReplicas(replicas);
         spec.setSyncAcks(syncAcks);
@@ -116,14 +120,19 @@ class ReplicaGroupOperatorTest {
     }
 
     private ReplicaGroup get(String name) {
-        return client.resources(ReplicaGroup.class).inNamespace(namespace).withName(name).get();
+        return client.resources(ReplicaGroup.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     private ReplicaGroup awaitRunning(String name, int replicas) {
         await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
             ReplicaGroup g = get(name);
-            return g.getStatus() != null && g.getStatus().getPhase() == Phase.Running
-                    && g.getStatus().getReadyReplicas() == replicas && g.getStatus().getReplicas() == replicas;
+            return g.getStatus() != null
+                    && g.getStatus().getPhase() == Phase.Running
+                    && g.getStatus().getReadyReplicas() == replicas
+                    && g.getStatus().getReplicas() == replicas;
         });
         return get(name);
     }
@@ -133,13 +142,24 @@ class ReplicaGroupOperatorTest {
     }
 
     private List<Pod> pods(String group) {
-        return client.pods().inNamespace(namespace).withLabel(Labels.GROUP, group).list().getItems();
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(Labels.GROUP, group)
+                .list()
+                .getItems();
     }
 
     private List<String> primaryLabelled(String group) {
-        return client.pods().inNamespace(namespace).withLabel(Labels.GROUP, group)
-                .withLabel(Labels.ROLE, Labels.PRIMARY).list().getItems().stream()
-                .map(p -> p.getMetadata().getName()).toList();
+        return client
+                .pods()
+                .inNamespace(namespace)
+                .withLabel(Labels.GROUP, group)
+                .withLabel(Labels.ROLE, Labels.PRIMARY)
+                .list()
+                .getItems()
+                .stream()
+                .map(p -> p.getMetadata().getName())
+                .toList();
     }
 
     private List<Event> events(String group, String reason) {
@@ -153,11 +173,17 @@ class ReplicaGroupOperatorTest {
     }
 
     private String token(String group) {
-        return Secrets.token(client.secrets().inNamespace(namespace).withName(group + "-admin-token").get());
+        return Secrets.token(client.secrets()
+                .inNamespace(namespace)
+                .withName(group + "-admin-token")
+                .get());
     }
 
     private List<String> addresses(String group) {
-        return pods(group).stream().map(ReplicaPods::address).flatMap(Optional::stream).toList();
+        return pods(group).stream()
+                .map(ReplicaPods::address)
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     /**
@@ -210,7 +236,10 @@ class ReplicaGroupOperatorTest {
     private void edit(String name, UnaryOperator<ReplicaGroup> change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                client.resources(ReplicaGroup.class).inNamespace(namespace).withName(name).edit(change);
+                client.resources(ReplicaGroup.class)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .edit(change);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == 10) {
@@ -223,14 +252,17 @@ class ReplicaGroupOperatorTest {
     /** Every request the mock server recorded since the last call, in order. */
     private List<RecordedRequest> recorded() throws InterruptedException {
         List<RecordedRequest> requests = new ArrayList<>();
-        for (RecordedRequest r; (r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null; ) {
+        for (RecordedRequest r;
+                (r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null; ) {
             requests.add(r);
         }
         return requests;
     }
 
     private double passes(String group) {
-        var timer = metrics.find("replicagroup.reconcile.duration").tags("group", group).timer();
+        var timer = metrics.find("replicagroup.reconcile.duration")
+                .tags("group", group)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
@@ -238,8 +270,10 @@ class ReplicaGroupOperatorTest {
     private void nudge(String group, String pod) {
         double before = passes(group);
         client.pods().inNamespace(namespace).withName(pod).edit(p -> {
-            p.getMetadata().setAnnotations(new HashMap<>(Optional.ofNullable(p.getMetadata().getAnnotations())
-                    .orElse(Map.of())));
+            p.getMetadata()
+                    .setAnnotations(
+                            new HashMap<>(Optional.ofNullable(p.getMetadata().getAnnotations())
+                                    .orElse(Map.of())));
             p.getMetadata().getAnnotations().put("test.replicagroup.dev/nudge", String.valueOf(System.nanoTime()));
             return p;
         });
@@ -256,24 +290,36 @@ class ReplicaGroupOperatorTest {
         create("rest", 2, 1);
         awaitRunning("rest", 2);
         // The primary counts its helper's liveness up to 100, one per heartbeat (100 ms); status follows on passes.
-        await("the helper's liveness settled in status").atMost(LONG).pollInterval(Duration.ofMillis(500)).until(() -> {
-            nudge("rest", "rest-1");
-            return get("rest").getStatus().getMembers().stream().filter(m -> m.getName().equals("rest-1"))
-                    .anyMatch(m -> Integer.valueOf(100).equals(m.getLiveness()));
-        });
+        await("the helper's liveness settled in status")
+                .atMost(LONG)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    nudge("rest", "rest-1");
+                    return get("rest").getStatus().getMembers().stream()
+                            .filter(m -> m.getName().equals("rest-1"))
+                            .anyMatch(m -> Integer.valueOf(100).equals(m.getLiveness()));
+                });
         Thread.sleep(1000);
         String version = get("rest").getMetadata().getResourceVersion();
-        String settled = io.fabric8.kubernetes.client.utils.Serialization.asJson(get("rest").getStatus());
+        String settled = io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                get("rest").getStatus());
         recorded();
         double before = passes("rest");
 
         nudge("rest", "rest-1");
         Thread.sleep(2000);
 
-        List<String> byOperator = recorded().stream().filter(r -> !OUTSIDE.equals(r.getHeader("User-Agent")))
-                .filter(r -> !r.getPath().contains("watch=true")).map(RecordedRequest::getRequestLine).toList();
-        assertEquals(List.of(), byOperator, "a pass at rest reads and writes nothing but through its watches; "
-                + settled + " -> " + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("rest").getStatus()));
+        List<String> byOperator = recorded().stream()
+                .filter(r -> !OUTSIDE.equals(r.getHeader("User-Agent")))
+                .filter(r -> !r.getPath().contains("watch=true"))
+                .map(RecordedRequest::getRequestLine)
+                .toList();
+        assertEquals(
+                List.of(),
+                byOperator,
+                "a pass at rest reads and writes nothing but through its watches; " + settled + " -> "
+                        + io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                                get("rest").getStatus()));
         assertEquals(version, get("rest").getMetadata().getResourceVersion(), "status was not rewritten");
         assertEquals(before + 1, passes("rest"), "one pass for the nudge, and no resync at rest");
     }
@@ -296,25 +342,46 @@ class ReplicaGroupOperatorTest {
             assertEquals("helper", pod.getMetadata().getLabels().get(Labels.ROLE));
             assertEquals("replicagroup-operator", pod.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
             assertEquals("basic", pod.getMetadata().getLabels().get("app.kubernetes.io/instance"));
-            assertEquals(group.getMetadata().getUid(), pod.getMetadata().getOwnerReferences().get(0).getUid());
+            assertEquals(
+                    group.getMetadata().getUid(),
+                    pod.getMetadata().getOwnerReferences().get(0).getUid());
         }
         assertFalse(pod("basic-0").getSpec().getContainers().get(0).getArgs().contains("--tbc"));
 
-        Service primary = client.services().inNamespace(namespace).withName("basic").get();
-        assertEquals(Map.of(Labels.GROUP, "basic", Labels.ROLE, "primary"), primary.getSpec().getSelector());
-        Service helpers = client.services().inNamespace(namespace).withName("basic-helpers").get();
-        assertEquals(Map.of(Labels.GROUP, "basic", Labels.ROLE, "helper"), helpers.getSpec().getSelector());
-        Service peers = client.services().inNamespace(namespace).withName("basic-peers").get();
+        Service primary =
+                client.services().inNamespace(namespace).withName("basic").get();
+        assertEquals(
+                Map.of(Labels.GROUP, "basic", Labels.ROLE, "primary"),
+                primary.getSpec().getSelector());
+        Service helpers = client.services()
+                .inNamespace(namespace)
+                .withName("basic-helpers")
+                .get();
+        assertEquals(
+                Map.of(Labels.GROUP, "basic", Labels.ROLE, "helper"),
+                helpers.getSpec().getSelector());
+        Service peers =
+                client.services().inNamespace(namespace).withName("basic-peers").get();
         assertEquals("None", peers.getSpec().getClusterIP());
-        assertNotNull(client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName("basic").get());
+        assertNotNull(client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .withName("basic")
+                .get());
         assertEquals(43, token("basic").length(), "a 256-bit url-safe token");
         for (var owned : List.of(primary, helpers, peers)) {
-            assertEquals(group.getMetadata().getUid(), owned.getMetadata().getOwnerReferences().get(0).getUid());
+            assertEquals(
+                    group.getMetadata().getUid(),
+                    owned.getMetadata().getOwnerReferences().get(0).getUid());
         }
         var conditions = group.getStatus().getConditions();
-        assertTrue(conditions.stream().anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True")
-                && c.getObservedGeneration().equals(group.getMetadata().getGeneration())));
-        assertTrue(conditions.stream().anyMatch(c -> c.getType().equals("Degraded") && c.getStatus().equals("False")));
+        assertTrue(conditions.stream()
+                .anyMatch(c -> c.getType().equals("Available")
+                        && c.getStatus().equals("True")
+                        && c.getObservedGeneration().equals(group.getMetadata().getGeneration())));
+        assertTrue(conditions.stream()
+                .anyMatch(c -> c.getType().equals("Degraded") && c.getStatus().equals("False")));
         await().atMost(LONG).until(() -> events("basic", "HelperJoined").size() >= 2);
     }
 
@@ -326,8 +393,8 @@ class ReplicaGroupOperatorTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Throwable> loadErrors = new ArrayList<>();
         Thread load = new Thread(() -> {
-            try (ReplicaClient kv = ReplicaClient.connect(addresses("fo"),
-                    ClientOptions.defaults().withDeadline(Duration.ofSeconds(40)))) {
+            try (ReplicaClient kv = ReplicaClient.connect(
+                    addresses("fo"), ClientOptions.defaults().withDeadline(Duration.ofSeconds(40)))) {
                 for (int i = 0; writing.get(); i++) {
                     String value = "v" + i;
                     try {
@@ -372,12 +439,28 @@ class ReplicaGroupOperatorTest {
         assertEquals(2, group.getStatus().getTerm());
         assertEquals(List.of(promoted), primaryLabelled("fo"));
         assertEquals(1, events("fo", "FailoverStarted").size());
-        assertTrue(events("fo", "Promoted").get(0).getMessage().contains("promoted " + promoted + " (was primary: fo-0) in term 2"));
+        assertTrue(events("fo", "Promoted")
+                .get(0)
+                .getMessage()
+                .contains("promoted " + promoted + " (was primary: fo-0) in term 2"));
         assertEquals(1, events("fo", "ServiceRepointed").size());
-        assertEquals(1.0, metrics.get("replicagroup.failovers").tags("group", "fo", "kind", "failover").counter().count());
-        assertTrue(metrics.get("replicagroup.failover.step.duration").tags("group", "fo", "step", "Promote").timer()
-                .count() >= 1);
-        assertEquals(1.0, metrics.get("replicagroup.members").tags("group", "fo", "role", "primary").gauge().value());
+        assertEquals(
+                1.0,
+                metrics.get("replicagroup.failovers")
+                        .tags("group", "fo", "kind", "failover")
+                        .counter()
+                        .count());
+        assertTrue(metrics.get("replicagroup.failover.step.duration")
+                        .tags("group", "fo", "step", "Promote")
+                        .timer()
+                        .count()
+                >= 1);
+        assertEquals(
+                1.0,
+                metrics.get("replicagroup.members")
+                        .tags("group", "fo", "role", "primary")
+                        .gauge()
+                        .value());
 
         // The failed pod is replaced by a helper of the new primary, and the group is whole again.
         awaitRunning("fo", 3);
@@ -388,8 +471,12 @@ class ReplicaGroupOperatorTest {
             List<String> keys = List.copyOf(acknowledged.keySet());
             Map<String, Optional<byte[]>> values = reader.get(keys);
             for (String key : keys) {
-                assertEquals(acknowledged.get(key), values.get(key).map(v -> new String(v, StandardCharsets.UTF_8))
-                        .orElse("<lost>"), "acknowledged write " + key);
+                assertEquals(
+                        acknowledged.get(key),
+                        values.get(key)
+                                .map(v -> new String(v, StandardCharsets.UTF_8))
+                                .orElse("<lost>"),
+                        "acknowledged write " + key);
             }
         }
     }
@@ -399,18 +486,20 @@ class ReplicaGroupOperatorTest {
         create("sc", 1, 0);
         awaitRunning("sc", 1);
         edit("sc", g -> {
-                    g.getSpec().setReplicas(3);
-                    return g;
-                });
+            g.getSpec().setReplicas(3);
+            return g;
+        });
         awaitRunning("sc", 3);
         assertEquals(2, events("sc", "ScaledUp").size());
 
         edit("sc", g -> {
-                    g.getSpec().setReplicas(1);
-                    return g;
-                });
+            g.getSpec().setReplicas(1);
+            return g;
+        });
         awaitRunning("sc", 1);
-        assertEquals(List.of("sc-0"), pods("sc").stream().map(p -> p.getMetadata().getName()).toList());
+        assertEquals(
+                List.of("sc-0"),
+                pods("sc").stream().map(p -> p.getMetadata().getName()).toList());
         assertEquals("sc-0", get("sc").getStatus().getCurrentPrimary());
         assertEquals(2, events("sc", "ScaledDown").size());
     }
@@ -423,9 +512,9 @@ class ReplicaGroupOperatorTest {
             kv.put("before", "1".getBytes(StandardCharsets.UTF_8));
         }
         edit("sw", g -> {
-                    g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
-                    return g;
-                });
+            g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
+            return g;
+        });
         await().atMost(LONG).until(() -> !events("sw", "SwitchoverCompleted").isEmpty());
         ReplicaGroup group = awaitRunning("sw", 3);
         assertEquals("sw-2", group.getStatus().getCurrentPrimary());
@@ -437,7 +526,8 @@ class ReplicaGroupOperatorTest {
         assertEquals("helper", pod("sw-0").getMetadata().getLabels().get(Labels.ROLE));
         assertEquals(Role.HELPER, kubelet.server("sw-0").node().view().role());
         try (ReplicaClient kv = ReplicaClient.connect(List.of(address("sw-2")))) {
-            assertEquals("1", new String(kv.get(List.of("before")).get("before").orElseThrow(), StandardCharsets.UTF_8));
+            assertEquals(
+                    "1", new String(kv.get(List.of("before")).get("before").orElseThrow(), StandardCharsets.UTF_8));
         }
     }
 
@@ -449,7 +539,9 @@ class ReplicaGroupOperatorTest {
             return g.getStatus() != null && g.getStatus().getPhase() == Phase.Invalid;
         });
         ReplicaGroup group = get("bad");
-        var degraded = group.getStatus().getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst()
+        var degraded = group.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("Degraded"))
+                .findFirst()
                 .orElseThrow();
         assertEquals("True", degraded.getStatus());
         assertEquals("InvalidSpec", degraded.getReason());
@@ -474,16 +566,21 @@ class ReplicaGroupOperatorTest {
             return g;
         });
         String primary = awaitRunning("lost", 3).getStatus().getCurrentPrimary();
-        String helper = pods("lost").stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(primary))
-                .findFirst().orElseThrow();
-        assumeTrue(kubelet.server(helper).node().view().timing().detectionMillis() > 0,
+        String helper = pods("lost").stream()
+                .map(p -> p.getMetadata().getName())
+                .filter(n -> !n.equals(primary))
+                .findFirst()
+                .orElseThrow();
+        assumeTrue(
+                kubelet.server(helper).node().view().timing().detectionMillis() > 0,
                 "the replica reports no failure-detection timing yet (NodeStatus.Timing.unknown())");
 
         kubelet.loseNode(primary);
 
         await().atMost(LONG).until(() -> get("lost").getStatus().getLastFailover() != null);
         ReplicaGroup group = get("lost");
-        assertTrue(group.getStatus().getLastFailover().getReason().contains("helpers have not heard from primary"),
+        assertTrue(
+                group.getStatus().getLastFailover().getReason().contains("helpers have not heard from primary"),
                 group.getStatus().getLastFailover().getReason());
         assertNotEquals(primary, group.getStatus().getCurrentPrimary());
         assertEquals(List.of(group.getStatus().getCurrentPrimary()), primaryLabelled("lost"));
@@ -506,18 +603,21 @@ class ReplicaGroupOperatorTest {
             }
         }
         awaitQuiet("rs");
-        client.resources(ReplicaGroup.class).inNamespace(namespace).withName("rs").editStatus(g -> {
-            Failover failover = new Failover();
-            failover.setStep(FailoverStep.Promote);
-            failover.setFrom("rs-0");
-            failover.setTo("rs-1");
-            failover.setTerm(2L);
-            failover.setReason("test: operator stopped after Select");
-            failover.setDetectedAt(java.time.Instant.now().toString());
-            g.getStatus().setFailover(failover);
-            g.getStatus().setTerm(2);
-            return g;
-        });
+        client.resources(ReplicaGroup.class)
+                .inNamespace(namespace)
+                .withName("rs")
+                .editStatus(g -> {
+                    Failover failover = new Failover();
+                    failover.setStep(FailoverStep.Promote);
+                    failover.setFrom("rs-0");
+                    failover.setTo("rs-1");
+                    failover.setTerm(2L);
+                    failover.setReason("test: operator stopped after Select");
+                    failover.setDetectedAt(java.time.Instant.now().toString());
+                    g.getStatus().setFailover(failover);
+                    g.getStatus().setTerm(2);
+                    return g;
+                });
 
         await().atMost(LONG).until(() -> {
             ReplicaGroup g = get("rs");
@@ -540,14 +640,17 @@ class ReplicaGroupOperatorTest {
         kubelet.crash("bl-1");
         kubelet.crash("bl-0");
         await().atMost(LONG).until(() -> !events("bl", "FailoverBlocked").isEmpty());
-        await().atMost(LONG).until(() -> get("bl").getStatus().getConditions().stream()
-                .anyMatch(c -> c.getReason().equals("FailoverBlocked")));
+        await().atMost(LONG)
+                .until(() -> get("bl").getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getReason().equals("FailoverBlocked")));
         ReplicaGroup group = get("bl");
         assertTrue(events("bl", "FailoverBlocked").get(0).getMessage().contains("heard from 1 of 2 helpers"));
         assertEquals(Phase.FailingOver, group.getStatus().getPhase());
         assertNotNull(group.getStatus().getFailover().getBlocked());
-        var degraded = group.getStatus().getConditions().stream().filter(c -> c.getType().equals("Degraded"))
-                .findFirst().orElseThrow();
+        var degraded = group.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("Degraded"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("True", degraded.getStatus());
         assertEquals("FailoverBlocked", degraded.getReason());
         assertEquals("bl-0", group.getStatus().getCurrentPrimary());

@@ -15,8 +15,11 @@ class GroupChangesTest {
 
     private static ReplicaGroup group(long generation, Map<String, String> annotations, Phase phase) {
         ReplicaGroup group = new ReplicaGroup();
-        group.setMetadata(new ObjectMetaBuilder().withName("g").withGeneration(generation)
-                .withAnnotations(annotations).build());
+        group.setMetadata(new ObjectMetaBuilder()
+                .withName("g")
+                .withGeneration(generation)
+                .withAnnotations(annotations)
+                .build());
         group.setStatus(new ReplicaGroupStatus());
         group.getStatus().setPhase(phase);
         return group;
@@ -30,8 +33,8 @@ class GroupChangesTest {
     @Test
     void aNewSpecOrAnAnnotationDoes() {
         assertTrue(filter.accept(group(2, Map.of(), Phase.Running), group(1, Map.of(), Phase.Running)));
-        assertTrue(filter.accept(group(1, Map.of("replicagroup.dev/promote", "g-1"), Phase.Running),
-                group(1, Map.of(), Phase.Running)));
+        assertTrue(filter.accept(
+                group(1, Map.of("replicagroup.dev/promote", "g-1"), Phase.Running), group(1, Map.of(), Phase.Running)));
     }
 
     @Test

@@ -19,10 +19,24 @@ import org.junit.jupiter.api.Test;
 
 class NextActionTest {
 
-    private static NextAction.Action decide(List<PodView> pods, Map<String, NodeStatus> replicas, int replicas0,
-            Optional<String> primary, Optional<String> switchover, FailoverSpec failover) {
-        return NextAction.decide(new NextAction.Input(new Observation(pods, replicas, NOW), replicas0, 1,
-                failover, primary, true, Optional.empty(), switchover, Map.of(), 3));
+    private static NextAction.Action decide(
+            List<PodView> pods,
+            Map<String, NodeStatus> replicas,
+            int replicas0,
+            Optional<String> primary,
+            Optional<String> switchover,
+            FailoverSpec failover) {
+        return NextAction.decide(new NextAction.Input(
+                new Observation(pods, replicas, NOW),
+                replicas0,
+                1,
+                failover,
+                primary,
+                true,
+                Optional.empty(),
+                switchover,
+                Map.of(),
+                3));
     }
 
     private static NextAction.Action decide(List<PodView> pods, int replicas, String primary) {
@@ -31,7 +45,8 @@ class NextActionTest {
 
     @Test
     void theFirstPodIsThePrimary() {
-        assertEquals(new NextAction.CreatePrimary(0),
+        assertEquals(
+                new NextAction.CreatePrimary(0),
                 decide(List.of(), Map.of(), 3, Optional.empty(), Optional.empty(), new FailoverSpec()));
     }
 
@@ -39,21 +54,32 @@ class NextActionTest {
     void helpersJoinTheCurrentPrimary() {
         assertEquals(new NextAction.CreateHelper(1, address(0)), decide(List.of(pod(0, "primary", true)), 3, "demo-0"));
         // After a failover demo-2 is primary: the replacement for demo-0 joins demo-2.
-        assertEquals(new NextAction.CreateHelper(0, address(2)),
+        assertEquals(
+                new NextAction.CreateHelper(0, address(2)),
                 decide(List.of(pod(1, "helper", true), pod(2, "primary", true)), 3, "demo-2"));
     }
 
     @Test
     void noHelperIsStartedBeforeThePrimaryServes() {
         var pods = List.of(Fixtures2.starting(0));
-        var action = NextAction.decide(new NextAction.Input(new Observation(pods, Map.of(), NOW), 3, 1,
-                new FailoverSpec(), Optional.of("demo-0"), false, Optional.empty(), Optional.empty(), Map.of(), 3));
+        var action = NextAction.decide(new NextAction.Input(
+                new Observation(pods, Map.of(), NOW),
+                3,
+                1,
+                new FailoverSpec(),
+                Optional.of("demo-0"),
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                3));
         assertInstanceOf(NextAction.Wait.class, action);
     }
 
     @Test
     void scaleDownRemovesAHelper() {
-        var action = decide(List.of(pod(0, "helper", true), pod(1, "primary", true), pod(2, "helper", true)), 1, "demo-1");
+        var action =
+                decide(List.of(pod(0, "helper", true), pod(1, "primary", true), pod(2, "helper", true)), 1, "demo-1");
         assertEquals(new NextAction.RemovePod("demo-2", true, "scale down to 1"), action);
     }
 
@@ -66,13 +92,21 @@ class NextActionTest {
     @Test
     void aGonePrimarysAddressIsTheOneMostOfItsHelpersLastFollowed() {
         var pods = List.of(pod(1, "helper", true), pod(2, "helper", true), pod(3, "helper", true));
-        var reports = Map.of("demo-1", contact(1, 3, 0, 900, false), "demo-2", contact(2, 3, 0, 900, false),
-                "demo-3", contact(3, 3, 5, 900, false));
-        assertEquals(new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.of(address(0))),
+        var reports = Map.of(
+                "demo-1",
+                contact(1, 3, 0, 900, false),
+                "demo-2",
+                contact(2, 3, 0, 900, false),
+                "demo-3",
+                contact(3, 3, 5, 900, false));
+        assertEquals(
+                new NextAction.StartFailover("primary pod demo-0 no longer exists", Optional.of(address(0))),
                 decide(pods, reports, 4, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
         // With its pod still there, the pod's address is the one.
-        assertEquals(Optional.of(address(0)), NextAction.primaryAddress(new Observation(List.of(pod(0, "primary", true)),
-                Map.of(), NOW), "demo-0", 3));
+        assertEquals(
+                Optional.of(address(0)),
+                NextAction.primaryAddress(
+                        new Observation(List.of(pod(0, "primary", true)), Map.of(), NOW), "demo-0", 3));
     }
 
     @Test
@@ -92,10 +126,12 @@ class NextActionTest {
     void aSwitchoverWaitsUntilTheTargetCaughtUp() {
         var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
         var behind = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 3L)));
-        assertInstanceOf(NextAction.Wait.class,
+        assertInstanceOf(
+                NextAction.Wait.class,
                 decide(pods, behind, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
         var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 0L)));
-        assertEquals(new NextAction.StartSwitchover("demo-2", Optional.of(address(0))),
+        assertEquals(
+                new NextAction.StartSwitchover("demo-2", Optional.of(address(0))),
                 decide(pods, caughtUp, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
     }
 
@@ -103,7 +139,8 @@ class NextActionTest {
     void aSwitchoverToTheCurrentPrimaryOrAStrangerIsDropped() {
         var pods = List.of(pod(0, "primary", true), pod(1, "helper", true));
         var replicas = Map.of("demo-1", status(1, Role.HELPER, 1, 1));
-        assertEquals(new NextAction.DropSwitchover("demo-0 is already the primary", false),
+        assertEquals(
+                new NextAction.DropSwitchover("demo-0 is already the primary", false),
                 decide(pods, replicas, 2, Optional.of("demo-0"), Optional.of("demo-0"), new FailoverSpec()));
         var stranger = decide(pods, replicas, 2, Optional.of("demo-0"), Optional.of("other-1"), new FailoverSpec());
         assertEquals(true, ((NextAction.DropSwitchover) stranger).warning());
@@ -112,8 +149,15 @@ class NextActionTest {
     /** Pods in states the shared fixtures do not cover. */
     static final class Fixtures2 {
         static PodView starting(int ordinal) {
-            return new PodView("demo-" + ordinal, ordinal, "primary", false, Optional.of(NOW.minusSeconds(300)), false,
-                    false, Optional.empty());
+            return new PodView(
+                    "demo-" + ordinal,
+                    ordinal,
+                    "primary",
+                    false,
+                    Optional.of(NOW.minusSeconds(300)),
+                    false,
+                    false,
+                    Optional.empty());
         }
     }
 
@@ -121,7 +165,8 @@ class NextActionTest {
     void aPrimaryItsHelpersLostIsFailedOverThoughTheKubeletSeesItReady() {
         var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
         var lost = Map.of("demo-1", contact(1, 3, 0, 1100, true), "demo-2", contact(2, 3, 0, 1300, true));
-        assertInstanceOf(NextAction.StartFailover.class,
+        assertInstanceOf(
+                NextAction.StartFailover.class,
                 decide(pods, lost, 3, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
     }
 }

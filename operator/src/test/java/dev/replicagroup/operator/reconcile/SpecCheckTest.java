@@ -36,8 +36,10 @@ class SpecCheckTest {
     void anIsolatedPrimaryMustStopServingBeforeItsHelpersReportItLost() {
         ReplicaGroupSpec spec = new ReplicaGroupSpec();
         spec.getFailover().setLeaseMillis(800);
-        assertEquals(Optional.of("failover.leaseMillis + clockDriftMillis (800 + 200) must be less than"
-                + " detectionMillis (1000): an isolated primary must stop serving before its helpers report it lost"),
+        assertEquals(
+                Optional.of(
+                        "failover.leaseMillis + clockDriftMillis (800 + 200) must be less than"
+                                + " detectionMillis (1000): an isolated primary must stop serving before its helpers report it lost"),
                 SpecCheck.problem(spec));
         spec.getFailover().setClockDriftMillis(199);
         assertEquals(Optional.empty(), SpecCheck.problem(spec));

@@ -14,6 +14,7 @@ class WatchStateTest {
     private static final long MS = 1_000_000;
     /** Keepalive 250 ms: a status is fresh for 500 ms. */
     private static final long KEEPALIVE = 250 * MS;
+
     private static final NodeStatus HELPER = following(1, 3, 5, 0);
 
     @Test

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class ReplicaPodsTest {
     static ReplicaGroup group() {
         ReplicaGroup group = new ReplicaGroup();
-        group.setMetadata(new ObjectMetaBuilder().withName("demo").withNamespace("ns").withUid("u-1").build());
+        group.setMetadata(new ObjectMetaBuilder()
+                .withName("demo")
+                .withNamespace("ns")
+                .withUid("u-1")
+                .build());
         group.setSpec(new ReplicaGroupSpec());
         return group;
     }
@@ -28,9 +32,13 @@ class ReplicaPodsTest {
         assertEquals("demo-2", pod.getMetadata().getName());
         assertEquals("10.0.0.1:7000", args.get(args.indexOf("--tbc") + 1));
         assertEquals("1", args.get(args.indexOf("--sync-acks") + 1));
-        assertEquals(List.of("100", "500", "1000", "200"), List.of(args.get(args.indexOf("--heartbeat-ms") + 1),
-                args.get(args.indexOf("--lease-ms") + 1), args.get(args.indexOf("--detection-ms") + 1),
-                args.get(args.indexOf("--clock-drift-ms") + 1)));
+        assertEquals(
+                List.of("100", "500", "1000", "200"),
+                List.of(
+                        args.get(args.indexOf("--heartbeat-ms") + 1),
+                        args.get(args.indexOf("--lease-ms") + 1),
+                        args.get(args.indexOf("--detection-ms") + 1),
+                        args.get(args.indexOf("--clock-drift-ms") + 1)));
         assertEquals("helper", pod.getMetadata().getLabels().get(Labels.ROLE));
         assertEquals("demo", pod.getMetadata().getLabels().get(Labels.GROUP));
         assertEquals("u-1", pod.getMetadata().getOwnerReferences().get(0).getUid());
@@ -55,9 +63,23 @@ class ReplicaPodsTest {
         assertTrue(container.getReadOnlyRootFilesystem());
         assertFalse(container.getAllowPrivilegeEscalation());
         assertEquals(List.of("ALL"), container.getCapabilities().getDrop());
-        assertEquals(7000, pod.getSpec().getContainers().get(0).getReadinessProbe().getGrpc().getPort());
-        assertEquals("kubernetes.io/hostname", pod.getSpec().getAffinity().getPodAntiAffinity()
-                .getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm().getTopologyKey());
+        assertEquals(
+                7000,
+                pod.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getReadinessProbe()
+                        .getGrpc()
+                        .getPort());
+        assertEquals(
+                "kubernetes.io/hostname",
+                pod.getSpec()
+                        .getAffinity()
+                        .getPodAntiAffinity()
+                        .getPreferredDuringSchedulingIgnoredDuringExecution()
+                        .get(0)
+                        .getPodAffinityTerm()
+                        .getTopologyKey());
     }
 
     @Test

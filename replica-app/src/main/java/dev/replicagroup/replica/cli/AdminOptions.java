@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The --admin-token option every admin command takes. */
 public class AdminOptions {
-    @Option(names = "--admin-token", defaultValue = "${env:REPLICA_ADMIN_TOKEN}",
+    @Option(
+            names = "--admin-token",
+            defaultValue = "${env:REPLICA_ADMIN_TOKEN}",
             description = "the replicas' admin token (or env REPLICA_ADMIN_TOKEN)")
     String token;
 

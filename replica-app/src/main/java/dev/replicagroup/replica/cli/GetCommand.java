@@ -19,8 +19,10 @@ public class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ReplicaClient client = servers.connect()) {
-            client.get(keys).forEach((key, value) -> System.out.println(
-                    key + "\t" + value.map(v -> new String(v, StandardCharsets.UTF_8)).orElse("")));
+            client.get(keys)
+                    .forEach((key, value) -> System.out.println(key + "\t"
+                            + value.map(v -> new String(v, StandardCharsets.UTF_8))
+                                    .orElse("")));
         }
         return 0;
     }

@@ -4,8 +4,7 @@ import picocli.CommandLine;
 
 /** Decides, before Quarkus starts, whether it serves HTTP and on which port. */
 final class HttpPort {
-    private HttpPort() {
-    }
+    private HttpPort() {}
 
     static void configure(String... args) {
         ServeCommand serve = serveCommand(args);
@@ -19,8 +18,10 @@ final class HttpPort {
 
     private static ServeCommand serveCommand(String... args) {
         try {
-            CommandLine.ParseResult parsed = ReplicaCommand.commandLine(CommandLine.defaultFactory()).parseArgs(args);
-            if (parsed.subcommand() != null && parsed.subcommand().commandSpec().userObject() instanceof ServeCommand s) {
+            CommandLine.ParseResult parsed =
+                    ReplicaCommand.commandLine(CommandLine.defaultFactory()).parseArgs(args);
+            if (parsed.subcommand() != null
+                    && parsed.subcommand().commandSpec().userObject() instanceof ServeCommand s) {
                 return s;
             }
         } catch (CommandLine.ParameterException e) {

@@ -18,9 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "load", description = "Write distinct keys and read them back from several clients for a while,"
-        + " surviving failovers; print throughput and latency, check that no read was stale, then read every"
-        + " acknowledged write back. Exits 1 if a write was lost, a read was stale or the run ended in an outage.")
+@Command(
+        name = "load",
+        description =
+                "Write distinct keys and read them back from several clients for a while,"
+                        + " surviving failovers; print throughput and latency, check that no read was stale, then read every"
+                        + " acknowledged write back. Exits 1 if a write was lost, a read was stale or the run ended in an outage.")
 public class LoadCommand implements Callable<Integer> {
     @Mixin
     Servers servers;
@@ -31,18 +34,27 @@ public class LoadCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10", description = "seconds to run (default: ${DEFAULT-VALUE})")
     long durationSeconds;
 
-    @Option(names = "--read-ratio", defaultValue = "0.5",
+    @Option(
+            names = "--read-ratio",
+            defaultValue = "0.5",
             description = "share of the operations that are reads, in [0, 1) (default: ${DEFAULT-VALUE})")
     double readRatio;
 
-    @Option(names = "--outage-ms", defaultValue = "3000", description = "a run with no write acknowledged in its"
-            + " last this many ms ended in an outage, which is a failure (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--outage-ms",
+            defaultValue = "3000",
+            description = "a run with no write acknowledged in its"
+                    + " last this many ms ended in an outage, which is a failure (default: ${DEFAULT-VALUE})")
     long outageMillis;
 
     @Option(names = "--history", description = "write one JSON object a line per operation to this file")
     Path history;
 
-    @Option(names = "--no-verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--no-verify",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "read every acknowledged write back at the end and fail if one is missing (default: on)")
     boolean verify;
 
@@ -61,8 +73,8 @@ public class LoadCommand implements Callable<Integer> {
         }
         boolean failed = false;
         if (report.endedInOutage(Duration.ofMillis(outageMillis))) {
-            System.out.println("OUTAGE: no write acknowledged in the last " + report.sinceLastWrite().toMillis()
-                    + " ms of the run");
+            System.out.println("OUTAGE: no write acknowledged in the last "
+                    + report.sinceLastWrite().toMillis() + " ms of the run");
             failed = true;
         }
         List<String> stale = StaleReads.find(report.history());
@@ -75,7 +87,8 @@ public class LoadCommand implements Callable<Integer> {
         if (verify) {
             List<String> lost = LoadGenerator.lostWrites(servers.list(), servers.options(), report.acknowledged());
             if (lost.isEmpty()) {
-                System.out.println("verified: all " + report.acknowledged().size() + " acknowledged writes are present");
+                System.out.println(
+                        "verified: all " + report.acknowledged().size() + " acknowledged writes are present");
             } else {
                 System.out.println("LOST " + lost.size() + " acknowledged writes, e.g. "
                         + lost.subList(0, Math.min(10, lost.size())));

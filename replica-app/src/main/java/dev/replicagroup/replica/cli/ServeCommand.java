@@ -22,7 +22,10 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7000", description = "gRPC port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "interface to listen on (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bind",
+            defaultValue = "0.0.0.0",
+            description = "interface to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
     @Option(names = "--advertise", description = "address others use to reach this replica (default: 127.0.0.1:PORT)")
@@ -31,11 +34,15 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--tbc", defaultValue = "", description = "HOST:PORT of the primary to help (\"to be clone\")")
     String tbc;
 
-    @Option(names = "--sync-acks", defaultValue = "1",
+    @Option(
+            names = "--sync-acks",
+            defaultValue = "1",
             description = "helper acks a write waits for before it is acknowledged (default: ${DEFAULT-VALUE})")
     int syncAcks;
 
-    @Option(names = "--admin-token", defaultValue = "${env:REPLICA_ADMIN_TOKEN}",
+    @Option(
+            names = "--admin-token",
+            defaultValue = "${env:REPLICA_ADMIN_TOKEN}",
             description = "token the Admin API requires (or env REPLICA_ADMIN_TOKEN)")
     String adminToken;
 
@@ -45,28 +52,44 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", description = "port of /q/metrics (default: PORT + 1000)")
     Integer httpPort;
 
-    @Option(names = "--write-timeout-ms", defaultValue = "5000",
+    @Option(
+            names = "--write-timeout-ms",
+            defaultValue = "5000",
             description = "how long a write waits for its acks before it fails (default: ${DEFAULT-VALUE})")
     long writeTimeoutMillis;
 
-    @Option(names = "--heartbeat-ms", defaultValue = "100",
+    @Option(
+            names = "--heartbeat-ms",
+            defaultValue = "100",
             description = "how often a primary heartbeats each helper (default: ${DEFAULT-VALUE})")
     long heartbeatMillis;
 
-    @Option(names = "--lease-ms", defaultValue = "500", description = "a primary serves only while max(sync-acks,1)"
-            + " helpers acked a heartbeat within this long (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--lease-ms",
+            defaultValue = "500",
+            description = "a primary serves only while max(sync-acks,1)"
+                    + " helpers acked a heartbeat within this long (default: ${DEFAULT-VALUE})")
     long leaseMillis;
 
-    @Option(names = "--detection-ms", defaultValue = "1000", description = "a helper reports its primary lost after"
-            + " hearing nothing for this long; must exceed lease + clock drift (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--detection-ms",
+            defaultValue = "1000",
+            description = "a helper reports its primary lost after"
+                    + " hearing nothing for this long; must exceed lease + clock drift (default: ${DEFAULT-VALUE})")
     long detectionMillis;
 
-    @Option(names = "--clock-drift-ms", defaultValue = "200",
+    @Option(
+            names = "--clock-drift-ms",
+            defaultValue = "200",
             description = "allowance for clocks running at different rates over a lease (default: ${DEFAULT-VALUE})")
     long clockDriftMillis;
 
-    @Option(names = "--stop-grace-ms", defaultValue = "3000", description = "on SIGTERM a primary stops serving and"
-            + " waits this long at most for the failover to fence it before it exits (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--stop-grace-ms",
+            defaultValue = "3000",
+            description =
+                    "on SIGTERM a primary stops serving and"
+                            + " waits this long at most for the failover to fence it before it exits (default: ${DEFAULT-VALUE})")
     long stopGraceMillis;
 
     int httpPort() {
@@ -75,10 +98,20 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ServerOptions options = new ServerOptions(bind, port, advertise == null ? "127.0.0.1:" + port : advertise, tbc,
-                syncAcks, token(), NodeConfig.defaults().withWriteTimeout(Duration.ofMillis(writeTimeoutMillis))
-                        .withTiming(Duration.ofMillis(heartbeatMillis), Duration.ofMillis(leaseMillis),
-                                Duration.ofMillis(detectionMillis), Duration.ofMillis(clockDriftMillis)));
+        ServerOptions options = new ServerOptions(
+                bind,
+                port,
+                advertise == null ? "127.0.0.1:" + port : advertise,
+                tbc,
+                syncAcks,
+                token(),
+                NodeConfig.defaults()
+                        .withWriteTimeout(Duration.ofMillis(writeTimeoutMillis))
+                        .withTiming(
+                                Duration.ofMillis(heartbeatMillis),
+                                Duration.ofMillis(leaseMillis),
+                                Duration.ofMillis(detectionMillis),
+                                Duration.ofMillis(clockDriftMillis)));
         ReplicaServer server = ReplicaServer.start(options, registry);
         try {
             Quarkus.waitForExit();

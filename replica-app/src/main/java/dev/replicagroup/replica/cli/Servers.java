@@ -9,11 +9,16 @@ import picocli.CommandLine.Option;
 
 /** The --server option every client command takes. */
 public class Servers {
-    @Option(names = {"-s", "--server"}, defaultValue = "${env:REPLICA_SERVERS:-127.0.0.1:7000}",
-            description = "HOST:PORT[,HOST:PORT...] of any replicas (default: ${DEFAULT-VALUE}, or env REPLICA_SERVERS)")
+    @Option(
+            names = {"-s", "--server"},
+            defaultValue = "${env:REPLICA_SERVERS:-127.0.0.1:7000}",
+            description =
+                    "HOST:PORT[,HOST:PORT...] of any replicas (default: ${DEFAULT-VALUE}, or env REPLICA_SERVERS)")
     String servers;
 
-    @Option(names = "--timeout", defaultValue = "30",
+    @Option(
+            names = "--timeout",
+            defaultValue = "30",
             description = "seconds an operation keeps retrying across failovers (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 

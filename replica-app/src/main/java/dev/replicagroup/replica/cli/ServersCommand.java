@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.cli;
 
 import dev.replicagroup.replica.client.ReplicaClient;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +14,10 @@ public class ServersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ReplicaClient client = servers.connect()) {
-            client.servers().servers().forEach(s -> System.out.printf("%s\t%s\t%d%n",
-                    s.address(), s.role().name().toLowerCase(), s.liveness()));
+            client.servers()
+                    .servers()
+                    .forEach(s -> System.out.printf(
+                            "%s\t%s\t%d%n", s.address(), s.role().name().toLowerCase(Locale.ROOT), s.liveness()));
         }
         return 0;
     }

@@ -52,8 +52,18 @@ class LoadCommandTest {
         ReplicaServer primary = start("");
         start(primary.address());
         Path history = dir.resolve("history.jsonl");
-        String[] result = load("load", "-s", primary.address(), "--clients", "2", "--duration", "2",
-                "--read-ratio", "0.5", "--history", history.toString());
+        String[] result = load(
+                "load",
+                "-s",
+                primary.address(),
+                "--clients",
+                "2",
+                "--duration",
+                "2",
+                "--read-ratio",
+                "0.5",
+                "--history",
+                history.toString());
         assertEquals("0", result[0], result[1]);
         assertTrue(result[1].contains("no stale read") && result[1].contains("verified: all"), result[1]);
         List<String> lines = Files.readAllLines(history);
@@ -75,8 +85,19 @@ class LoadCommandTest {
             primary.close();
         });
         killer.start();
-        String[] result = load("load", "-s", primary.address(), "--clients", "2", "--duration", "4",
-                "--outage-ms", "2000", "--timeout", "1", "--no-verify");
+        String[] result = load(
+                "load",
+                "-s",
+                primary.address(),
+                "--clients",
+                "2",
+                "--duration",
+                "4",
+                "--outage-ms",
+                "2000",
+                "--timeout",
+                "1",
+                "--no-verify");
         killer.join();
         assertEquals("1", result[0], result[1]);
         assertTrue(result[1].contains("OUTAGE"), result[1]);

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 class ReplicaProcessIT {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static final String TOKEN = "it-token";
-    static final ClientOptions CLIENT = new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(7),
-            Duration.ofSeconds(1));
+    static final ClientOptions CLIENT =
+            new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(7), Duration.ofSeconds(1));
 
     final List<Process> processes = new ArrayList<>();
     final AdminClient admin = new AdminClient(TOKEN, Duration.ofSeconds(3));
@@ -51,7 +51,8 @@ class ReplicaProcessIT {
         List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path log = Path.of("target", name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("REPLICA_ADMIN_TOKEN", TOKEN);
         Process process = builder.start();
         processes.add(process);
@@ -82,14 +83,26 @@ class ReplicaProcessIT {
         Process primary = replica("r0", "serve", "--port", "" + ports[0], "--http-port", "" + metricsPort);
         await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(all.get(0)) != null);
         for (int i = 1; i < 3; i++) {
-            replica("r" + i, "serve", "--port", "" + ports[i], "--tbc", all.get(0), "--http-port", "" + FreePorts.next());
+            replica(
+                    "r" + i,
+                    "serve",
+                    "--port",
+                    "" + ports[i],
+                    "--tbc",
+                    all.get(0),
+                    "--http-port",
+                    "" + FreePorts.next());
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> all.stream().map(this::statusOf)
-                .allMatch(s -> s != null && s.caughtUp()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> all.stream().map(this::statusOf).allMatch(s -> s != null && s.caughtUp()));
         assertTrue(run("put", "hello", "world", "--server", all.get(1)).contains("OK term=1"));
         assertEquals("hello\tworld\n", run("get", "hello", "--server", all.get(2)));
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics")).build(), BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics"))
+                                .build(),
+                        BodyHandlers.ofString())
+                .body();
         assertTrue(metrics.contains("replica_role{role=\"primary\"} 1.0"), metrics);
         assertTrue(metrics.contains("replica_requests_total{result=\"ok\",type=\"put\"} 1.0"), metrics);
         assertTrue(metrics.contains("replica_helper_lag{helper=\"" + all.get(1) + "\"}"), metrics);
@@ -105,11 +118,22 @@ class ReplicaProcessIT {
         assertTrue(done.ok() > 100, done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
-        String newPrimary = all.stream().filter(a -> {
-            NodeStatus s = statusOf(a);
-            return s != null && s.role() == Role.PRIMARY;
-        }).findFirst().orElseThrow();
-        replica("r0-again", "serve", "--port", "" + ports[0], "--tbc", newPrimary, "--http-port", "" + FreePorts.next());
+        String newPrimary = all.stream()
+                .filter(a -> {
+                    NodeStatus s = statusOf(a);
+                    return s != null && s.role() == Role.PRIMARY;
+                })
+                .findFirst()
+                .orElseThrow();
+        replica(
+                "r0-again",
+                "serve",
+                "--port",
+                "" + ports[0],
+                "--tbc",
+                newPrimary,
+                "--http-port",
+                "" + FreePorts.next());
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             NodeStatus s = statusOf(all.get(0));
             return s != null && s.role() == Role.HELPER && s.caughtUp() && s.term() == 2;

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Loopback ports that were free a moment ago. */
 public final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int next() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

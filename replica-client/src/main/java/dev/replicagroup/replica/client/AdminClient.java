@@ -40,18 +40,29 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
 
     @Override
     public NodeStatus promote(String address, long term, long holdoffMillis) throws ReplicaException {
-        return call(address, stub -> stub.promote(PromoteRequest.newBuilder().setTerm(term)
-                .setHoldoffMillis(holdoffMillis).build()));
+        return call(
+                address,
+                stub -> stub.promote(PromoteRequest.newBuilder()
+                        .setTerm(term)
+                        .setHoldoffMillis(holdoffMillis)
+                        .build()));
     }
 
     @Override
     public NodeStatus follow(String address, String primary, long term) throws ReplicaException {
-        return call(address, stub -> stub.follow(FollowRequest.newBuilder().setPrimary(primary).setTerm(term).build()));
+        return call(
+                address,
+                stub -> stub.follow(FollowRequest.newBuilder()
+                        .setPrimary(primary)
+                        .setTerm(term)
+                        .build()));
     }
 
     @Override
     public NodeStatus fence(String address, long term) throws ReplicaException {
-        return call(address, stub -> stub.fence(FenceRequest.newBuilder().setTerm(term).build()));
+        return call(
+                address,
+                stub -> stub.fence(FenceRequest.newBuilder().setTerm(term).build()));
     }
 
     /**
@@ -60,14 +71,14 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
      * {@link AutoCloseable#close()}). Callbacks run on a gRPC thread and must not block. The watcher decides
      * what a missing keepalive means; the stream itself has no deadline.
      */
-    public AutoCloseable watch(String address, int keepaliveMillis, Consumer<NodeStatus> onStatus,
-            Consumer<ReplicaException> onEnd) {
+    public AutoCloseable watch(
+            String address, int keepaliveMillis, Consumer<NodeStatus> onStatus, Consumer<ReplicaException> onEnd) {
         Context.CancellableContext context = Context.current().withCancellation();
         boolean[] closed = {false};
         AdminGrpc.AdminStub stub = AdminGrpc.newStub(channels.to(address))
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(AdminToken.headers(token)));
-        context.run(() -> stub.watch(WatchRequest.newBuilder().setKeepaliveMillis(keepaliveMillis).build(),
-                new StreamObserver<>() {
+        context.run(() -> stub.watch(
+                WatchRequest.newBuilder().setKeepaliveMillis(keepaliveMillis).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(StatusResponse value) {
                         onStatus.accept(ProtoMapper.fromProto(value));
@@ -76,16 +87,19 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
                     @Override
                     public void onError(Throwable t) {
                         if (!closed[0]) {
-                            onEnd.accept(t instanceof StatusRuntimeException e ? Errors.fromStatus(e, address)
-                                    : ReplicaException.of(ReplicaException.Reason.UNREACHABLE, String.valueOf(t)));
+                            onEnd.accept(
+                                    t instanceof StatusRuntimeException e
+                                            ? Errors.fromStatus(e, address)
+                                            : ReplicaException.of(
+                                                    ReplicaException.Reason.UNREACHABLE, String.valueOf(t)));
                         }
                     }
 
                     @Override
                     public void onCompleted() {
                         if (!closed[0]) {
-                            onEnd.accept(ReplicaException.of(ReplicaException.Reason.UNREACHABLE,
-                                    address + " ended the watch (shutting down)"));
+                            onEnd.accept(ReplicaException.of(
+                                    ReplicaException.Reason.UNREACHABLE, address + " ended the watch (shutting down)"));
                         }
                     }
                 }));

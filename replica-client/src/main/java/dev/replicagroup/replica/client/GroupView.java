@@ -81,8 +81,9 @@ final class GroupView {
         List<String> asked = known().stream().filter(skip.negate()).toList();
         BlockingQueue<Optional<ActiveList>> answers = new LinkedBlockingQueue<>();
         for (String address : asked) {
-            ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList> answer = CloneGrpc
-                    .newFutureStub(channels.to(address)).withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
+            ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList> answer = CloneGrpc.newFutureStub(
+                            channels.to(address))
+                    .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
                     .getServers(GetServersRequest.getDefaultInstance());
             answer.addListener(() -> answers.add(listOf(answer)), MoreExecutors.directExecutor());
         }
@@ -92,7 +93,8 @@ final class GroupView {
             Optional<ActiveList> list;
             try {
                 // The deadline of every call bounds this wait too; the margin covers the callbacks' delivery.
-                list = answers.poll(until - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
+                list = answers.poll(
+                        until - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -100,8 +102,11 @@ final class GroupView {
             if (list == null) {
                 break;
             }
-            if (list.isPresent() && (best == null || list.get().term() > best.term()
-                    || (list.get().term() == best.term() && best.primary().isEmpty()))) {
+            if (list.isPresent()
+                    && (best == null
+                            || list.get().term() > best.term()
+                            || (list.get().term() == best.term()
+                                    && best.primary().isEmpty()))) {
                 best = list.get();
             }
             if (best != null && best.term() > knownTerm && !best.primary().isEmpty()) {

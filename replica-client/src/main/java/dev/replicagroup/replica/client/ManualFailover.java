@@ -26,8 +26,7 @@ public final class ManualFailover {
     private final ReplicaAdmin admin;
     private final Consumer<String> log;
 
-    public record Outcome(String oldPrimary, String newPrimary, long term, List<String> followers) {
-    }
+    public record Outcome(String oldPrimary, String newPrimary, long term, List<String> followers) {}
 
     public ManualFailover(ReplicaAdmin admin, Consumer<String> log) {
         this.admin = admin;
@@ -41,8 +40,10 @@ public final class ManualFailover {
                 .max((a, b) -> Long.compare(a.term(), b.term()));
         long term = before.values().stream().mapToLong(NodeStatus::term).max().orElse(0) + 1;
         String old = oldPrimary.map(NodeStatus::address).orElse("");
-        log.accept(oldPrimary.isPresent() ? "old primary " + old + " answers; fencing it and the helpers in term "
-                + term : "no primary answered; fencing the helpers in term " + term);
+        log.accept(
+                oldPrimary.isPresent()
+                        ? "old primary " + old + " answers; fencing it and the helpers in term " + term
+                        : "no primary answered; fencing the helpers in term " + term);
         boolean oldFenced = false;
         long oldHoldoff = 0;
         for (String server : before.keySet()) {
@@ -60,18 +61,33 @@ public final class ManualFailover {
         oldPrimary.ifPresent(p -> p.liveness().forEach(e -> liveness.put(e.getKey(), e.getValue())));
         List<MemberStatus> heard = new ArrayList<>();
         List<NodeStatus> fenced = statuses(servers).values().stream()
-                .filter(s -> !s.address().equals(old) && s.term() == term).toList();
-        fenced.forEach(s -> heard.add(new MemberStatus(s.address(), s.address(), s.caughtUp(), s.role(), s.term(),
-                        s.last(), liveness.getOrDefault(s.address(), 0), s.startedAtMillis())));
-        PromotionChoice choice = PromotionRule.choose(heard, servers.size() - 1, syncAcks,
-                oldPrimary.map(NodeStatus::committed));
+                .filter(s -> !s.address().equals(old) && s.term() == term)
+                .toList();
+        fenced.forEach(s -> heard.add(new MemberStatus(
+                s.address(),
+                s.address(),
+                s.caughtUp(),
+                s.role(),
+                s.term(),
+                s.last(),
+                liveness.getOrDefault(s.address(), 0),
+                s.startedAtMillis())));
+        PromotionChoice choice =
+                PromotionRule.choose(heard, servers.size() - 1, syncAcks, oldPrimary.map(NodeStatus::committed));
         if (choice instanceof PromotionChoice.Blocked blocked) {
             throw ReplicaException.of(ReplicaException.Reason.REFUSED, "failover blocked: " + blocked.reason());
         }
         MemberStatus candidate = ((PromotionChoice.Promote) choice).candidate();
-        List<Long> ages = fenced.stream().map(s -> s.timing().primaryContactAgeMillis()).toList();
-        long holdoff = LeaseHoldoff.millis(oldFenced, oldHoldoff, ages, servers.size() - 1, syncAcks,
-                maxOf(fenced, NodeStatus.Timing::leaseMillis), maxOf(fenced, NodeStatus.Timing::clockDriftMillis));
+        List<Long> ages =
+                fenced.stream().map(s -> s.timing().primaryContactAgeMillis()).toList();
+        long holdoff = LeaseHoldoff.millis(
+                oldFenced,
+                oldHoldoff,
+                ages,
+                servers.size() - 1,
+                syncAcks,
+                maxOf(fenced, NodeStatus.Timing::leaseMillis),
+                maxOf(fenced, NodeStatus.Timing::clockDriftMillis));
         admin.promote(candidate.address(), term, holdoff);
         log.accept("promoted " + candidate.address() + " at " + candidate.last() + " to primary of term " + term
                 + (holdoff > 0 ? "; it serves in " + holdoff + " ms, when the old primary's lease has run out" : ""));
@@ -92,7 +108,10 @@ public final class ManualFailover {
     }
 
     private static long maxOf(List<NodeStatus> statuses, java.util.function.ToIntFunction<NodeStatus.Timing> field) {
-        return statuses.stream().mapToInt(s -> field.applyAsInt(s.timing())).max().orElse(0);
+        return statuses.stream()
+                .mapToInt(s -> field.applyAsInt(s.timing()))
+                .max()
+                .orElse(0);
     }
 
     private Map<String, NodeStatus> statuses(List<String> servers) {

@@ -65,6 +65,8 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /** Connects and fetches the Active List (a failure to reach any server now is not fatal: calls retry). */
+    // The refresh's future is not needed: discover() turns any failed call into no answer; close() ends it.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public static ReplicaClient connect(List<String> servers, ClientOptions options) {
         ReplicaClient client = new ReplicaClient(servers, options);
         client.group.discover();
@@ -82,19 +84,26 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     public WriteResult put(String key, byte[] value) throws ReplicaException {
-        return write(id -> PutRequest.newBuilder().setId(id).setKey(key).setValue(ByteString.copyFrom(value)).build(),
+        return write(
+                id -> PutRequest.newBuilder()
+                        .setId(id)
+                        .setKey(key)
+                        .setValue(ByteString.copyFrom(value))
+                        .build(),
                 (stub, request) -> stub.put(request));
     }
 
     public WriteResult delete(String key) throws ReplicaException {
-        return write(id -> DeleteRequest.newBuilder().setId(id).setKey(key).build(),
+        return write(
+                id -> DeleteRequest.newBuilder().setId(id).setKey(key).build(),
                 (stub, request) -> stub.delete(request));
     }
 
     /** The values of the keys, read from the primary, in the order asked (absent keys are empty). */
     public Map<String, Optional<byte[]>> get(List<String> keys) throws ReplicaException {
         GetRequest request = GetRequest.newBuilder().addAllKeys(keys).build();
-        List<KeyValue> values = retries.withFailover(target -> stub(target).get(request)).getValuesList();
+        List<KeyValue> values =
+                retries.withFailover(target -> stub(target).get(request)).getValuesList();
         Map<String, Optional<byte[]>> result = new LinkedHashMap<>();
         for (KeyValue kv : values) {
             result.put(kv.getKey(), kv.getFound() ? Optional.of(kv.getValue().toByteArray()) : Optional.empty());
@@ -103,7 +112,9 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     public String echo(String text) throws ReplicaException {
-        return retries.withFailover(target -> stub(target).echo(EchoRequest.newBuilder().setText(text).build())).getText();
+        return retries.withFailover(target ->
+                        stub(target).echo(EchoRequest.newBuilder().setText(text).build()))
+                .getText();
     }
 
     /** The Active List as last fetched, refreshed first. */

@@ -53,12 +53,16 @@ final class Retries {
                 throw failure;
             }
             if (System.nanoTime() > deadline) {
-                throw new ReplicaException(failure.reason(), "gave up after " + options.deadline().toSeconds()
-                        + " s and " + attempts.count + " attempts: " + failure.getMessage(), failure.term(),
+                throw new ReplicaException(
+                        failure.reason(),
+                        "gave up after " + options.deadline().toSeconds() + " s and " + attempts.count + " attempts: "
+                                + failure.getMessage(),
+                        failure.term(),
                         failure.primary());
             }
             if (failure.reason() != Reason.NOT_SERVING) {
-                attempts.failed(target, Math.max(failure.term(), group.activeList().term()));
+                attempts.failed(
+                        target, Math.max(failure.term(), group.activeList().term()));
             }
             attempts.count++;
             target = next(target, failure, attempts);
@@ -78,10 +82,14 @@ final class Retries {
                 return answer.get(LOOK_AROUND_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException slow) {
                 group.discover(address -> address.equals(target));
-                if (group.activeList().term() > termAtStart && !group.primary().isEmpty() && !group.primary().equals(target)) {
+                if (group.activeList().term() > termAtStart
+                        && !group.primary().isEmpty()
+                        && !group.primary().equals(target)) {
                     answer.cancel(true);
-                    throw Status.UNAVAILABLE.withDescription(target + " did not answer within " + LOOK_AROUND_MS
-                            + " ms and the group moved on to term " + group.activeList().term() + " with primary " + group.primary())
+                    throw Status.UNAVAILABLE
+                            .withDescription(target + " did not answer within " + LOOK_AROUND_MS
+                                    + " ms and the group moved on to term "
+                                    + group.activeList().term() + " with primary " + group.primary())
                             .asRuntimeException();
                 }
             } catch (ExecutionException e) {
@@ -144,7 +152,8 @@ final class Retries {
             // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
             // one is about to be replaced. Either way ask again after a short pause, where the group points then.
             attempts.pause();
-            group.discover(address -> attempts.failedNow(address, group.activeList().term()));
+            group.discover(
+                    address -> attempts.failedNow(address, group.activeList().term()));
             return group.primary().isEmpty() ? target : group.primary();
         }
         group.discover(address -> attempts.failedNow(address, group.activeList().term()));

@@ -4,11 +4,11 @@ import io.grpc.Metadata;
 
 /** How the admin token travels: an {@code authorization: Bearer <token>} header. */
 public final class AdminToken {
-    public static final Metadata.Key<String> HEADER = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> HEADER =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     public static final String SCHEME = "Bearer ";
 
-    private AdminToken() {
-    }
+    private AdminToken() {}
 
     public static Metadata headers(String token) {
         Metadata headers = new Metadata();

@@ -16,8 +16,7 @@ public final class Errors {
     static final Metadata.Key<String> TERM = Metadata.Key.of("replica-term", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> PRIMARY = Metadata.Key.of("replica-primary", Metadata.ASCII_STRING_MARSHALLER);
 
-    private Errors() {
-    }
+    private Errors() {}
 
     public static StatusRuntimeException toStatus(Throwable failure) {
         Throwable cause = cause(failure);
@@ -25,7 +24,10 @@ public final class Errors {
             return sre;
         }
         if (!(cause instanceof ReplicaException e)) {
-            return Status.INTERNAL.withDescription("internal error: " + cause).withCause(cause).asRuntimeException();
+            return Status.INTERNAL
+                    .withDescription("internal error: " + cause)
+                    .withCause(cause)
+                    .asRuntimeException();
         }
         Status status = switch (e.reason()) {
             case NOT_PRIMARY, STALE_TERM, REFUSED -> Status.FAILED_PRECONDITION;
@@ -44,8 +46,11 @@ public final class Errors {
         Metadata trailers = Status.trailersFromThrowable(failure);
         String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
         if (trailers != null && trailers.get(REASON) != null) {
-            return new ReplicaException(Reason.valueOf(trailers.get(REASON)), description,
-                    parseLong(trailers.get(TERM)), trailers.get(PRIMARY));
+            return new ReplicaException(
+                    Reason.valueOf(trailers.get(REASON)),
+                    description,
+                    parseLong(trailers.get(TERM)),
+                    trailers.get(PRIMARY));
         }
         Reason reason = switch (status.getCode()) {
             case INVALID_ARGUMENT -> Reason.INVALID;
@@ -53,8 +58,8 @@ public final class Errors {
             default -> Reason.UNREACHABLE;
         };
         String message = reason == Reason.UNREACHABLE
-                ? "cannot reach " + address + ": " + status.getCode() + (status.getDescription() == null ? ""
-                : " (" + status.getDescription() + ")")
+                ? "cannot reach " + address + ": " + status.getCode()
+                        + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")")
                 : description;
         return ReplicaException.of(reason, message);
     }

@@ -41,8 +41,8 @@ public final class LoadGenerator {
         this(servers, options, clients, 0, keepHistory);
     }
 
-    public LoadGenerator(List<String> servers, ClientOptions options, int clients, double readRatio,
-            boolean keepHistory) {
+    public LoadGenerator(
+            List<String> servers, ClientOptions options, int clients, double readRatio, boolean keepHistory) {
         if (clients < 1) {
             throw new IllegalArgumentException("--clients must be at least 1, got " + clients);
         }
@@ -92,13 +92,15 @@ public final class LoadGenerator {
     /** Starts writing in the background. */
     public Running start() {
         Running load = new Running();
-        Thread runner = new Thread(() -> {
-            try {
-                load.report.complete(run(load.going::get));
-            } catch (InterruptedException | RuntimeException e) {
-                load.report.completeExceptionally(e);
-            }
-        }, "load-" + run);
+        Thread runner = new Thread(
+                () -> {
+                    try {
+                        load.report.complete(run(load.going::get));
+                    } catch (InterruptedException | RuntimeException e) {
+                        load.report.completeExceptionally(e);
+                    }
+                },
+                "load-" + run);
         runner.setDaemon(true);
         runner.start();
         return load;
@@ -160,7 +162,10 @@ public final class LoadGenerator {
         String value = null;
         boolean ok;
         try {
-            value = client.get(List.of(key)).get(key).map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+            value = client.get(List.of(key))
+                    .get(key)
+                    .map(v -> new String(v, StandardCharsets.UTF_8))
+                    .orElse(null);
             ok = true;
         } catch (ReplicaException e) {
             ok = false;
@@ -178,7 +183,8 @@ public final class LoadGenerator {
             for (int i = 0; i < keys.size(); i += 500) {
                 List<String> batch = keys.subList(i, Math.min(keys.size(), i + 500));
                 client.get(batch).forEach((key, value) -> {
-                    if (value.isEmpty() || !new String(value.get(), StandardCharsets.UTF_8).equals(acknowledged.get(key))) {
+                    if (value.isEmpty()
+                            || !new String(value.get(), StandardCharsets.UTF_8).equals(acknowledged.get(key))) {
                         lost.add(key);
                     }
                 });

@@ -12,9 +12,20 @@ import java.util.Map;
  * stretch from the last acknowledgement to the end of the run, which is also {@code sinceLastWrite}: a run that
  * ends in an outage shows it there.
  */
-public record LoadReport(long ok, long errors, long reads, long readErrors, Duration elapsed, long p50Micros,
-        long p99Micros, long maxMicros, Duration longestPause, Duration sinceLastWrite,
-        Map<String, String> acknowledged, List<OpRecord> history, long startNanos) {
+public record LoadReport(
+        long ok,
+        long errors,
+        long reads,
+        long readErrors,
+        Duration elapsed,
+        long p50Micros,
+        long p99Micros,
+        long maxMicros,
+        Duration longestPause,
+        Duration sinceLastWrite,
+        Map<String, String> acknowledged,
+        List<OpRecord> history,
+        long startNanos) {
 
     public double writesPerSecond() {
         return ok / Math.max(0.001, elapsed.toNanos() / 1e9);
@@ -26,10 +37,20 @@ public record LoadReport(long ok, long errors, long reads, long readErrors, Dura
     }
 
     public String summary() {
-        return String.format("writes: %d ok, %d errors in %.1f s = %.0f writes/s; reads: %d ok, %d errors;"
+        return String.format(
+                "writes: %d ok, %d errors in %.1f s = %.0f writes/s; reads: %d ok, %d errors;"
                         + " write latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; longest pause between acknowledged"
                         + " writes %d ms (the last %d ms before the end)",
-                ok, errors, elapsed.toNanos() / 1e9, writesPerSecond(), reads, readErrors, p50Micros / 1000.0,
-                p99Micros / 1000.0, maxMicros / 1000.0, longestPause.toMillis(), sinceLastWrite.toMillis());
+                ok,
+                errors,
+                elapsed.toNanos() / 1e9,
+                writesPerSecond(),
+                reads,
+                readErrors,
+                p50Micros / 1000.0,
+                p99Micros / 1000.0,
+                maxMicros / 1000.0,
+                longestPause.toMillis(),
+                sinceLastWrite.toMillis());
     }
 }

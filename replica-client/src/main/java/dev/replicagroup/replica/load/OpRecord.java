@@ -1,5 +1,4 @@
 package dev.replicagroup.replica.load;
 
 /** One operation of a load run, for the history file: times on one monotonic clock, in ns from the run's start. */
-public record OpRecord(String op, String key, String value, boolean ok, long invokeNs, long completeNs) {
-}
+public record OpRecord(String op, String key, String value, boolean ok, long invokeNs, long completeNs) {}

@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
  * return their value.
  */
 public final class StaleReads {
-    private StaleReads() {
-    }
+    private StaleReads() {}
 
     /** One line per stale read: the key, what it returned and what it should at least have returned. */
     public static List<String> find(List<OpRecord> history) {
-        Map<String, List<OpRecord>> byKey = history.stream().filter(OpRecord::ok)
+        Map<String, List<OpRecord>> byKey = history.stream()
+                .filter(OpRecord::ok)
                 .collect(Collectors.groupingBy(OpRecord::key, TreeMap::new, Collectors.toList()));
         List<String> stale = new ArrayList<>();
         byKey.forEach((key, ops) -> check(key, ops, stale));
@@ -30,10 +30,14 @@ public final class StaleReads {
     private static void check(String key, List<OpRecord> ops, List<String> stale) {
         // Acknowledged writes by completion, reads by invocation: one pass keeps the highest value acknowledged
         // before each read began.
-        List<OpRecord> writes = ops.stream().filter(o -> o.op().equals("put"))
-                .sorted(Comparator.comparingLong(OpRecord::completeNs)).toList();
-        List<OpRecord> reads = ops.stream().filter(o -> o.op().equals("get"))
-                .sorted(Comparator.comparingLong(OpRecord::invokeNs)).toList();
+        List<OpRecord> writes = ops.stream()
+                .filter(o -> o.op().equals("put"))
+                .sorted(Comparator.comparingLong(OpRecord::completeNs))
+                .toList();
+        List<OpRecord> reads = ops.stream()
+                .filter(o -> o.op().equals("get"))
+                .sorted(Comparator.comparingLong(OpRecord::invokeNs))
+                .toList();
         int w = 0;
         long floor = -1;
         String floorValue = null;
@@ -48,7 +52,8 @@ public final class StaleReads {
             }
             long got = read.value() == null ? -1 : version(read);
             if (got < floor) {
-                stale.add(String.format("%s: read at %d ns returned %s, but %s was acknowledged before it began",
+                stale.add(String.format(
+                        "%s: read at %d ns returned %s, but %s was acknowledged before it began",
                         key, read.invokeNs(), read.value() == null ? "nothing" : read.value(), floorValue));
             }
         }

@@ -80,12 +80,25 @@ final class Tally {
     LoadReport report() {
         long end = Math.min(stoppedAt.get(), System.nanoTime());
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        long[] acks = writeCompletions.stream().mapToLong(Long::longValue).filter(t -> t <= end).sorted().toArray();
-        return new LoadReport(sorted.length, writeErrors.get(), reads.get(), readErrors.get(),
-                Duration.ofNanos(end - start), percentile(sorted, 0.50), percentile(sorted, 0.99),
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1], longestPause(acks, end),
-                Duration.ofNanos(end - (acks.length == 0 ? start : acks[acks.length - 1])), Map.copyOf(acknowledged),
-                List.copyOf(history), start);
+        long[] acks = writeCompletions.stream()
+                .mapToLong(Long::longValue)
+                .filter(t -> t <= end)
+                .sorted()
+                .toArray();
+        return new LoadReport(
+                sorted.length,
+                writeErrors.get(),
+                reads.get(),
+                readErrors.get(),
+                Duration.ofNanos(end - start),
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+                longestPause(acks, end),
+                Duration.ofNanos(end - (acks.length == 0 ? start : acks[acks.length - 1])),
+                Map.copyOf(acknowledged),
+                List.copyOf(history),
+                start);
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -39,8 +39,16 @@ public record NodeStatus(
      * @param primaryLost             helper: {@code primaryContactAgeMillis >= detectionMillis}
      * @param holdoffRemainingMillis  what is left of the promotion hold-off it was given, whatever its role now
      */
-    public record Timing(boolean serving, long leaseRemainingMillis, String lastPrimary, long primaryContactAgeMillis,
-            boolean primaryLost, int heartbeatMillis, int leaseMillis, int detectionMillis, int clockDriftMillis,
+    public record Timing(
+            boolean serving,
+            long leaseRemainingMillis,
+            String lastPrimary,
+            long primaryContactAgeMillis,
+            boolean primaryLost,
+            int heartbeatMillis,
+            int leaseMillis,
+            int detectionMillis,
+            int clockDriftMillis,
             long holdoffRemainingMillis) {
 
         /** What a status from a replica that reports no timing (or a test fixture) carries. */
@@ -50,6 +58,5 @@ public record NodeStatus(
     }
 
     /** A helper as its primary sees it. */
-    public record HelperProgress(String address, long ackedSeq, long lag, boolean connected) {
-    }
+    public record HelperProgress(String address, long ackedSeq, long lag, boolean connected) {}
 }

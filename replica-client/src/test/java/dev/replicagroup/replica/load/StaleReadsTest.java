@@ -33,10 +33,8 @@ class StaleReadsTest {
 
     @Test
     void readOlderThanAnAcknowledgedWriteIsStale() {
-        List<OpRecord> history = List.of(
-                put("k", "v1", true, 0, 10),
-                put("k", "v2", true, 20, 30),
-                get("k", "v1", 35, 40));
+        List<OpRecord> history =
+                List.of(put("k", "v1", true, 0, 10), put("k", "v2", true, 20, 30), get("k", "v1", 35, 40));
         List<String> stale = StaleReads.find(history);
         assertEquals(1, stale.size(), String.valueOf(stale));
         assertTrue(stale.get(0).contains("returned v1") && stale.get(0).contains("v2 was acknowledged"), stale.get(0));
@@ -62,7 +60,8 @@ class StaleReadsTest {
 
     @Test
     void valuesWithoutAVersionAreRejected() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> StaleReads.find(List.of(put("k", "hello", true, 0, 1), get("k", "hello", 2, 3))));
     }
 }

@@ -1,5 +1,4 @@
 package dev.replicagroup.replica.core;
 
 /** The last write a client made and its result. */
-public record DedupRecord(String clientId, long requestSeq, WriteResult result) {
-}
+public record DedupRecord(String clientId, long requestSeq, WriteResult result) {}

@@ -14,6 +14,7 @@ final class HelperSide {
     private boolean contactSinceBeat;
     /** The stream from lastPrimary broke (its process exited, or the connection was reset) after its last word. */
     private boolean primaryDisconnected;
+
     private boolean joined;
     private long nextJoinAt;
     private int joinFailures;
@@ -38,7 +39,9 @@ final class HelperSide {
 
     /** The role, term or primary changed: a new primary to follow restarts the detector and the join. */
     void roleChanged() {
-        if (state.role() == Role.HELPER && !state.primary().isEmpty() && !state.primary().equals(lastPrimary)) {
+        if (state.role() == Role.HELPER
+                && !state.primary().isEmpty()
+                && !state.primary().equals(lastPrimary)) {
             // A new primary to follow: the detector starts counting from now, not from the old one's last word.
             lastPrimary = state.primary();
             lastContact = machine.now();
@@ -58,11 +61,13 @@ final class HelperSide {
             heardFromPrimary(m);
             machine.send(new Message.Behind(state.self(), m.from(), state.term(), m.sentAt(), g.last(), g.commitSeq()));
         } else if (outcome instanceof AcceptOutcome.StaleTerm s) {
-            machine.reject(m.from(), "primary " + m.from() + " is in term " + m.term() + ", below this replica's term "
-                    + s.term());
+            machine.reject(
+                    m.from(),
+                    "primary " + m.from() + " is in term " + m.term() + ", below this replica's term " + s.term());
         } else if (outcome instanceof AcceptOutcome.NotFollowing n) {
-            machine.reject(m.from(), state.self() + " is " + n.role() + " in term " + n.term() + " and does not follow "
-                    + m.from());
+            machine.reject(
+                    m.from(),
+                    state.self() + " is " + n.role() + " in term " + n.term() + " and does not follow " + m.from());
         }
     }
 
@@ -104,7 +109,8 @@ final class HelperSide {
         }
         machine.send(new Message.Join(state.self(), state.primary(), state.term(), state.last(), state.commitSeq()));
         joinFailures++;
-        nextJoinAt = machine.now() + Math.min(settings.detectionTicks(), (long) settings.heartbeatTicks() << Math.min(joinFailures, 10));
+        nextJoinAt = machine.now()
+                + Math.min(settings.detectionTicks(), (long) settings.heartbeatTicks() << Math.min(joinFailures, 10));
     }
 
     void onRejected(Message.Rejected m) {
@@ -116,7 +122,9 @@ final class HelperSide {
             return;
         }
         machine.problem("cannot replicate from " + m.from() + ": " + m.reason());
-        if (!m.primary().isEmpty() && !m.primary().equals(m.from()) && !m.primary().equals(state.self())
+        if (!m.primary().isEmpty()
+                && !m.primary().equals(m.from())
+                && !m.primary().equals(state.self())
                 && m.term() >= state.term()) {
             state.follow(m.primary(), m.term());
         }

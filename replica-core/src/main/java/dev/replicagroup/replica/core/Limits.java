@@ -5,6 +5,5 @@ public final class Limits {
     public static final int MAX_KEY_BYTES = 1024;
     public static final int MAX_VALUE_BYTES = 1024 * 1024;
 
-    private Limits() {
-    }
+    private Limits() {}
 }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 /** What a log entry does to the key-value state. */
 public sealed interface Operation {
 
+    // equals, hashCode and toString below compare and show the contents; the array is the value as received
+    @SuppressWarnings("ArrayRecordComponent")
     record Put(String key, byte[] value) implements Operation {
         @Override
         public boolean equals(Object o) {
@@ -22,10 +24,8 @@ public sealed interface Operation {
         }
     }
 
-    record Delete(String key) implements Operation {
-    }
+    record Delete(String key) implements Operation {}
 
     /** Written by a new primary at the start of its term, so that earlier entries commit with it. */
-    record Noop() implements Operation {
-    }
+    record Noop() implements Operation {}
 }

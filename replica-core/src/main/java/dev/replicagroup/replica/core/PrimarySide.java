@@ -75,7 +75,9 @@ final class PrimarySide {
     void onJoin(Message.Join m) {
         if (m.term() > state.term()) {
             state.observeTerm(m.term(), "");
-            machine.reject(m.from(), "helper " + m.from() + " is in term " + m.term() + ", above this replica's; it stepped down");
+            machine.reject(
+                    m.from(),
+                    "helper " + m.from() + " is in term " + m.term() + ", above this replica's; it stepped down");
             return;
         }
         if (state.role() != Role.PRIMARY) {
@@ -174,8 +176,13 @@ final class PrimarySide {
             p.matchedAtBeat = p.matched;
             LogPosition at = p.matched != null ? p.matched : p.sentUpTo;
             long commit = Math.min(state.commitSeq(), at.seq());
-            machine.send(new Message.Append(state.self(), e.getKey(), state.term(), machine.now(),
-                    new CatchUp(at, null, List.of(), commit), servers));
+            machine.send(new Message.Append(
+                    state.self(),
+                    e.getKey(),
+                    state.term(),
+                    machine.now(),
+                    new CatchUp(at, null, List.of(), commit),
+                    servers));
         }
         pumpAll();
     }
@@ -189,12 +196,14 @@ final class PrimarySide {
     /** Sends what the helper lacks, up to the in-flight limit; with {@code force} at least one message. */
     private void pump(String helper, Progress p, boolean force) {
         int limit = p.probing ? 1 : settings.maxInflight();
-        while (force || (p.inflight < limit
-                && (p.sentUpTo.seq() < state.last().seq() || p.sentCommit < state.commitSeq()))) {
+        while (force
+                || (p.inflight < limit
+                        && (p.sentUpTo.seq() < state.last().seq() || p.sentCommit < state.commitSeq()))) {
             long helperCommit = Math.min(p.sentCommit, p.sentUpTo.seq());
             CatchUp update = state.catchUpFor(p.sentUpTo, helperCommit, settings.maxBatch());
             // The first message of a (re)start carries the Active List, as THX does; heartbeats carry it after.
-            machine.send(new Message.Append(state.self(), helper, state.term(), machine.now(), update, force ? state.activeList() : null));
+            machine.send(new Message.Append(
+                    state.self(), helper, state.term(), machine.now(), update, force ? state.activeList() : null));
             force = false;
             p.sentUpTo = update.end();
             p.sentCommit = update.commitSeq();
@@ -225,8 +234,11 @@ final class PrimarySide {
 
     /** When each helper's lease contribution runs out, latest first. */
     private List<Long> leaseExpiries() {
-        return progress.values().stream().filter(p -> p.ackedSentAt >= 0)
-                .map(p -> p.ackedSentAt + settings.leaseTicks()).sorted((a, b) -> Long.compare(b, a)).toList();
+        return progress.values().stream()
+                .filter(p -> p.ackedSentAt >= 0)
+                .map(p -> p.ackedSentAt + settings.leaseTicks())
+                .sorted((a, b) -> Long.compare(b, a))
+                .toList();
     }
 
     /**
@@ -235,7 +247,10 @@ final class PrimarySide {
      * knowing, so its state could be older than an acknowledged write).
      */
     boolean serving() {
-        return state.role() == Role.PRIMARY && !machine.retiring() && machine.now() >= servingFrom && leaseHeld()
+        return state.role() == Role.PRIMARY
+                && !machine.retiring()
+                && machine.now() >= servingFrom
+                && leaseHeld()
                 && state.commitSeq() >= termStartSeq;
     }
 
@@ -266,8 +281,8 @@ final class PrimarySide {
             return "primary " + state.self() + " is shutting down; a helper takes over";
         }
         if (machine.now() < servingFrom) {
-            return "the new primary " + state.self() + " waits " + (servingFrom - machine.now()) + " more tick(s) for the old"
-                    + " primary's lease to run out";
+            return "the new primary " + state.self() + " waits " + (servingFrom - machine.now())
+                    + " more tick(s) for the old" + " primary's lease to run out";
         }
         if (leaseHeld()) {
             return "the new primary " + state.self() + " has not yet committed the first entry of term " + state.term()
@@ -280,7 +295,7 @@ final class PrimarySide {
     }
 
     private String notPrimaryText() {
-        return state.self() + " is " + state.role() + " in term " + state.term() + (state.primary().isEmpty()
-                ? "; no primary is known" : "; the primary is " + state.primary());
+        return state.self() + " is " + state.role() + " in term " + state.term()
+                + (state.primary().isEmpty() ? "; no primary is known" : "; the primary is " + state.primary());
     }
 }

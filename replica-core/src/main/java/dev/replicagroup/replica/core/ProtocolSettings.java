@@ -15,8 +15,8 @@ package dev.replicagroup.replica.core;
  * @param maxBatch        entries per update message
  * @param maxInflight     update messages to one helper not yet answered
  */
-public record ProtocolSettings(int heartbeatTicks, int leaseTicks, int detectionTicks, int clockDriftTicks,
-        int maxBatch, int maxInflight) {
+public record ProtocolSettings(
+        int heartbeatTicks, int leaseTicks, int detectionTicks, int clockDriftTicks, int maxBatch, int maxInflight) {
 
     public ProtocolSettings {
         if (heartbeatTicks < 1 || maxBatch < 1 || maxInflight < 1) {

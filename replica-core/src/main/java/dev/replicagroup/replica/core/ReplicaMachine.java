@@ -216,7 +216,9 @@ public final class ReplicaMachine {
 
     /** Resets what belongs to the old role when ReplicaState changed role, term or primary. */
     void noticeRoleChange() {
-        if (state.role() == seenRole && state.term() == seenTerm && state.primary().equals(seenPrimary)) {
+        if (state.role() == seenRole
+                && state.term() == seenTerm
+                && state.primary().equals(seenPrimary)) {
             return;
         }
         boolean newPrimary = state.role() == Role.PRIMARY && (seenRole != Role.PRIMARY || seenTerm != state.term());
@@ -251,6 +253,5 @@ public final class ReplicaMachine {
     }
 
     /** What the driver must do after an input: send these messages, answer the writes of these entries. */
-    public record Ready(List<Message> messages, List<Applied> applied) {
-    }
+    public record Ready(List<Message> messages, List<Applied> applied) {}
 }

@@ -28,6 +28,7 @@ import java.util.OptionalLong;
 public final class ReplicaState {
     /** The number of entries kept in memory behind the applied state before the log is compacted. */
     static final int COMPACT_ABOVE = 16_384;
+
     static final int KEEP_AFTER_COMPACT = 4_096;
 
     private final String self;
@@ -188,7 +189,9 @@ public final class ReplicaState {
         if (syncAcks == 0) {
             candidate = log.lastSeq();
         } else {
-            List<Long> acked = helperAcks.values().stream().sorted(Comparator.reverseOrder()).toList();
+            List<Long> acked = helperAcks.values().stream()
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
             if (acked.size() < syncAcks) {
                 return;
             }

@@ -12,8 +12,7 @@ import java.util.List;
  * hold-off, the primary before it may still serve, so the new primary inherits what was left of that wait.
  */
 public final class LeaseHoldoff {
-    private LeaseHoldoff() {
-    }
+    private LeaseHoldoff() {}
 
     /**
      * @param oldPrimaryFenced  the old primary itself answered the fence in the new term
@@ -26,8 +25,14 @@ public final class LeaseHoldoff {
      * @param clockDriftMillis  the allowance for clocks running at different rates
      * @return milliseconds the new primary waits before it answers reads or acknowledges writes
      */
-    public static long millis(boolean oldPrimaryFenced, long oldPrimaryHoldoffMillis, List<Long> contactAgesMillis,
-            int helpers, int syncAcks, long leaseMillis, long clockDriftMillis) {
+    public static long millis(
+            boolean oldPrimaryFenced,
+            long oldPrimaryHoldoffMillis,
+            List<Long> contactAgesMillis,
+            int helpers,
+            int syncAcks,
+            long leaseMillis,
+            long clockDriftMillis) {
         long bound = leaseMillis + clockDriftMillis;
         if (oldPrimaryFenced) {
             return Math.max(0, oldPrimaryHoldoffMillis);

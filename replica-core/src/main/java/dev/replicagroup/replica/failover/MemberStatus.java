@@ -16,5 +16,4 @@ public record MemberStatus(
         long term,
         LogPosition last,
         int liveness,
-        long startedAtMillis) {
-}
+        long startedAtMillis) {}

@@ -4,10 +4,8 @@ package dev.replicagroup.replica.failover;
 public sealed interface PromotionChoice {
 
     /** Promote this helper. */
-    record Promote(MemberStatus candidate) implements PromotionChoice {
-    }
+    record Promote(MemberStatus candidate) implements PromotionChoice {}
 
     /** No helper may be promoted safely now; the reason says what is missing. */
-    record Blocked(String reason) implements PromotionChoice {
-    }
+    record Blocked(String reason) implements PromotionChoice {}
 }

@@ -15,14 +15,13 @@ import java.util.Optional;
  * too. The CLI's {@code failover} and the operator both decide with this class.
  */
 public final class PromotionRule {
-    static final Comparator<MemberStatus> BEST_FIRST = Comparator
-            .comparing(MemberStatus::last).reversed()
+    static final Comparator<MemberStatus> BEST_FIRST = Comparator.comparing(MemberStatus::last)
+            .reversed()
             .thenComparing(Comparator.comparingInt(MemberStatus::liveness).reversed())
             .thenComparingLong(MemberStatus::startedAtMillis)
             .thenComparing(MemberStatus::name);
 
-    private PromotionRule() {
-    }
+    private PromotionRule() {}
 
     /**
      * How many helpers must answer before one may be promoted. In async mode (syncAcks 0) no number of answers
@@ -41,10 +40,11 @@ public final class PromotionRule {
      * @param syncAcks the helper acks each write waited for
      * @param oldCommitted what the primary being replaced last reported as committed, if it reported at all
      */
-    public static PromotionChoice choose(List<MemberStatus> heard, int helpers, int syncAcks,
-            Optional<LogPosition> oldCommitted) {
+    public static PromotionChoice choose(
+            List<MemberStatus> heard, int helpers, int syncAcks, Optional<LogPosition> oldCommitted) {
         // Fenced in the new term, a helper or an earlier primary holds still; one that is primary cannot count.
-        List<MemberStatus> answering = heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
+        List<MemberStatus> answering =
+                heard.stream().filter(m -> m.role() != Role.PRIMARY).toList();
         int needed = quorum(helpers, syncAcks);
         if (answering.size() < needed) {
             return new PromotionChoice.Blocked(String.format(

@@ -130,7 +130,9 @@ class ReplicaMachineTest {
     void updatesLostWhileHeartbeatsStillArriveAreSentAgain() {
         ReplicaMachine primary = primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");
-        lose = m -> m instanceof Message.Append a && m.to().equals("h") && !a.update().entries().isEmpty();
+        lose = m -> m instanceof Message.Append a
+                && m.to().equals("h")
+                && !a.update().entries().isEmpty();
         primary.propose(new WriteId("c", 1), put("k", "v"));
         settle();
         lose = m -> false;

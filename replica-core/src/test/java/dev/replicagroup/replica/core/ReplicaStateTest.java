@@ -98,9 +98,13 @@ class ReplicaStateTest {
         primary.propose(new WriteId("c", 2), put("k", "a"));
         // A new primary may hold a request that an earlier primary also appended; the retry's entry is a no-op.
         ReplicaState helper = ReplicaState.newHelper(H1, 0, P);
-        CatchUp dup = new CatchUp(LogPosition.ZERO, null, List.of(
-                new Entry(1, 1, new WriteId("c", 2), put("k", "a")),
-                new Entry(1, 2, new WriteId("c", 2), put("k", "b"))), 2);
+        CatchUp dup = new CatchUp(
+                LogPosition.ZERO,
+                null,
+                List.of(
+                        new Entry(1, 1, new WriteId("c", 2), put("k", "a")),
+                        new Entry(1, 2, new WriteId("c", 2), put("k", "b"))),
+                2);
         helper.accept(1, P, dup);
         assertEquals("a", value(helper, "k"));
     }
@@ -189,13 +193,17 @@ class ReplicaStateTest {
     @Test
     void olderTermEntriesCommitOnlyWithAnEntryOfTheNewTerm() {
         ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
-        helper.accept(1, P, new CatchUp(LogPosition.ZERO, null,
-                List.of(new Entry(1, 1, new WriteId("c", 1), put("a", "1"))), 0));
+        helper.accept(
+                1,
+                P,
+                new CatchUp(LogPosition.ZERO, null, List.of(new Entry(1, 1, new WriteId("c", 1), put("a", "1"))), 0));
         assertTrue(helper.promote(2).accepted());
         ReplicaState other = ReplicaState.newHelper(H2, 1, H1);
         // Ack of the old entry alone does not commit it.
-        other.accept(2, H1, new CatchUp(LogPosition.ZERO, null,
-                List.of(new Entry(1, 1, new WriteId("c", 1), put("a", "1"))), 0));
+        other.accept(
+                2,
+                H1,
+                new CatchUp(LogPosition.ZERO, null, List.of(new Entry(1, 1, new WriteId("c", 1), put("a", "1"))), 0));
         helper.ack(H2, new LogPosition(1, 1));
         assertEquals(0, helper.commitSeq());
         helper.ack(H2, new LogPosition(2, 2));
@@ -210,8 +218,14 @@ class ReplicaStateTest {
         primary.propose(new WriteId("c", 1), put("a", "1"));
         sync(primary, helper);
         // The helper holds an entry of a term whose primary died unacknowledged.
-        helper.accept(1, P, new CatchUp(new LogPosition(1, 1), null,
-                List.of(new Entry(1, 2, new WriteId("x", 1), put("ghost", "g"))), 1));
+        helper.accept(
+                1,
+                P,
+                new CatchUp(
+                        new LogPosition(1, 1),
+                        null,
+                        List.of(new Entry(1, 2, new WriteId("x", 1), put("ghost", "g"))),
+                        1));
         assertTrue(primary.fence(2).accepted());
         ReplicaState newPrimary = primary;
         assertTrue(newPrimary.promote(3).accepted());
@@ -234,10 +248,13 @@ class ReplicaStateTest {
         assertInstanceOf(AcceptOutcome.Accepted.class, late.accept(1, P, catchUp));
         assertEquals(primary.last(), late.last());
         for (int i = 0; i < 100; i++) {
-            assertArrayEquals(primary.get("k" + i).orElseThrow(), late.get("k" + i).orElseThrow());
+            assertArrayEquals(
+                    primary.get("k" + i).orElseThrow(), late.get("k" + i).orElseThrow());
         }
-        assertEquals(new ProposeOutcome.AlreadyApplied(new WriteResult(1, ReplicaState.COMPACT_ABOVE + 10, true)),
-                retryOnSnapshotHolder(late, primary), "dedup records travel with the snapshot");
+        assertEquals(
+                new ProposeOutcome.AlreadyApplied(new WriteResult(1, ReplicaState.COMPACT_ABOVE + 10, true)),
+                retryOnSnapshotHolder(late, primary),
+                "dedup records travel with the snapshot");
     }
 
     private static ProposeOutcome retryOnSnapshotHolder(ReplicaState helper, ReplicaState primary) {
@@ -248,18 +265,25 @@ class ReplicaStateTest {
     @Test
     void gapIsReportedWhenTheUpdateDoesNotStartWhereTheHelperIs() {
         ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
-        AcceptOutcome outcome = helper.accept(1, P, new CatchUp(new LogPosition(1, 5), null,
-                List.of(new Entry(1, 6, WriteId.NONE, new Operation.Noop())), 6));
+        AcceptOutcome outcome = helper.accept(
+                1,
+                P,
+                new CatchUp(
+                        new LogPosition(1, 5), null, List.of(new Entry(1, 6, WriteId.NONE, new Operation.Noop())), 6));
         assertEquals(new AcceptOutcome.Gap(LogPosition.ZERO, 0), outcome);
     }
 
     @Test
     void conflictWithACommittedEntryIsRefusedLoudly() {
         ReplicaState helper = ReplicaState.newHelper(H1, 1, P);
-        helper.accept(1, P, new CatchUp(LogPosition.ZERO, null,
-                List.of(new Entry(1, 1, WriteId.NONE, put("a", "1"))), 1));
-        assertThrows(IllegalStateException.class, () -> helper.accept(2, P, new CatchUp(LogPosition.ZERO, null,
-                List.of(new Entry(2, 1, WriteId.NONE, put("a", "2"))), 1)));
+        helper.accept(
+                1, P, new CatchUp(LogPosition.ZERO, null, List.of(new Entry(1, 1, WriteId.NONE, put("a", "1"))), 1));
+        assertThrows(
+                IllegalStateException.class,
+                () -> helper.accept(
+                        2,
+                        P,
+                        new CatchUp(LogPosition.ZERO, null, List.of(new Entry(2, 1, WriteId.NONE, put("a", "2"))), 1)));
     }
 
     @Test
@@ -292,7 +316,9 @@ class ReplicaStateTest {
         }
         primary.contactFailed(H1);
         ActiveList list = primary.activeList();
-        assertEquals(List.of(P, H2, H1), list.servers().stream().map(ServerEntry::address).toList());
+        assertEquals(
+                List.of(P, H2, H1),
+                list.servers().stream().map(ServerEntry::address).toList());
         assertEquals(Role.PRIMARY, list.servers().get(0).role());
         assertEquals(P, list.primary());
     }

@@ -31,7 +31,9 @@ class LeaseHoldoffTest {
     @Test
     void aFencedOldPrimaryPassesOnWhatWasLeftOfItsOwnHoldOff() {
         assertEquals(0, LeaseHoldoff.millis(true, 0, List.of(), 2, 1, LEASE, DRIFT));
-        assertEquals(460, LeaseHoldoff.millis(true, 460, List.of(0L, 0L), 2, 1, LEASE, DRIFT),
+        assertEquals(
+                460,
+                LeaseHoldoff.millis(true, 460, List.of(0L, 0L), 2, 1, LEASE, DRIFT),
                 "fenced while it waited: the primary before it may still serve");
     }
 }

@@ -14,28 +14,38 @@ class PromotionRuleTest {
     static final Optional<LogPosition> NONE = Optional.empty();
 
     static MemberStatus helper(String name, long term, long seq, int liveness, long started, boolean ready) {
-        return new MemberStatus(name, name + ":7000", ready, Role.HELPER, term, new LogPosition(term, seq), liveness,
-                started);
+        return new MemberStatus(
+                name, name + ":7000", ready, Role.HELPER, term, new LogPosition(term, seq), liveness, started);
     }
 
     static String chosen(PromotionChoice choice) {
-        return assertInstanceOf(PromotionChoice.Promote.class, choice).candidate().name();
+        return assertInstanceOf(PromotionChoice.Promote.class, choice)
+                .candidate()
+                .name();
     }
 
     @Test
     void highestTermThenSeqWins() {
-        assertEquals("b", chosen(PromotionRule.choose(List.of(
-                helper("a", 1, 90, 100, 1, true), helper("b", 2, 10, 0, 2, true)), 2, 1, NONE)));
-        assertEquals("a", chosen(PromotionRule.choose(List.of(
-                helper("a", 2, 11, 0, 2, true), helper("b", 2, 10, 100, 1, true)), 2, 1, NONE)));
+        assertEquals(
+                "b",
+                chosen(PromotionRule.choose(
+                        List.of(helper("a", 1, 90, 100, 1, true), helper("b", 2, 10, 0, 2, true)), 2, 1, NONE)));
+        assertEquals(
+                "a",
+                chosen(PromotionRule.choose(
+                        List.of(helper("a", 2, 11, 0, 2, true), helper("b", 2, 10, 100, 1, true)), 2, 1, NONE)));
     }
 
     @Test
     void tiesGoToLivenessThenTheOldest() {
-        assertEquals("b", chosen(PromotionRule.choose(List.of(
-                helper("a", 2, 10, 5, 1, true), helper("b", 2, 10, 9, 2, true)), 2, 1, NONE)));
-        assertEquals("b", chosen(PromotionRule.choose(List.of(
-                helper("a", 2, 10, 9, 20, true), helper("b", 2, 10, 9, 10, true)), 2, 1, NONE)));
+        assertEquals(
+                "b",
+                chosen(PromotionRule.choose(
+                        List.of(helper("a", 2, 10, 5, 1, true), helper("b", 2, 10, 9, 2, true)), 2, 1, NONE)));
+        assertEquals(
+                "b",
+                chosen(PromotionRule.choose(
+                        List.of(helper("a", 2, 10, 9, 20, true), helper("b", 2, 10, 9, 10, true)), 2, 1, NONE)));
     }
 
     @Test
@@ -52,20 +62,27 @@ class PromotionRuleTest {
 
     @Test
     void aNotReadyHelperHoldingTheNewestWritesBlocksRatherThanLosingThem() {
-        PromotionChoice choice = PromotionRule.choose(List.of(
-                helper("a", 1, 12, 1, 1, false), helper("b", 1, 10, 50, 1, true)), 2, 1, NONE);
-        assertTrue(assertInstanceOf(PromotionChoice.Blocked.class, choice).reason().contains("a holds the most recent"));
-        assertEquals("b", chosen(PromotionRule.choose(List.of(
-                helper("a", 1, 12, 1, 1, false), helper("b", 1, 12, 50, 1, true)), 2, 1, NONE)));
+        PromotionChoice choice = PromotionRule.choose(
+                List.of(helper("a", 1, 12, 1, 1, false), helper("b", 1, 10, 50, 1, true)), 2, 1, NONE);
+        assertTrue(
+                assertInstanceOf(PromotionChoice.Blocked.class, choice).reason().contains("a holds the most recent"));
+        assertEquals(
+                "b",
+                chosen(PromotionRule.choose(
+                        List.of(helper("a", 1, 12, 1, 1, false), helper("b", 1, 12, 50, 1, true)), 2, 1, NONE)));
     }
 
     @Test
     void aReplicaStillClaimingPrimacyIsNotACandidateButAFencedEarlierPrimaryIs() {
         MemberStatus stale = new MemberStatus("p", "p:7000", true, Role.PRIMARY, 1, new LogPosition(1, 99), 100, 0);
         MemberStatus fenced = new MemberStatus("f", "f:7000", true, Role.FENCED, 2, new LogPosition(1, 98), 100, 0);
-        assertEquals("f", chosen(PromotionRule.choose(List.of(stale, fenced, helper("a", 1, 10, 1, 1, true)), 2, 1, NONE)),
+        assertEquals(
+                "f",
+                chosen(PromotionRule.choose(List.of(stale, fenced, helper("a", 1, 10, 1, 1, true)), 2, 1, NONE)),
                 "fenced in the new term, an earlier primary holds still and has the most");
-        assertInstanceOf(PromotionChoice.Blocked.class, PromotionRule.choose(List.of(stale, fenced), 2, 1, NONE),
+        assertInstanceOf(
+                PromotionChoice.Blocked.class,
+                PromotionRule.choose(List.of(stale, fenced), 2, 1, NONE),
                 "a replica that is primary does not count toward the quorum");
     }
 
@@ -75,8 +92,11 @@ class PromotionRuleTest {
         // primary (fenced, still answering) holds (3, 465) and the helper level with nobody else lacks it.
         List<MemberStatus> heard = List.of(helper("a", 2, 467, 9, 1, true), helper("b", 0, 0, 1, 1, false));
         PromotionChoice blocked = PromotionRule.choose(heard, 2, 1, Optional.of(new LogPosition(3, 465)));
-        assertTrue(assertInstanceOf(PromotionChoice.Blocked.class, blocked).reason()
-                .contains("the old primary committed up to (3, 465)"), blocked.toString());
+        assertTrue(
+                assertInstanceOf(PromotionChoice.Blocked.class, blocked)
+                        .reason()
+                        .contains("the old primary committed up to (3, 465)"),
+                blocked.toString());
         assertEquals("a", chosen(PromotionRule.choose(heard, 2, 1, Optional.of(new LogPosition(2, 460)))));
     }
 }

@@ -4,23 +4,23 @@ import dev.replicagroup.replica.core.Message;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.Map;
 
 /**
  * Messages in flight between simulated replicas: each is delayed by a random time (so they reorder), may be
  * dropped or duplicated, and is lost when a partition separates sender and receiver at delivery time.
  */
 final class SimulatedNetwork {
-    private record InFlight(long at, long order, Message message) {
-    }
+    private record InFlight(long at, long order, Message message) {}
 
     private final Random random;
-    private final PriorityQueue<InFlight> queue = new PriorityQueue<>((a, b) -> a.at != b.at
-            ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+    private final PriorityQueue<InFlight> queue =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     /** How many partitions separate each ordered pair (they overlap, and each heals on its own). */
     private final Map<String, Integer> cuts = new HashMap<>();
+
     private long order;
     private double dropRate;
     private int maxDelayMillis;

@@ -28,10 +28,12 @@ final class SimulatedOperator {
     private long term = 1;
     /** A failover that found no helper it may promote keeps its term and tries again, as the operator does. */
     private boolean blocked;
+
     private String blockedWhy = "";
     private boolean suspected;
     /** The last committed position the primary being replaced reported during this failover. */
     private Optional<LogPosition> oldCommitted = Optional.empty();
+
     private boolean down;
     private long downUntil;
 
@@ -71,11 +73,15 @@ final class SimulatedOperator {
         }
         down = false;
         List<SimulatedReplica> reachable = replicas.stream()
-                .filter(r -> r.running(now) && !network.separated(ADDRESS, r.address)).toList();
+                .filter(r -> r.running(now) && !network.separated(ADDRESS, r.address))
+                .toList();
         int helpers = replicas.size() - 1;
         int quorum = Math.max(1, Math.min(helpers, helpers - syncAcks + 1));
-        long lost = reachable.stream().map(r -> r.machine)
-                .filter(m -> m.state().role() == Role.HELPER && m.primaryLost() && m.lastPrimary().equals(primary))
+        long lost = reachable.stream()
+                .map(r -> r.machine)
+                .filter(m -> m.state().role() == Role.HELPER
+                        && m.primaryLost()
+                        && m.lastPrimary().equals(primary))
                 .count();
         if (blocked || suspected || lost >= quorum) {
             failover(now, reachable, helpers, quorum);
@@ -83,7 +89,10 @@ final class SimulatedOperator {
     }
 
     private void failover(long now, List<SimulatedReplica> reachable, int helpers, int quorum) {
-        long seen = reachable.stream().mapToLong(r -> r.machine.state().term()).max().orElse(0);
+        long seen = reachable.stream()
+                .mapToLong(r -> r.machine.state().term())
+                .max()
+                .orElse(0);
         long newTerm = blocked && seen <= term ? term : Math.max(term, seen) + 1;
         boolean oldFenced = false;
         long oldHoldoffTicks = 0;
@@ -102,15 +111,24 @@ final class SimulatedOperator {
             // Once blocked (no helper may be promoted), the old primary, fenced and answering again, may be chosen:
             // it holds every write it acknowledged.
             if ((blocked || !r.address.equals(primary)) && m.state().term() == newTerm) {
-                heard.add(new MemberStatus(r.address, r.address, m.state().caughtUp(), m.state().role(), newTerm,
-                        m.state().last(), 0, 0));
+                heard.add(new MemberStatus(
+                        r.address,
+                        r.address,
+                        m.state().caughtUp(),
+                        m.state().role(),
+                        newTerm,
+                        m.state().last(),
+                        0,
+                        0));
                 ages.add(m.primaryContactAgeTicks() < 0 ? -1 : m.primaryContactAgeTicks() * tick);
             }
         }
         term = newTerm;
         // What the old primary committed binds the choice until it is known gone with its state (it crashed):
         // while it is merely unreachable it may come back holding writes no helper has.
-        reachable.stream().filter(r -> r.address.equals(primary)).findFirst()
+        reachable.stream()
+                .filter(r -> r.address.equals(primary))
+                .findFirst()
                 .ifPresent(r -> oldCommitted = Optional.of(r.machine.state().committed()));
         if (replicas.stream().anyMatch(r -> r.address.equals(primary) && r.crashed)) {
             oldCommitted = Optional.empty();
@@ -130,10 +148,22 @@ final class SimulatedOperator {
         suspected = false;
         String chosen = ((PromotionChoice.Promote) choice).candidate().address();
         var settings = reachable.get(0).machine.settings();
-        long holdoffMillis = LeaseHoldoff.millis(oldFenced, oldHoldoffTicks * tick, ages, helpers, syncAcks,
-                (long) settings.leaseTicks() * tick, (long) settings.clockDriftTicks() * tick);
-        SimulatedReplica candidate = reachable.stream().filter(r -> r.address.equals(chosen)).findFirst().orElseThrow();
-        if (!candidate.machine.promote(newTerm, (holdoffMillis + tick - 1) / tick).accepted()) {
+        long holdoffMillis = LeaseHoldoff.millis(
+                oldFenced,
+                oldHoldoffTicks * tick,
+                ages,
+                helpers,
+                syncAcks,
+                (long) settings.leaseTicks() * tick,
+                (long) settings.clockDriftTicks() * tick);
+        SimulatedReplica candidate = reachable.stream()
+                .filter(r -> r.address.equals(chosen))
+                .findFirst()
+                .orElseThrow();
+        if (!candidate
+                .machine
+                .promote(newTerm, (holdoffMillis + tick - 1) / tick)
+                .accepted()) {
             story.accept(now + " ms: promoting " + chosen + " in term " + newTerm + " refused");
             return;
         }

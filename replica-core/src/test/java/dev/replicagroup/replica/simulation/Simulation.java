@@ -48,13 +48,11 @@ final class Simulation {
     private final Client[] clients = new Client[CLIENTS];
     private final SimulatedOperator operator;
     private final int syncAcks;
-    private final List<Runnable> healLater = new ArrayList<>();
     private final Map<Long, List<Runnable>> scheduled = new HashMap<>();
     private long now;
 
     /** A client request waiting in a replica's inbox (the replica may be paused). */
-    private record Request(int client, long number, boolean write, long version, long newestAtInvoke) {
-    }
+    private record Request(int client, long number, boolean write, long version, long newestAtInvoke) {}
 
     /** One client: it writes its own key with increasing versions, one request at a time. */
     private static final class Client {
@@ -80,7 +78,8 @@ final class Simulation {
         for (int i = 0; i < size; i++) {
             String address = "r" + i;
             double rate = 1 + (random.nextDouble() - 0.5) * 0.06;
-            ReplicaState state = i == 0 ? ReplicaState.newPrimary(address, syncAcks)
+            ReplicaState state = i == 0
+                    ? ReplicaState.newPrimary(address, syncAcks)
                     : ReplicaState.newHelper(address, syncAcks, "r0");
             replicas.add(new SimulatedReplica(address, rate, state, SETTINGS, 0));
             inboxes.put(address, new ArrayList<>());
@@ -172,7 +171,9 @@ final class Simulation {
         for (Applied applied : ready.applied()) {
             for (int c = 0; c < CLIENTS; c++) {
                 Client client = clients[c];
-                if (client.busy && client.target.equals(r.address) && client.waitSeq == applied.entry().seq()) {
+                if (client.busy
+                        && client.target.equals(r.address)
+                        && client.waitSeq == applied.entry().seq()) {
                     if (applied.entry().term() == client.waitTerm) {
                         history.acknowledged(key(c), client.waitVersion);
                         if (now >= calmFrom) {
@@ -186,7 +187,8 @@ final class Simulation {
         Role role = r.machine.state().role();
         if (role == Role.PRIMARY && seenRoles.get(r.address) != Role.PRIMARY) {
             history.becamePrimary(now, r.address, r.machine.state().term());
-            story.add(now + " ms: " + r.address + " is primary of term " + r.machine.state().term());
+            story.add(now + " ms: " + r.address + " is primary of term "
+                    + r.machine.state().term());
         }
         seenRoles.put(r.address, role);
     }
@@ -218,8 +220,13 @@ final class Simulation {
                 continue;
             }
             // A paused replica answers when it wakes; the client waits for it up to its deadline.
-            inboxes.get(target.address).add(new Request(c, ++client.requests, write, version,
-                    history.acknowledged().getOrDefault(key(c), 0L)));
+            inboxes.get(target.address)
+                    .add(new Request(
+                            c,
+                            ++client.requests,
+                            write,
+                            version,
+                            history.acknowledged().getOrDefault(key(c), 0L)));
         }
     }
 
@@ -229,7 +236,8 @@ final class Simulation {
             return;
         }
         if (request.write()) {
-            ProposeOutcome outcome = r.machine.propose(new WriteId("client-" + request.client(), ++client.requestSeq),
+            ProposeOutcome outcome = r.machine.propose(
+                    new WriteId("client-" + request.client(), ++client.requestSeq),
                     new Operation.Put(key(request.client()), bytes(request.version())));
             if (outcome instanceof ProposeOutcome.Appended a) {
                 client.waitSeq = a.seq();
@@ -244,9 +252,11 @@ final class Simulation {
         if (outcome instanceof ReadOutcome.Value v) {
             long version = v.value().map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
             if (version < request.newestAtInvoke()) {
-                history.violate(now, "stale read: " + r.address + " returned version " + version + " of "
-                        + key(request.client()) + ", but version " + request.newestAtInvoke()
-                        + " was acknowledged before the read was sent");
+                history.violate(
+                        now,
+                        "stale read: " + r.address + " returned version " + version + " of "
+                                + key(request.client()) + ", but version " + request.newestAtInvoke()
+                                + " was acknowledged before the read was sent");
             }
             history.read();
             done(client);
@@ -289,8 +299,10 @@ final class Simulation {
                 }
             }
             case 1 -> {
-                List<String> others = new ArrayList<>(replicas.stream().map(r -> r.address)
-                        .filter(a -> !a.equals(victim.address)).toList());
+                List<String> others = new ArrayList<>(replicas.stream()
+                        .map(r -> r.address)
+                        .filter(a -> !a.equals(victim.address))
+                        .toList());
                 if (random.nextBoolean()) {
                     others.add(SimulatedOperator.ADDRESS);
                 }
@@ -314,7 +326,8 @@ final class Simulation {
                 if (random.nextBoolean()) {
                     // Its pod is deleted: the operator knows at once; the process lingers, then exits.
                     operator.suspect(primary.address);
-                    story.add(now + " ms: pod of primary " + primary.address + " deleted; its process exits at " + until);
+                    story.add(
+                            now + " ms: pod of primary " + primary.address + " deleted; its process exits at " + until);
                     at(until, () -> exitWhenSafe(primary));
                 } else {
                     // Cut off from the operator and the kubelet: NotReady, so after the delay the operator acts.
@@ -349,10 +362,13 @@ final class Simulation {
         // Its state dies with it, so must its acks not yet counted: as if it crashed before sending them (an ack
         // counted after the memory behind it is gone would break the in-memory bound this run keeps to).
         network.dropFrom(r.address);
-        inboxes.values().forEach(inbox -> inbox.removeIf(m -> m instanceof Message mm && mm.from().equals(r.address)));
+        inboxes.values()
+                .forEach(inbox ->
+                        inbox.removeIf(m -> m instanceof Message mm && mm.from().equals(r.address)));
         story.add(now + " ms: " + r.address + " exits");
         // Its sockets close with it: every peer still connected to it sees the stream end.
-        replicas.stream().filter(o -> o != r && o.running(now) && !network.separated(o.address, r.address))
+        replicas.stream()
+                .filter(o -> o != r && o.running(now) && !network.separated(o.address, r.address))
                 .forEach(o -> o.machine.disconnected(r.address));
         at(now + 300 + random.nextInt(1500), () -> restart(r));
     }
@@ -364,9 +380,13 @@ final class Simulation {
             return false;
         }
         ReplicaState p = primary.machine.state();
-        return replicas.stream().allMatch(r -> !r.crashed && (r == primary
-                || r.machine.state().term() == p.term() && r.machine.state().last().compareTo(p.committed()) >= 0
-                && r.machine.state().role() == Role.HELPER && r.machine.state().caughtUp()));
+        return replicas.stream()
+                .allMatch(r -> !r.crashed
+                        && (r == primary
+                                || (r.machine.state().term() == p.term()
+                                        && r.machine.state().last().compareTo(p.committed()) >= 0
+                                        && r.machine.state().role() == Role.HELPER
+                                        && r.machine.state().caughtUp())));
     }
 
     private void restart(SimulatedReplica r) {
@@ -394,7 +414,10 @@ final class Simulation {
     }
 
     private SimulatedReplica replica(String address) {
-        return replicas.stream().filter(r -> r.address.equals(address)).findFirst().orElse(null);
+        return replicas.stream()
+                .filter(r -> r.address.equals(address))
+                .findFirst()
+                .orElse(null);
     }
 
     // ------------------------------------------------------------------ invariants
@@ -406,26 +429,39 @@ final class Simulation {
         if (network.inFlight() > MESSAGE_STORM) {
             history.violate(now, "message storm: " + network.inFlight() + " messages in flight");
         }
-        List<SimulatedReplica> serving = replicas.stream().filter(r -> r.running(now) && r.machine.serving()).toList();
+        List<SimulatedReplica> serving = replicas.stream()
+                .filter(r -> r.running(now) && r.machine.serving())
+                .toList();
         if (serving.size() > 1) {
-            history.violate(now, "two replicas serve at once: " + serving.stream().map(r -> r.address + " (term "
-                    + r.machine.state().term() + ")").toList());
+            history.violate(
+                    now,
+                    "two replicas serve at once: "
+                            + serving.stream()
+                                    .map(r -> r.address + " (term "
+                                            + r.machine.state().term() + ")")
+                                    .toList());
         }
         for (SimulatedReplica r : serving) {
             for (Map.Entry<String, Long> acked : history.acknowledged().entrySet()) {
                 Optional<byte[]> value = r.machine.state().get(acked.getKey());
                 long has = value.map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
                 if (has < acked.getValue()) {
-                    history.violate(now, "serving primary " + r.address + " (term " + r.machine.state().term()
-                            + ") holds version " + has + " of " + acked.getKey() + ", but version " + acked.getValue()
-                            + " was acknowledged");
+                    history.violate(
+                            now,
+                            "serving primary " + r.address + " (term "
+                                    + r.machine.state().term()
+                                    + ") holds version " + has + " of " + acked.getKey() + ", but version "
+                                    + acked.getValue()
+                                    + " was acknowledged");
                 }
             }
         }
     }
 
     private void checkHealed() {
-        long servingNow = replicas.stream().filter(r -> r.running(now) && r.machine.serving()).count();
+        long servingNow = replicas.stream()
+                .filter(r -> r.running(now) && r.machine.serving())
+                .count();
         if (servingNow != 1) {
             history.violate(now, "after the faults stopped, " + servingNow + " replicas serve (want 1)");
         }
@@ -434,9 +470,11 @@ final class Simulation {
             for (SimulatedReplica r : replicas) {
                 ReplicaState h = r.machine.state();
                 if (!h.last().equals(p.last()) || h.commitSeq() != p.commitSeq()) {
-                    history.violate(now, "quiet for " + QUIET_MILLIS + " ms, yet " + r.address + " holds " + h.last()
-                            + " committed to " + h.commitSeq() + " while primary " + primary.address + " holds "
-                            + p.last() + " committed to " + p.commitSeq());
+                    history.violate(
+                            now,
+                            "quiet for " + QUIET_MILLIS + " ms, yet " + r.address + " holds " + h.last()
+                                    + " committed to " + h.commitSeq() + " while primary " + primary.address + " holds "
+                                    + p.last() + " committed to " + p.commitSeq());
                 }
             }
         });

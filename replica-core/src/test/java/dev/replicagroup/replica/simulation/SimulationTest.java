@@ -32,13 +32,14 @@ class SimulationTest {
             writes += simulation.history().writes();
             reads += simulation.history().reads();
             if (!violations.isEmpty()) {
-                failures.add("seed " + seed + " (replay: -Dsim.first=" + seed + " -Dsim.seeds=1): "
-                        + violations.get(0) + "\n" + simulation.story());
+                failures.add("seed " + seed + " (replay: -Dsim.first=" + seed + " -Dsim.seeds=1): " + violations.get(0)
+                        + "\n" + simulation.story());
             }
         }
         assertEquals(List.of(), failures);
-        assertTrue(writes > SEEDS * 100L && reads > SEEDS * 50L, "the clients did work: " + writes + " writes, "
-                + reads + " reads");
+        assertTrue(
+                writes > SEEDS * 100L && reads > SEEDS * 50L,
+                "the clients did work: " + writes + " writes, " + reads + " reads");
     }
 
     @Test

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** Checks a client write against the documented limits before it reaches the log. */
 final class InputRules {
-    private InputRules() {
-    }
+    private InputRules() {}
 
     /** What is wrong with the write, if anything, in words that say how to fix it. */
     static Optional<String> check(Operation op) {

@@ -22,16 +22,22 @@ public record NodeConfig(
     public NodeConfig {
         for (Duration d : new Duration[] {heartbeat, lease, detection}) {
             if (d.compareTo(TICK) < 0) {
-                throw new IllegalArgumentException("heartbeat, lease and detection must be at least " + TICK.toMillis()
-                        + " ms");
+                throw new IllegalArgumentException(
+                        "heartbeat, lease and detection must be at least " + TICK.toMillis() + " ms");
             }
         }
         protocol(heartbeat, lease, detection, clockDrift, maxBatch, maxInflight);
     }
 
     public static NodeConfig defaults() {
-        return new NodeConfig(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(500),
-                Duration.ofMillis(1000), Duration.ofMillis(200), 512, 4);
+        return new NodeConfig(
+                Duration.ofSeconds(5),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Duration.ofMillis(1000),
+                Duration.ofMillis(200),
+                512,
+                4);
     }
 
     public NodeConfig withWriteTimeout(Duration timeout) {
@@ -46,16 +52,18 @@ public record NodeConfig(
         return protocol(heartbeat, lease, detection, clockDrift, maxBatch, maxInflight);
     }
 
-    private static ProtocolSettings protocol(Duration heartbeat, Duration lease, Duration detection, Duration drift,
-            int maxBatch, int maxInflight) {
+    private static ProtocolSettings protocol(
+            Duration heartbeat, Duration lease, Duration detection, Duration drift, int maxBatch, int maxInflight) {
         try {
-            return new ProtocolSettings(ticks(heartbeat), ticks(lease), ticksUp(detection), ticksUp(drift), maxBatch,
-                    maxInflight);
+            return new ProtocolSettings(
+                    ticks(heartbeat), ticks(lease), ticksUp(detection), ticksUp(drift), maxBatch, maxInflight);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--heartbeat-ms " + heartbeat.toMillis() + ", --lease-ms "
-                    + lease.toMillis() + ", --detection-ms " + detection.toMillis() + ", --clock-drift-ms "
-                    + drift.toMillis() + " do not fit: " + e.getMessage().replace(" ticks", " x " + TICK.toMillis()
-                    + " ms"), e);
+            throw new IllegalArgumentException(
+                    "--heartbeat-ms " + heartbeat.toMillis() + ", --lease-ms "
+                            + lease.toMillis() + ", --detection-ms " + detection.toMillis() + ", --clock-drift-ms "
+                            + drift.toMillis() + " do not fit: "
+                            + e.getMessage().replace(" ticks", " x " + TICK.toMillis() + " ms"),
+                    e);
         }
     }
 

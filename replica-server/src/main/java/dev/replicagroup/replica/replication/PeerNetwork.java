@@ -11,6 +11,5 @@ public interface PeerNetwork extends AutoCloseable {
     void send(Message message);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

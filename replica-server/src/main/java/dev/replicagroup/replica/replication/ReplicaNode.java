@@ -77,9 +77,10 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /** Starts the clock: the machine heartbeats, joins its primary and detects its loss from here on. */
+    @SuppressWarnings("FutureReturnValueIgnored") // run() does not throw; close() ends the engine
     public ReplicaNode start() {
         long every = NodeConfig.TICK.toMillis();
-        engine.scheduleAtFixedRate(() -> run(() -> { }), every, every, TimeUnit.MILLISECONDS);
+        engine.scheduleAtFixedRate(() -> run(() -> {}), every, every, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -112,6 +113,7 @@ public final class ReplicaNode implements AutoCloseable {
         return result;
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // call() logs a failed task; a rejected one means shutdown
     private void run(Runnable task) {
         call(() -> {
             task.run();
@@ -135,9 +137,12 @@ public final class ReplicaNode implements AutoCloseable {
         ready.messages().forEach(network::send);
         ready.applied().forEach(waiting::applied);
         boolean serving = machine.serving();
-        if (state.role() != seenRole || state.term() != seenTerm || !state.primary().equals(seenPrimary)) {
-            LOG.infof("%s is now %s of term %d (primary %s)", state.self(), state.role(), state.term(),
-                    state.primary().isEmpty() ? "unknown" : state.primary());
+        if (state.role() != seenRole
+                || state.term() != seenTerm
+                || !state.primary().equals(seenPrimary)) {
+            LOG.infof(
+                    "%s is now %s of term %d (primary %s)",
+                    state.self(), state.role(), state.term(), state.primary().isEmpty() ? "unknown" : state.primary());
             seenRole = state.role();
             seenTerm = state.term();
             seenPrimary = state.primary();
@@ -148,7 +153,9 @@ public final class ReplicaNode implements AutoCloseable {
         if (serving != seenServing) {
             seenServing = serving;
             if (state.role() == Role.PRIMARY) {
-                LOG.infof(serving ? "%s serves as primary of term %d" : "%s stopped serving: %s", state.self(),
+                LOG.infof(
+                        serving ? "%s serves as primary of term %d" : "%s stopped serving: %s",
+                        state.self(),
                         serving ? state.term() : machine.whyNotServing().orElse(""));
             }
         }
@@ -178,25 +185,31 @@ public final class ReplicaNode implements AutoCloseable {
             } else if (outcome instanceof ProposeOutcome.NotServing n) {
                 result.completeExceptionally(new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), ""));
             } else if (outcome instanceof ProposeOutcome.Superseded s) {
-                result.completeExceptionally(ReplicaException.of(Reason.INVALID, "request " + s.id().requestSeq()
-                        + " of client " + s.id().clientId() + " comes after a later write of the same client;"
-                        + " a client sends one write at a time"));
+                result.completeExceptionally(ReplicaException.of(
+                        Reason.INVALID,
+                        "request " + s.id().requestSeq()
+                                + " of client " + s.id().clientId() + " comes after a later write of the same client;"
+                                + " a client sends one write at a time"));
             }
         });
         return result;
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // whenComplete's future only repeats result's outcome
     private void await(long term, long seq, CompletableFuture<WriteResult> result) {
         Runnable expire = waiting.add(term, seq, result);
-        ScheduledFuture<?> timeout = engine.schedule(() -> run(expire), config.writeTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout =
+                engine.schedule(() -> run(expire), config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> timeout.cancel(false));
     }
 
     private ReplicaException notPrimary() {
         String known = state.primary().isEmpty() ? "no primary is known yet" : "the primary is " + state.primary();
-        return new ReplicaException(Reason.NOT_PRIMARY, "this replica (" + state.self() + ") is "
-                + state.role() + " in term " + state.term() + "; " + known, state.term(), state.primary());
+        return new ReplicaException(
+                Reason.NOT_PRIMARY,
+                "this replica (" + state.self() + ") is " + state.role() + " in term " + state.term() + "; " + known,
+                state.term(),
+                state.primary());
     }
 
     /**
@@ -271,32 +284,52 @@ public final class ReplicaNode implements AutoCloseable {
 
     private CompletableFuture<NodeStatus> admin(Supplier<Decision> command) {
         return call(() -> {
-            Decision decision = command.get();
-            if (!decision.accepted()) {
-                throw new ReplicaException(Reason.REFUSED, decision.reason(), state.term(), state.primary());
-            }
-            return null;
-        }).thenCompose(ignored -> status());
+                    Decision decision = command.get();
+                    if (!decision.accepted()) {
+                        throw new ReplicaException(Reason.REFUSED, decision.reason(), state.term(), state.primary());
+                    }
+                    return null;
+                })
+                .thenCompose(ignored -> status());
     }
 
     private NodeStatus buildStatus() {
         long last = state.last().seq();
         List<NodeStatus.HelperProgress> helpers = state.helperAcks().entrySet().stream()
-                .map(e -> new NodeStatus.HelperProgress(e.getKey(), e.getValue(), last - e.getValue(),
-                        machine.inTouchWith(e.getKey())))
+                .map(e -> new NodeStatus.HelperProgress(
+                        e.getKey(), e.getValue(), last - e.getValue(), machine.inTouchWith(e.getKey())))
                 .sorted(Comparator.comparing(NodeStatus.HelperProgress::address))
                 .toList();
         long tick = NodeConfig.TICK.toMillis();
         long age = machine.primaryContactAgeTicks();
-        NodeStatus.Timing timing = new NodeStatus.Timing(machine.serving(), machine.leaseRemainingTicks() * tick,
-                state.role() == Role.HELPER ? machine.lastPrimary() : "", age < 0 ? -1 : age * tick,
-                machine.primaryLost(), (int) config.heartbeat().toMillis(), (int) config.lease().toMillis(),
-                (int) config.detection().toMillis(), (int) config.clockDrift().toMillis(),
+        NodeStatus.Timing timing = new NodeStatus.Timing(
+                machine.serving(),
+                machine.leaseRemainingTicks() * tick,
+                state.role() == Role.HELPER ? machine.lastPrimary() : "",
+                age < 0 ? -1 : age * tick,
+                machine.primaryLost(),
+                (int) config.heartbeat().toMillis(),
+                (int) config.lease().toMillis(),
+                (int) config.detection().toMillis(),
+                (int) config.clockDrift().toMillis(),
                 machine.holdoffRemainingTicks() * tick);
         String problem = machine.whyNotServing().orElse(machine.problem());
-        return new NodeStatus(state.self(), state.role(), state.term(), state.last(), state.commitSeq(),
-                state.committed().term(), state.appliedSeq(), state.primary(), helpers, state.liveness().sorted(),
-                state.syncAcks(), state.caughtUp(), startedAtMillis, problem, timing);
+        return new NodeStatus(
+                state.self(),
+                state.role(),
+                state.term(),
+                state.last(),
+                state.commitSeq(),
+                state.committed().term(),
+                state.appliedSeq(),
+                state.primary(),
+                helpers,
+                state.liveness().sorted(),
+                state.syncAcks(),
+                state.caughtUp(),
+                startedAtMillis,
+                problem,
+                timing);
     }
 
     /** The status as of the last input, without waiting for the engine (metrics, health, watches). */

@@ -19,8 +19,7 @@ import java.util.function.Supplier;
  * first or the write timeout passes. Used on {@link ReplicaNode}'s engine thread only.
  */
 final class WaitingWrites {
-    private record Waiter(long term, CompletableFuture<WriteResult> result) {
-    }
+    private record Waiter(long term, CompletableFuture<WriteResult> result) {}
 
     private final ReplicaState state;
     private final Duration writeTimeout;
@@ -71,15 +70,23 @@ final class WaitingWrites {
 
     private ReplicaException notAcknowledged(long term, long seq) {
         long acked = state.helperAcks().values().stream().filter(a -> a >= seq).count();
-        return new ReplicaException(Reason.NOT_ACKNOWLEDGED, String.format(
-                "write (%d, %d) was not acknowledged within %d ms: it needs %d helper ack(s) (--sync-acks) and has %d."
-                        + " It may still be applied; retry with the same request id",
-                term, seq, writeTimeout.toMillis(), state.syncAcks(), acked), state.term(), state.primary());
+        return new ReplicaException(
+                Reason.NOT_ACKNOWLEDGED,
+                String.format(
+                        "write (%d, %d) was not acknowledged within %d ms: it needs %d helper ack(s) (--sync-acks) and has %d."
+                                + " It may still be applied; retry with the same request id",
+                        term, seq, writeTimeout.toMillis(), state.syncAcks(), acked),
+                state.term(),
+                state.primary());
     }
 
     private ReplicaException lostPrimacy() {
-        return new ReplicaException(Reason.LOST_PRIMACY, "this replica stopped being primary (now "
-                + state.role() + " in term " + state.term() + ") before the write was acknowledged; retry with"
-                + " the same request id", state.term(), state.primary());
+        return new ReplicaException(
+                Reason.LOST_PRIMACY,
+                "this replica stopped being primary (now "
+                        + state.role() + " in term " + state.term() + ") before the write was acknowledged; retry with"
+                        + " the same request id",
+                state.term(),
+                state.primary());
     }
 }

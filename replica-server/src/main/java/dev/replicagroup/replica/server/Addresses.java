@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Parses and checks HOST:PORT addresses given on the command line. */
 public final class Addresses {
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /** Throws with a message naming the option if {@code address} is not HOST:PORT. */
     public static String check(String address, String option) {
@@ -32,7 +31,10 @@ public final class Addresses {
 
     /** A comma-separated list of HOST:PORT. */
     public static List<String> parseList(String list, String option) {
-        List<String> addresses = Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> addresses = Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException(option + " needs at least one HOST:PORT");
         }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -24,45 +25,64 @@ final class ReplicaMetrics implements RequestMetrics {
     ReplicaMetrics(MeterRegistry registry, ReplicaNode node) {
         this.registry = registry;
         this.node = node;
-        Gauge.builder("replica_term", node, n -> n.view().term()).description("current term").register(registry);
+        Gauge.builder("replica_term", node, n -> n.view().term())
+                .description("current term")
+                .register(registry);
         Gauge.builder("replica_seq", node, n -> n.view().last().seq())
-                .description("seq of the last log entry").register(registry);
+                .description("seq of the last log entry")
+                .register(registry);
         Gauge.builder("replica_commit_seq", node, n -> n.view().commitSeq())
-                .description("seq of the last acknowledged (committed) entry").register(registry);
+                .description("seq of the last acknowledged (committed) entry")
+                .register(registry);
         Gauge.builder("replica_applied_seq", node, n -> n.view().appliedSeq())
-                .description("seq of the last entry applied to the key-value state").register(registry);
+                .description("seq of the last entry applied to the key-value state")
+                .register(registry);
         for (Role role : Role.values()) {
             Gauge.builder("replica_role", node, n -> n.view().role() == role ? 1 : 0)
-                    .tag("role", role.name().toLowerCase()).description("1 for the replica's current role")
+                    .tag("role", role.name().toLowerCase(Locale.ROOT))
+                    .description("1 for the replica's current role")
                     .register(registry);
         }
         helperLag = MultiGauge.builder("replica_helper_lag")
-                .description("entries a helper has not acknowledged yet (primary only)").register(registry);
+                .description("entries a helper has not acknowledged yet (primary only)")
+                .register(registry);
         node.onChange(this::updateLag);
     }
 
     /** Called after every state change: registers rows only when the set of helpers changed (rare). */
     private void updateLag(NodeStatus status) {
-        Set<String> helpers = status.helpers().stream().map(NodeStatus.HelperProgress::address)
+        Set<String> helpers = status.helpers().stream()
+                .map(NodeStatus.HelperProgress::address)
                 .collect(Collectors.toSet());
         if (!helpers.equals(lagRows)) {
             lagRows = helpers;
-            helperLag.register(helpers.stream()
-                    .map(h -> MultiGauge.Row.of(Tags.of("helper", h), node, n -> lagOf(n.view(), h)))
-                    .toList(), true);
+            helperLag.register(
+                    helpers.stream()
+                            .map(h -> MultiGauge.Row.of(Tags.of("helper", h), node, n -> lagOf(n.view(), h)))
+                            .toList(),
+                    true);
         }
     }
 
     private static double lagOf(NodeStatus status, String helper) {
-        return status.helpers().stream().filter(h -> h.address().equals(helper))
-                .mapToLong(NodeStatus.HelperProgress::lag).findFirst().orElse(0);
+        return status.helpers().stream()
+                .filter(h -> h.address().equals(helper))
+                .mapToLong(NodeStatus.HelperProgress::lag)
+                .findFirst()
+                .orElse(0);
     }
 
     @Override
     public void record(String type, String result, long nanos) {
-        Counter.builder("replica_requests").tag("type", type).tag("result", result)
-                .description("requests served").register(registry).increment();
-        Timer.builder("replica_request_duration").tag("type", type)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Counter.builder("replica_requests")
+                .tag("type", type)
+                .tag("result", result)
+                .description("requests served")
+                .register(registry)
+                .increment();
+        Timer.builder("replica_request_duration")
+                .tag("type", type)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

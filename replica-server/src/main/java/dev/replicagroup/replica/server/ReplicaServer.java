@@ -38,8 +38,8 @@ public final class ReplicaServer implements AutoCloseable {
         this.network = new GrpcPeerNetwork();
         this.node = new ReplicaNode(state, network, options.node());
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
-        NettyServerBuilder builder = NettyServerBuilder
-                .forAddress(new InetSocketAddress(options.bindHost(), options.port()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                        new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(Channels.MAX_MESSAGE_BYTES)
                 // Every handler only hands work to the engine thread; none blocks, so no executor hop is needed.
                 .directExecutor()
@@ -54,11 +54,17 @@ public final class ReplicaServer implements AutoCloseable {
             watch.close();
             node.close();
             network.close();
-            throw new IOException("cannot listen on " + options.bindHost() + ":" + options.port() + ": "
-                    + e.getMessage() + " (is another replica using that port? pick another with --port)", e);
+            throw new IOException(
+                    "cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage()
+                            + " (is another replica using that port? pick another with --port)",
+                    e);
         }
         node.start();
-        LOG.infof("replica %s listening on %s:%d as %s", options.advertise(), options.bindHost(), options.port(),
+        LOG.infof(
+                "replica %s listening on %s:%d as %s",
+                options.advertise(),
+                options.bindHost(),
+                options.port(),
                 options.tbc().isEmpty() ? "primary of term 1" : "helper of " + options.tbc());
     }
 
@@ -94,7 +100,9 @@ public final class ReplicaServer implements AutoCloseable {
                 break;
             }
         }
-        LOG.infof("replica %s stopping as %s of term %d", options.advertise(), node.view().role(), node.view().term());
+        LOG.infof(
+                "replica %s stopping as %s of term %d",
+                options.advertise(), node.view().role(), node.view().term());
         close();
     }
 

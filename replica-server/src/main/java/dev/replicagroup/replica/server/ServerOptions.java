@@ -12,8 +12,8 @@ import dev.replicagroup.replica.replication.NodeConfig;
  * @param syncAcks  helper acks a write waits for before it is acknowledged
  * @param adminToken the token Admin calls must carry; empty disables the Admin API
  */
-public record ServerOptions(String bindHost, int port, String advertise, String tbc, int syncAcks, String adminToken,
-        NodeConfig node) {
+public record ServerOptions(
+        String bindHost, int port, String advertise, String tbc, int syncAcks, String adminToken, NodeConfig node) {
 
     public ServerOptions {
         if (port < 1 || port > 65535) {
@@ -27,13 +27,15 @@ public record ServerOptions(String bindHost, int port, String advertise, String 
         }
         Addresses.check(advertise, "--advertise");
         if (tbc.equals(advertise)) {
-            throw new IllegalArgumentException("--tbc " + tbc + " is this replica's own address; point it at the primary");
+            throw new IllegalArgumentException(
+                    "--tbc " + tbc + " is this replica's own address; point it at the primary");
         }
     }
 
     /** A replica on loopback, as tests and a newcomer's first try use it. */
     public static ServerOptions loopback(int port, String tbc, int syncAcks, String adminToken) {
-        return new ServerOptions("127.0.0.1", port, "127.0.0.1:" + port, tbc, syncAcks, adminToken, NodeConfig.defaults());
+        return new ServerOptions(
+                "127.0.0.1", port, "127.0.0.1:" + port, tbc, syncAcks, adminToken, NodeConfig.defaults());
     }
 
     public ServerOptions withNode(NodeConfig config) {

@@ -30,7 +30,8 @@ final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void promote(PromoteRequest request, StreamObserver<StatusResponse> out) {
-        replies.reply("promote", node.promote(request.getTerm(), request.getHoldoffMillis()), ProtoMapper::toProto, out);
+        replies.reply(
+                "promote", node.promote(request.getTerm(), request.getHoldoffMillis()), ProtoMapper::toProto, out);
     }
 
     @Override

@@ -18,13 +18,12 @@ final class AdminTokenInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Status refusal = check(headers.get(AdminToken.HEADER));
         if (refusal != null) {
             call.close(refusal, new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);
     }
@@ -35,8 +34,8 @@ final class AdminTokenInterceptor implements ServerInterceptor {
                     "the admin API is disabled on this replica: start it with --admin-token or REPLICA_ADMIN_TOKEN");
         }
         if (header == null || !header.startsWith(AdminToken.SCHEME)) {
-            return Status.UNAUTHENTICATED.withDescription("admin calls need a token: pass --admin-token"
-                    + " or set REPLICA_ADMIN_TOKEN");
+            return Status.UNAUTHENTICATED.withDescription(
+                    "admin calls need a token: pass --admin-token" + " or set REPLICA_ADMIN_TOKEN");
         }
         byte[] given = header.substring(AdminToken.SCHEME.length()).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, given)) {

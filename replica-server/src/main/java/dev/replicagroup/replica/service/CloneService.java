@@ -32,8 +32,14 @@ final class CloneService extends CloneGrpc.CloneImplBase {
 
     @Override
     public void echo(EchoRequest request, StreamObserver<EchoResponse> out) {
-        replies.reply("echo", CompletableFuture.completedFuture(request.getText()),
-                text -> EchoResponse.newBuilder().setText(text).setServer(node.address()).build(), out);
+        replies.reply(
+                "echo",
+                CompletableFuture.completedFuture(request.getText()),
+                text -> EchoResponse.newBuilder()
+                        .setText(text)
+                        .setServer(node.address())
+                        .build(),
+                out);
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class GrpcPeerNetwork implements PeerNetwork {
     private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
     /** What may wait in the transport for one peer before messages are dropped: a few full update batches. */
     static final int BUFFER_BYTES = 8 * 1024 * 1024;
+
     private final Channels channels = new Channels();
     private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
 
@@ -40,8 +41,7 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         }
 
         @Override
-        public void onNext(SendSummary value) {
-        }
+        public void onNext(SendSummary value) {}
 
         @Override
         public void onError(Throwable t) {
@@ -86,7 +86,9 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         Outbound out = new Outbound(address);
         streams.put(address, out);
         // With a direct executor the call may fail, and remove itself, before send returns.
-        PeerGrpc.newStub(channels.to(address)).withOnReadyThreshold(BUFFER_BYTES).send(out);
+        PeerGrpc.newStub(channels.to(address))
+                .withOnReadyThreshold(BUFFER_BYTES)
+                .send(out);
         return out;
     }
 

@@ -9,6 +9,7 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +23,15 @@ final class HealthService extends HealthGrpc.HealthImplBase {
     private final ReplicaNode node;
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
-    private record Watcher(StreamObserver<HealthCheckResponse> out, ServingStatus[] last) {
+    /** One Watch call and the status it was last sent (guarded by the watcher's lock). */
+    private static final class Watcher {
+        final StreamObserver<HealthCheckResponse> out;
+        ServingStatus last;
+
+        Watcher(StreamObserver<HealthCheckResponse> out, ServingStatus last) {
+            this.out = out;
+            this.last = last;
+        }
     }
 
     HealthService(ReplicaNode node) {
@@ -37,14 +46,16 @@ final class HealthService extends HealthGrpc.HealthImplBase {
 
     @Override
     public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> out) {
-        out.onNext(HealthCheckResponse.newBuilder().setStatus(statusOf(node.view())).build());
+        out.onNext(HealthCheckResponse.newBuilder()
+                .setStatus(statusOf(node.view()))
+                .build());
         out.onCompleted();
     }
 
     @Override
     public void watch(HealthCheckRequest request, StreamObserver<HealthCheckResponse> out) {
         ServingStatus current = statusOf(node.view());
-        Watcher watcher = new Watcher(out, new ServingStatus[] {current});
+        Watcher watcher = new Watcher(out, current);
         watchers.add(watcher);
         ((ServerCallStreamObserver<HealthCheckResponse>) out).setOnCancelHandler(() -> watchers.remove(watcher));
         synchronized (watcher) {
@@ -54,14 +65,16 @@ final class HealthService extends HealthGrpc.HealthImplBase {
 
     private void publish(NodeStatus status) {
         ServingStatus now = statusOf(status);
-        for (Watcher watcher : watchers) {
+        for (Iterator<Watcher> it = watchers.iterator(); it.hasNext(); ) {
+            Watcher watcher = it.next();
             synchronized (watcher) {
-                if (watcher.last()[0] != now) {
-                    watcher.last()[0] = now;
+                if (watcher.last != now) {
+                    watcher.last = now;
                     try {
-                        watcher.out().onNext(HealthCheckResponse.newBuilder().setStatus(now).build());
+                        watcher.out.onNext(
+                                HealthCheckResponse.newBuilder().setStatus(now).build());
                     } catch (RuntimeException closed) {
-                        watchers.remove(watcher);
+                        it.remove();
                     }
                 }
             }

@@ -27,15 +27,17 @@ import java.util.Optional;
  * dev.replicagroup.replica.grpc.ProtoMapper}.
  */
 final class PeerMessages {
-    private PeerMessages() {
-    }
+    private PeerMessages() {}
 
     public static dev.replicagroup.replica.grpc.v1.Entry toProto(Entry e) {
         var b = dev.replicagroup.replica.grpc.v1.Entry.newBuilder()
-                .setTerm(e.term()).setSeq(e.seq()).setId(ProtoMapper.toProto(e.id()));
+                .setTerm(e.term())
+                .setSeq(e.seq())
+                .setId(ProtoMapper.toProto(e.id()));
         if (e.op() instanceof Operation.Put put) {
             b.setPut(dev.replicagroup.replica.grpc.v1.Entry.Put.newBuilder()
-                    .setKey(put.key()).setValue(ByteString.copyFrom(put.value())));
+                    .setKey(put.key())
+                    .setValue(ByteString.copyFrom(put.value())));
         } else if (e.op() instanceof Operation.Delete del) {
             b.setDel(dev.replicagroup.replica.grpc.v1.Entry.Del.newBuilder().setKey(del.key()));
         } else {
@@ -46,7 +48,8 @@ final class PeerMessages {
 
     public static Entry fromProto(dev.replicagroup.replica.grpc.v1.Entry e) {
         Operation op = switch (e.getOpCase()) {
-            case PUT -> new Operation.Put(e.getPut().getKey(), e.getPut().getValue().toByteArray());
+            case PUT ->
+                new Operation.Put(e.getPut().getKey(), e.getPut().getValue().toByteArray());
             case DEL -> new Operation.Delete(e.getDel().getKey());
             default -> new Operation.Noop();
         };
@@ -55,7 +58,8 @@ final class PeerMessages {
 
     public static dev.replicagroup.replica.grpc.v1.CatchUp toProto(CatchUp c) {
         var b = dev.replicagroup.replica.grpc.v1.CatchUp.newBuilder()
-                .setAfter(ProtoMapper.toProto(c.after())).setCommitSeq(c.commitSeq());
+                .setAfter(ProtoMapper.toProto(c.after()))
+                .setCommitSeq(c.commitSeq());
         if (c.snapshot() != null) {
             b.setSnapshot(toProto(c.snapshot()));
         }
@@ -65,17 +69,22 @@ final class PeerMessages {
 
     public static CatchUp fromProto(dev.replicagroup.replica.grpc.v1.CatchUp c) {
         Snapshot snapshot = c.hasSnapshot() ? fromProto(c.getSnapshot()) : null;
-        List<Entry> entries = c.getEntriesList().stream().map(PeerMessages::fromProto).toList();
+        List<Entry> entries =
+                c.getEntriesList().stream().map(PeerMessages::fromProto).toList();
         return new CatchUp(ProtoMapper.fromProto(c.getAfter()), snapshot, entries, c.getCommitSeq());
     }
 
     private static dev.replicagroup.replica.grpc.v1.Snapshot toProto(Snapshot s) {
-        var b = dev.replicagroup.replica.grpc.v1.Snapshot.newBuilder().setLastIncluded(ProtoMapper.toProto(s.lastIncluded()));
+        var b = dev.replicagroup.replica.grpc.v1.Snapshot.newBuilder()
+                .setLastIncluded(ProtoMapper.toProto(s.lastIncluded()));
         s.data().forEach((k, v) -> b.addData(KeyValue.newBuilder().setKey(k).setValue(ByteString.copyFrom(v))));
         for (DedupRecord r : s.dedup()) {
             b.addDedup(dev.replicagroup.replica.grpc.v1.DedupRecord.newBuilder()
-                    .setClientId(r.clientId()).setRequestSeq(r.requestSeq())
-                    .setTerm(r.result().term()).setSeq(r.result().seq()).setExisted(r.result().existed()));
+                    .setClientId(r.clientId())
+                    .setRequestSeq(r.requestSeq())
+                    .setTerm(r.result().term())
+                    .setSeq(r.result().seq())
+                    .setExisted(r.result().existed()));
         }
         return b.build();
     }
@@ -84,14 +93,15 @@ final class PeerMessages {
         Map<String, byte[]> data = new HashMap<>();
         s.getDataList().forEach(kv -> data.put(kv.getKey(), kv.getValue().toByteArray()));
         List<DedupRecord> dedup = s.getDedupList().stream()
-                .map(r -> new DedupRecord(r.getClientId(), r.getRequestSeq(),
-                        new WriteResult(r.getTerm(), r.getSeq(), r.getExisted())))
+                .map(r -> new DedupRecord(
+                        r.getClientId(), r.getRequestSeq(), new WriteResult(r.getTerm(), r.getSeq(), r.getExisted())))
                 .toList();
         return new Snapshot(ProtoMapper.fromProto(s.getLastIncluded()), data, dedup);
     }
 
     public static PeerMessage toProto(Message m) {
-        PeerMessage.Builder b = PeerMessage.newBuilder().setFrom(m.from()).setTo(m.to()).setTerm(m.term());
+        PeerMessage.Builder b =
+                PeerMessage.newBuilder().setFrom(m.from()).setTo(m.to()).setTerm(m.term());
         if (m instanceof Message.Join j) {
             b.setJoin(Join.newBuilder().setLast(ProtoMapper.toProto(j.last())).setCommitSeq(j.commitSeq()));
         } else if (m instanceof Message.Append a) {
@@ -103,7 +113,10 @@ final class PeerMessages {
         } else if (m instanceof Message.Accepted a) {
             b.setAccepted(Accepted.newBuilder().setEcho(a.echo()).setMatched(ProtoMapper.toProto(a.matched())));
         } else if (m instanceof Message.Behind be) {
-            b.setBehind(Behind.newBuilder().setEcho(be.echo()).setLast(ProtoMapper.toProto(be.last())).setCommitSeq(be.commitSeq()));
+            b.setBehind(Behind.newBuilder()
+                    .setEcho(be.echo())
+                    .setLast(ProtoMapper.toProto(be.last()))
+                    .setCommitSeq(be.commitSeq()));
         } else if (m instanceof Message.Rejected r) {
             b.setRejected(Rejected.newBuilder().setPrimary(r.primary()).setReason(r.reason()));
         }
@@ -115,18 +128,48 @@ final class PeerMessages {
         String from = m.getFrom();
         String to = m.getTo();
         long term = m.getTerm();
-        return Optional.ofNullable(switch (m.getBodyCase()) {
-            case JOIN -> new Message.Join(from, to, term, ProtoMapper.fromProto(m.getJoin().getLast()), m.getJoin().getCommitSeq());
-            case APPEND -> new Message.Append(from, to, term, m.getAppend().getSentAt(),
-                    fromProto(m.getAppend().getUpdate()),
-                    m.getAppend().hasServers() ? ProtoMapper.fromProto(m.getAppend().getServers()) : null);
-            case ACCEPTED -> new Message.Accepted(from, to, term, m.getAccepted().getEcho(),
-                    ProtoMapper.fromProto(m.getAccepted().getMatched()));
-            case BEHIND -> new Message.Behind(from, to, term, m.getBehind().getEcho(), ProtoMapper.fromProto(m.getBehind().getLast()),
-                    m.getBehind().getCommitSeq());
-            case REJECTED -> new Message.Rejected(from, to, term, m.getRejected().getPrimary(),
-                    m.getRejected().getReason());
-            case BODY_NOT_SET -> null;
-        });
+        return Optional.ofNullable(
+                switch (m.getBodyCase()) {
+                    case JOIN ->
+                        new Message.Join(
+                                from,
+                                to,
+                                term,
+                                ProtoMapper.fromProto(m.getJoin().getLast()),
+                                m.getJoin().getCommitSeq());
+                    case APPEND ->
+                        new Message.Append(
+                                from,
+                                to,
+                                term,
+                                m.getAppend().getSentAt(),
+                                fromProto(m.getAppend().getUpdate()),
+                                m.getAppend().hasServers()
+                                        ? ProtoMapper.fromProto(m.getAppend().getServers())
+                                        : null);
+                    case ACCEPTED ->
+                        new Message.Accepted(
+                                from,
+                                to,
+                                term,
+                                m.getAccepted().getEcho(),
+                                ProtoMapper.fromProto(m.getAccepted().getMatched()));
+                    case BEHIND ->
+                        new Message.Behind(
+                                from,
+                                to,
+                                term,
+                                m.getBehind().getEcho(),
+                                ProtoMapper.fromProto(m.getBehind().getLast()),
+                                m.getBehind().getCommitSeq());
+                    case REJECTED ->
+                        new Message.Rejected(
+                                from,
+                                to,
+                                term,
+                                m.getRejected().getPrimary(),
+                                m.getRejected().getReason());
+                    case BODY_NOT_SET -> null;
+                });
     }
 }

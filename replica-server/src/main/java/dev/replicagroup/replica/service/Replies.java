@@ -3,6 +3,7 @@ package dev.replicagroup.replica.service;
 import dev.replicagroup.replica.grpc.Errors;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.grpc.stub.StreamObserver;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -23,7 +24,8 @@ final class Replies {
                 out.onCompleted();
             } else {
                 Throwable cause = Errors.cause(failure);
-                String outcome = cause instanceof ReplicaException e ? e.reason().name().toLowerCase() : "internal";
+                String outcome =
+                        cause instanceof ReplicaException e ? e.reason().name().toLowerCase(Locale.ROOT) : "internal";
                 metrics.record(type, outcome, System.nanoTime() - start);
                 out.onError(Errors.toStatus(cause));
             }

@@ -29,11 +29,17 @@ public final class StatusWatch implements AutoCloseable {
     });
 
     /** What a watcher is told about; a change of anything else (seq, lag) waits for the keepalive. */
-    private record Key(Object role, long term, String primary, boolean serving, boolean lost, boolean caughtUp,
-            String problem) {
+    private record Key(
+            Object role, long term, String primary, boolean serving, boolean lost, boolean caughtUp, String problem) {
         static Key of(NodeStatus s) {
-            return new Key(s.role(), s.term(), s.primary(), s.timing().serving(), s.timing().primaryLost(),
-                    s.caughtUp(), s.problem());
+            return new Key(
+                    s.role(),
+                    s.term(),
+                    s.primary(),
+                    s.timing().serving(),
+                    s.timing().primaryLost(),
+                    s.caughtUp(),
+                    s.problem());
         }
     }
 
@@ -67,13 +73,18 @@ public final class StatusWatch implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // offer() catches a closed stream; close() ends the keepalives
     public StatusWatch(ReplicaNode node) {
         this.node = node;
         node.onChange(status -> watchers.forEach(w -> w.offer(status, false)));
-        keepalives.scheduleWithFixedDelay(() -> {
-            NodeStatus now = node.view();
-            watchers.stream().filter(Watcher::due).forEach(w -> w.offer(now, true));
-        }, 100, 100, TimeUnit.MILLISECONDS);
+        keepalives.scheduleWithFixedDelay(
+                () -> {
+                    NodeStatus now = node.view();
+                    watchers.stream().filter(Watcher::due).forEach(w -> w.offer(now, true));
+                },
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     void watch(int keepaliveMillis, StreamObserver<StatusResponse> out) {

@@ -41,8 +41,7 @@ class ReplicaClientTest {
     }
 
     ReplicaServer start(String tbc) throws IOException {
-        ReplicaServer server = ReplicaServer.start(ServerOptions.loopback(FreePorts.next(), tbc, 1,
-                TOKEN));
+        ReplicaServer server = ReplicaServer.start(ServerOptions.loopback(FreePorts.next(), tbc, 1, TOKEN));
         closing.add(server);
         return server;
     }
@@ -50,7 +49,10 @@ class ReplicaClientTest {
     /** Accepts TCP connections and never answers: what a SIGSTOPped server looks like to a client. */
     String frozen() throws IOException {
         ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        List<Socket> accepted = new ArrayList<>(); // kept open: a closed socket would be a dead server, not a frozen one
+        // Only held: a socket that becomes unreachable is closed by its cleaner, and a closed socket would be a
+        // dead server, not a frozen one.
+        @SuppressWarnings("ModifiedButNotUsed")
+        List<Socket> accepted = new ArrayList<>();
         Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
@@ -75,11 +77,13 @@ class ReplicaClientTest {
             warm.put("warm-up", "v0".getBytes(StandardCharsets.UTF_8)); // class loading is not what is measured
         }
         long began = System.nanoTime();
-        try (ReplicaClient client = ReplicaClient.connect(List.of(frozen(), frozen(), frozen(), dead,
-                helper.address()), CLIENT)) {
+        try (ReplicaClient client =
+                ReplicaClient.connect(List.of(frozen(), frozen(), frozen(), dead, helper.address()), CLIENT)) {
             client.put("k", "v1".getBytes(StandardCharsets.UTF_8));
             long tookMs = (System.nanoTime() - began) / 1_000_000;
-            assertArrayEquals("v1".getBytes(StandardCharsets.UTF_8), client.get(List.of("k")).get("k").orElse(null));
+            assertArrayEquals(
+                    "v1".getBytes(StandardCharsets.UTF_8),
+                    client.get(List.of("k")).get("k").orElse(null));
             // Three frozen servers asked one after the other would cost three attempt timeouts (2.1 s).
             assertTrue(tookMs < ATTEMPT.toMillis() + 800, "connecting and the first write took " + tookMs + " ms");
         }
@@ -94,7 +98,7 @@ class ReplicaClientTest {
         try (ReplicaClient client = ReplicaClient.connect(all, CLIENT)) {
             client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
             primary.close();
-            ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+            ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
             long began = System.nanoTime();
             client.put("after", "v2".getBytes(StandardCharsets.UTF_8));
             long tookMs = (System.nanoTime() - began) / 1_000_000;
@@ -115,8 +119,8 @@ class ReplicaClientTest {
             helper.close();
             Thread.sleep(1500); // well past the lease (500 ms by default)
             long began = System.nanoTime();
-            ReplicaException failure = assertThrows(ReplicaException.class,
-                    () -> client.put("after", "v2".getBytes(StandardCharsets.UTF_8)));
+            ReplicaException failure = assertThrows(
+                    ReplicaException.class, () -> client.put("after", "v2".getBytes(StandardCharsets.UTF_8)));
             long tookMs = (System.nanoTime() - began) / 1_000_000;
             assertEquals(ReplicaException.Reason.NOT_SERVING, failure.reason(), failure.getMessage());
             assertTrue(tookMs < 2000 + ATTEMPT.toMillis() + 500, "gave up after " + tookMs + " ms");
@@ -132,7 +136,7 @@ class ReplicaClientTest {
         LoadGenerator.Running running = new LoadGenerator(all, CLIENT, 3, 0.5, true).start();
         Thread.sleep(800);
         primary.close();
-        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
         Thread.sleep(800);
         LoadReport done = running.stop();
         assertTrue(done.ok() > 0 && done.reads() > 0, done.summary());

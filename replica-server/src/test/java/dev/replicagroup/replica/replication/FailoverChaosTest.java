@@ -31,8 +31,14 @@ import org.junit.jupiter.api.Test;
  * must be on the final primary and on every helper.
  */
 class FailoverChaosTest {
-    static final NodeConfig FAST = new NodeConfig(Duration.ofMillis(300), Duration.ofMillis(20),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(50), 64, 4);
+    static final NodeConfig FAST = new NodeConfig(
+            Duration.ofMillis(300),
+            Duration.ofMillis(20),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(50),
+            64,
+            4);
     static final List<String> ADDRESSES = List.of("r0:7000", "r1:7000", "r2:7000");
 
     final InMemoryNetwork network = new InMemoryNetwork();
@@ -47,8 +53,8 @@ class FailoverChaosTest {
     }
 
     void start(String address, String tbc) {
-        ReplicaState state = tbc.isEmpty() ? ReplicaState.newPrimary(address, 1)
-                : ReplicaState.newHelper(address, 1, tbc);
+        ReplicaState state =
+                tbc.isEmpty() ? ReplicaState.newPrimary(address, 1) : ReplicaState.newHelper(address, 1, tbc);
         ReplicaNode node = new ReplicaNode(state, network.from(address), FAST);
         nodes.put(address, node);
         network.register(node);
@@ -56,32 +62,36 @@ class FailoverChaosTest {
     }
 
     Optional<ReplicaNode> primary() {
-        return nodes.values().stream().filter(n -> n.view().role() == Role.PRIMARY)
+        return nodes.values().stream()
+                .filter(n -> n.view().role() == Role.PRIMARY)
                 .max(Comparator.comparingLong(n -> n.view().term()));
     }
 
     /** One client: writes distinct keys one at a time, retrying each with the same id, as the client library does. */
     Thread writer(int id) {
-        Thread t = new Thread(() -> {
-            for (long seq = 1; writing.get(); seq++) {
-                String key = "w" + id + "-" + seq;
-                byte[] value = key.getBytes(StandardCharsets.UTF_8);
-                for (int attempt = 0; attempt < 20 && writing.get(); attempt++) {
-                    Optional<ReplicaNode> target = primary();
-                    try {
-                        if (target.isPresent()) {
-                            target.get().write(new WriteId("client-" + id, seq), new Operation.Put(key, value))
-                                    .get(1, TimeUnit.SECONDS);
-                            acknowledged.put(key, key);
-                            break;
+        Thread t = new Thread(
+                () -> {
+                    for (long seq = 1; writing.get(); seq++) {
+                        String key = "w" + id + "-" + seq;
+                        byte[] value = key.getBytes(StandardCharsets.UTF_8);
+                        for (int attempt = 0; attempt < 20 && writing.get(); attempt++) {
+                            Optional<ReplicaNode> target = primary();
+                            try {
+                                if (target.isPresent()) {
+                                    target.get()
+                                            .write(new WriteId("client-" + id, seq), new Operation.Put(key, value))
+                                            .get(1, TimeUnit.SECONDS);
+                                    acknowledged.put(key, key);
+                                    break;
+                                }
+                            } catch (Exception notAcknowledged) {
+                                // Retried with the same id below, or given up: then it was never acknowledged.
+                            }
+                            sleep(20);
                         }
-                    } catch (Exception notAcknowledged) {
-                        // Retried with the same id below, or given up: then it was never acknowledged.
                     }
-                    sleep(20);
-                }
-            }
-        }, "writer-" + id);
+                },
+                "writer-" + id);
         t.setDaemon(true);
         t.start();
         return t;
@@ -102,7 +112,8 @@ class FailoverChaosTest {
         start(ADDRESSES.get(0), "");
         start(ADDRESSES.get(1), ADDRESSES.get(0));
         start(ADDRESSES.get(2), ADDRESSES.get(0));
-        await().atMost(Duration.ofSeconds(5)).until(() -> nodes.values().stream().allMatch(n -> n.view().caughtUp()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> nodes.values().stream().allMatch(n -> n.view().caughtUp()));
         List<Thread> writers = List.of(writer(0), writer(1), writer(2));
         ReplicaAdmin admin = network.admin();
         List<String> story = new ArrayList<>();
@@ -110,7 +121,8 @@ class FailoverChaosTest {
         for (int round = 0; round < 6; round++) {
             sleep(250);
             String old = primary().orElseThrow().address();
-            List<String> helpers = ADDRESSES.stream().filter(a -> !a.equals(old)).toList();
+            List<String> helpers =
+                    ADDRESSES.stream().filter(a -> !a.equals(old)).toList();
             int fault = random.nextInt(3);
             if (fault == 0) {
                 story.add("crash " + old);
@@ -137,7 +149,8 @@ class FailoverChaosTest {
                     admin.follow(address, outcome.newPrimary(), outcome.term());
                 }
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream().allMatch(n -> n.view().caughtUp()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> nodes.values().stream().allMatch(n -> n.view().caughtUp()));
         }
         sleep(250);
         writing.set(false);
@@ -145,8 +158,9 @@ class FailoverChaosTest {
             w.join(5000);
         }
         ReplicaNode last = primary().orElseThrow();
-        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.values().stream()
-                .allMatch(n -> n.view().appliedSeq() == last.view().commitSeq()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> nodes.values().stream()
+                        .allMatch(n -> n.view().appliedSeq() == last.view().commitSeq()));
         assertTrue(acknowledged.size() > 50, "writes went on: " + acknowledged.size());
         for (ReplicaNode node : nodes.values()) {
             List<String> keys = new ArrayList<>(acknowledged.keySet());
@@ -157,8 +171,10 @@ class FailoverChaosTest {
                     missing.add(keys.get(i));
                 }
             }
-            assertEquals(List.of(), missing, node.address() + " misses acknowledged writes; seed " + seed
-                    + "; story: " + story);
+            assertEquals(
+                    List.of(),
+                    missing,
+                    node.address() + " misses acknowledged writes; seed " + seed + "; story: " + story);
         }
     }
 }

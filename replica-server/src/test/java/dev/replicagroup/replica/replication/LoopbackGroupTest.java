@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 /** Several real replicas (gRPC servers on loopback) in one JVM, with crashes and failovers. */
 class LoopbackGroupTest {
     static final String TOKEN = "test-token";
-    static final ClientOptions CLIENT = new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(3),
-            Duration.ofSeconds(1));
+    static final ClientOptions CLIENT =
+            new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofSeconds(1));
 
     final List<ReplicaServer> servers = new ArrayList<>();
     final AdminClient admin = new AdminClient(TOKEN, Duration.ofSeconds(3));
@@ -51,8 +51,8 @@ class LoopbackGroupTest {
 
     ReplicaServer start(int port, String tbc, int syncAcks) throws IOException {
         ServerOptions options = ServerOptions.loopback(port, tbc, syncAcks, TOKEN);
-        ReplicaServer server = ReplicaServer.start(options.withNode(options.node()
-                .withWriteTimeout(Duration.ofSeconds(2))));
+        ReplicaServer server =
+                ReplicaServer.start(options.withNode(options.node().withWriteTimeout(Duration.ofSeconds(2))));
         servers.add(server);
         return server;
     }
@@ -63,7 +63,8 @@ class LoopbackGroupTest {
         for (int i = 1; i < size; i++) {
             group.add(start(FreePorts.next(), primary.address(), 1));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> group.stream().allMatch(s -> s.node().view().caughtUp()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> group.stream().allMatch(s -> s.node().view().caughtUp()));
         return group;
     }
 
@@ -82,8 +83,9 @@ class LoopbackGroupTest {
         LoadReport done = running.stop();
         assertTrue(done.ok() > 0, "the load made progress");
         ReplicaServer primary = group.get(0);
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                late.node().view().appliedSeq() == primary.node().view().commitSeq());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        late.node().view().appliedSeq() == primary.node().view().commitSeq());
         NodeStatus lateStatus = admin.status(late.address());
         assertEquals(Role.HELPER, lateStatus.role());
         assertTrue(lateStatus.caughtUp());
@@ -106,23 +108,28 @@ class LoopbackGroupTest {
         List<String> log = new ArrayList<>();
         ManualFailover.Outcome outcome = new ManualFailover(admin, log::add).run(all, 1);
         assertEquals(2, outcome.term());
-        assertTrue(outcome.newPrimary().equals(all.get(1)) || outcome.newPrimary().equals(all.get(2)));
+        assertTrue(
+                outcome.newPrimary().equals(all.get(1)) || outcome.newPrimary().equals(all.get(2)));
         Thread.sleep(1500);
         LoadReport done = running.stop();
         assertTrue(done.ok() > 100, "writes continued: " + done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
-        ReplicaServer rejoined = start(Integer.parseInt(all.get(0).split(":")[1]), outcome.newPrimary(), 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> rejoined.node().view().caughtUp()
-                && rejoined.node().view().term() == 2);
+        ReplicaServer rejoined = start(Integer.parseInt(all.get(0).split(":", -1)[1]), outcome.newPrimary(), 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> rejoined.node().view().caughtUp()
+                        && rejoined.node().view().term() == 2);
         assertEquals(Role.HELPER, admin.status(rejoined.address()).role());
         try (ReplicaClient client = ReplicaClient.connect(List.of(rejoined.address()), CLIENT)) {
             client.put("after", "rejoin".getBytes(StandardCharsets.UTF_8));
         }
-        ReplicaServer newPrimary = servers.stream().filter(s -> s.address().equals(outcome.newPrimary()))
-                .findFirst().orElseThrow();
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                rejoined.node().view().appliedSeq() == newPrimary.node().view().commitSeq());
+        ReplicaServer newPrimary = servers.stream()
+                .filter(s -> s.address().equals(outcome.newPrimary()))
+                .findFirst()
+                .orElseThrow();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rejoined.node().view().appliedSeq()
+                        == newPrimary.node().view().commitSeq());
     }
 
     @Test
@@ -134,30 +141,45 @@ class LoopbackGroupTest {
         LoadGenerator.Running running = load.start();
         Thread.sleep(1000);
         String outOfReach = "127.0.0.1:" + FreePorts.next();
-        List<String> asSeen = List.of(outOfReach, group.get(1).address(), group.get(2).address());
-        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(asSeen, 1);
+        List<String> asSeen =
+                List.of(outOfReach, group.get(1).address(), group.get(2).address());
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(asSeen, 1);
         Thread.sleep(3000);
         LoadReport done = running.stop();
         assertTrue(done.ok() > 0, done.summary());
-        assertEquals(List.of(), LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()),
+        assertEquals(
+                List.of(),
+                LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()),
                 "every write the old primary acknowledged is on the new primary");
 
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> oldPrimary.node()
-                .write(new WriteId("c", 1), new Operation.Put("k", new byte[] {1})).get());
+        ExecutionException failed = assertThrows(
+                ExecutionException.class,
+                () -> oldPrimary
+                        .node()
+                        .write(new WriteId("c", 1), new Operation.Put("k", new byte[] {1}))
+                        .get());
         ReplicaException cause = assertInstanceOf(ReplicaException.class, failed.getCause());
         // The new primary's first message told it of term 2: it follows at once, or has lost its lease.
-        assertTrue(cause.reason() == ReplicaException.Reason.NOT_PRIMARY
-                || cause.reason() == ReplicaException.Reason.NOT_SERVING, cause.getMessage());
+        assertTrue(
+                cause.reason() == ReplicaException.Reason.NOT_PRIMARY
+                        || cause.reason() == ReplicaException.Reason.NOT_SERVING,
+                cause.getMessage());
 
         // Following the new primary (told again, as the operator does once it reaches it), it holds no write the
         // new primary lacks.
-        ReplicaServer next = servers.stream().filter(x -> x.address().equals(outcome.newPrimary())).findFirst()
+        ReplicaServer next = servers.stream()
+                .filter(x -> x.address().equals(outcome.newPrimary()))
+                .findFirst()
                 .orElseThrow();
         admin.follow(oldPrimary.address(), next.address(), outcome.term());
-        await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
-                && oldPrimary.node().view().last().equals(next.node().view().last()));
-        assertFalse(oldPrimary.node().readLocal(List.of("k")).get().get(0).isPresent(),
-                "the refused write is nowhere");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> oldPrimary.node().view().role() == Role.HELPER
+                        && oldPrimary
+                                .node()
+                                .view()
+                                .last()
+                                .equals(next.node().view().last()));
+        assertFalse(oldPrimary.node().readLocal(List.of("k")).get().get(0).isPresent(), "the refused write is nowhere");
     }
 
     @Test
@@ -172,18 +194,20 @@ class LoopbackGroupTest {
         ReplicaServer primary = group.get(0);
         primary.close();
         // The container restarts with the same arguments: an empty primary of term 1 at the same address.
-        ReplicaServer restarted = start(Integer.parseInt(all.get(0).split(":")[1]), "", 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.FENCED);
+        ReplicaServer restarted = start(Integer.parseInt(all.get(0).split(":", -1)[1]), "", 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> restarted.node().view().role() == Role.FENCED);
         assertTrue(admin.status(restarted.address()).problem().contains("lost its state"));
         assertEquals(20, group.get(1).node().view().appliedSeq(), "the helpers kept everything");
 
-        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> { }).run(all, 1);
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
         try (ReplicaClient client = ReplicaClient.connect(List.of(outcome.newPrimary()), CLIENT)) {
-            assertEquals("v19", new String(client.get(List.of("k19")).get("k19").orElseThrow(),
-                    StandardCharsets.UTF_8));
+            assertEquals(
+                    "v19", new String(client.get(List.of("k19")).get("k19").orElseThrow(), StandardCharsets.UTF_8));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.node().view().role() == Role.HELPER
-                && restarted.node().view().appliedSeq() >= 20);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> restarted.node().view().role() == Role.HELPER
+                        && restarted.node().view().appliedSeq() >= 20);
     }
 
     @Test
@@ -194,8 +218,11 @@ class LoopbackGroupTest {
         long started = System.nanoTime();
         Thread stopping = new Thread(() -> primary.stop(Duration.ofSeconds(5)));
         stopping.start();
-        await().atMost(Duration.ofSeconds(2)).until(() -> !primary.node().view().timing().serving());
-        assertTrue(primary.node().view().problem().contains("shutting down"), primary.node().view().problem());
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> !primary.node().view().timing().serving());
+        assertTrue(
+                primary.node().view().problem().contains("shutting down"),
+                primary.node().view().problem());
         NodeStatus fenced = admin.fence(primary.address(), 2);
         assertEquals(Role.FENCED, fenced.role(), "it answers the failover while it stops");
         assertEquals(0, fenced.timing().holdoffRemainingMillis());
@@ -203,7 +230,8 @@ class LoopbackGroupTest {
         assertFalse(stopping.isAlive(), "fenced, it exits without waiting out its grace");
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(4).toNanos());
         // Its stream to the helper broke: the helper reports it lost well before the 1 s detection timeout.
-        await().atMost(Duration.ofMillis(800)).until(() -> helper.node().view().timing().primaryLost());
+        await().atMost(Duration.ofMillis(800))
+                .until(() -> helper.node().view().timing().primaryLost());
     }
 
     @Test
@@ -213,10 +241,12 @@ class LoopbackGroupTest {
         admin.fence(group.get(1).address(), 2);
         admin.promote(group.get(1).address(), 2, 0);
         ReplicaServer newcomer = start(FreePorts.next(), group.get(1).address(), 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> newcomer.node().view().term() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> newcomer.node().view().term() == 2);
         admin.follow(newcomer.address(), oldPrimary.address(), 2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> oldPrimary.node().view().role() == Role.HELPER
-                && oldPrimary.node().view().term() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> oldPrimary.node().view().role() == Role.HELPER
+                        && oldPrimary.node().view().term() == 2);
     }
 
     @Test
@@ -226,22 +256,25 @@ class LoopbackGroupTest {
             ReplicaException empty = assertThrows(ReplicaException.class, () -> client.put("", new byte[1]));
             assertEquals(ReplicaException.Reason.INVALID, empty.reason());
             assertTrue(empty.getMessage().contains("key is empty"), empty.getMessage());
-            ReplicaException big = assertThrows(ReplicaException.class,
-                    () -> client.put("k", new byte[2 * 1024 * 1024]));
+            ReplicaException big =
+                    assertThrows(ReplicaException.class, () -> client.put("k", new byte[2 * 1024 * 1024]));
             assertTrue(big.getMessage().contains("the limit is 1048576"), big.getMessage());
             client.put("k", "fine".getBytes(StandardCharsets.UTF_8));
             assertEquals("fine", new String(client.get(List.of("k")).get("k").orElseThrow(), StandardCharsets.UTF_8));
         }
         try (AdminClient wrong = new AdminClient("nope", Duration.ofSeconds(2))) {
-            ReplicaException denied = assertThrows(ReplicaException.class, () -> wrong.status(group.get(0).address()));
+            ReplicaException denied = assertThrows(
+                    ReplicaException.class, () -> wrong.status(group.get(0).address()));
             assertTrue(denied.getMessage().contains("wrong admin token"), denied.getMessage());
         }
-        ReplicaException lower = assertThrows(ReplicaException.class, () -> admin.promote(group.get(1).address(), 1, 0));
+        ReplicaException lower = assertThrows(
+                ReplicaException.class, () -> admin.promote(group.get(1).address(), 1, 0));
         assertTrue(lower.getMessage().contains("not above the current term"), lower.getMessage());
 
         int nowhere = FreePorts.next();
         ReplicaServer orphan = start(FreePorts.next(), "127.0.0.1:" + nowhere, 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !orphan.node().view().problem().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !orphan.node().view().problem().isEmpty());
         NodeStatus status = admin.status(orphan.address());
         assertTrue(status.problem().contains("cannot replicate from primary 127.0.0.1:" + nowhere), status.problem());
         assertFalse(status.caughtUp());
@@ -257,15 +290,15 @@ class LoopbackGroupTest {
             assertEquals(ServingStatus.NOT_SERVING, health(channels, orphan));
             // Its only helper gone, the primary loses its lease and stops serving by itself.
             group.get(1).close();
-            await().atMost(Duration.ofSeconds(5)).until(() ->
-                    health(channels, group.get(0)) == ServingStatus.NOT_SERVING);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health(channels, group.get(0)) == ServingStatus.NOT_SERVING);
             NodeStatus alone = admin.status(group.get(0).address());
             assertEquals(Role.PRIMARY, alone.role());
             assertFalse(alone.timing().serving());
             assertTrue(alone.problem().contains("lost its lease"), alone.problem());
             ReplicaException refused = assertThrows(ReplicaException.class, () -> {
-                try (ReplicaClient client = ReplicaClient.connect(List.of(group.get(0).address()),
-                        CLIENT.withDeadline(Duration.ofMillis(500)))) {
+                try (ReplicaClient client = ReplicaClient.connect(
+                        List.of(group.get(0).address()), CLIENT.withDeadline(Duration.ofMillis(500)))) {
                     client.get(List.of("k"));
                 }
             });
@@ -279,13 +312,15 @@ class LoopbackGroupTest {
         try (Channels channels = new Channels()) {
             admin.fence(group.get(2).address(), 2);
             assertEquals(ServingStatus.SERVING, health(channels, group.get(2)), "fenced, it may still be promoted");
-            await().atMost(Duration.ofSeconds(10)).until(() -> group.get(0).node().view().term() == 2
-                    && group.get(0).node().view().role() == Role.HELPER);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> group.get(0).node().view().term() == 2
+                            && group.get(0).node().view().role() == Role.HELPER);
         }
     }
 
     static ServingStatus health(Channels channels, ReplicaServer server) {
         return HealthGrpc.newBlockingStub(channels.to(server.address()))
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
     }
 }
