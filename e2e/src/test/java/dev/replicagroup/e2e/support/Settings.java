@@ -78,7 +78,7 @@ public final class Settings {
     public static Path repoRoot() {
         String root = System.getProperty("e2e.repo.root");
         Path path = root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
-        if (!Files.isDirectory(path.resolve("replica"))) {
+        if (!Files.isDirectory(path.resolve("helm/replicagroup-operator"))) {
             throw new IllegalStateException("not the repository root: " + path + " (set -De2e.repo.root)");
         }
         return path;
