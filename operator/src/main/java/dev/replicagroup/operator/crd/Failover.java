@@ -26,6 +26,10 @@ public class Failover {
     @JsonPropertyDescription("The pod chosen to become primary (set in the Select step).")
     private String to;
 
+    @JsonPropertyDescription("A switchover asked the old primary to pause writes until the chosen helper held"
+            + " everything it took, before the fence (done once, whether or not the helper caught up in time).")
+    private boolean handedOff;
+
     @JsonPropertyDescription("Why it started.")
     private String reason;
 
@@ -63,6 +67,14 @@ public class Failover {
 
     public boolean isSwitchover() {
         return switchover;
+    }
+
+    public boolean isHandedOff() {
+        return handedOff;
+    }
+
+    public void setHandedOff(boolean handedOff) {
+        this.handedOff = handedOff;
     }
 
     public void setSwitchover(boolean switchover) {

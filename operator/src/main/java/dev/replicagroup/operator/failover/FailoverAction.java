@@ -15,6 +15,8 @@ public sealed interface FailoverAction {
     interface Visitor<R> {
         R announce(Announce a);
 
+        R handOff(HandOff h);
+
         R fence(Fence f);
 
         R choose(Choose c);
@@ -42,6 +44,20 @@ public sealed interface FailoverAction {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.announce(this);
+        }
+    }
+
+    /**
+     * Fence, first for a switchover: the old primary ({@code oldPrimaryAddress}, primary of {@code oldTerm}) takes
+     * no new writes while the named helper ({@code targetAddress}) receives what it took; then the fence. Fenced
+     * helpers take nothing more from the old primary, so a helper still behind its commit point when the fence
+     * lands could not be promoted without losing acknowledged writes.
+     */
+    record HandOff(String oldPrimary, String oldPrimaryAddress, long oldTerm, String target, String targetAddress)
+            implements FailoverAction {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.handOff(this);
         }
     }
 

@@ -49,7 +49,7 @@ public final class FailoverPlanner {
     public static FailoverAction next(Failover failover, Observation obs, Context ctx) {
         return switch (failover.getStep()) {
             case Detect -> new FailoverAction.Announce(newTerm(failover, obs, ctx));
-            case Fence -> fence(failover, obs, true);
+            case Fence -> handOff(failover, obs).orElseGet(() -> fence(failover, obs, true));
             case Select -> select(failover, obs, ctx);
             case Promote -> promote(failover, obs, ctx);
             case Repoint -> repoint(failover, obs);
@@ -66,6 +66,31 @@ public final class FailoverPlanner {
                 .orElse(0);
         long own = failover.getTerm() == null ? 0 : failover.getTerm();
         return Math.max(ctx.term(), Math.max(seen, own)) + 1;
+    }
+
+    /**
+     * A switchover hands over before it fences, once: the old primary, while it still serves, pauses writes until
+     * the named helper holds everything it took (as Redis's FAILOVER does). Skipped when the old primary no longer
+     * answers as primary or the target is not one of its helpers: the fence and the promotion rule then decide.
+     */
+    static Optional<FailoverAction> handOff(Failover failover, Observation obs) {
+        if (!failover.isSwitchover() || failover.getTo() == null || failover.isHandedOff()) {
+            return Optional.empty();
+        }
+        Optional<String> oldAddress = obs.pod(failover.getFrom()).flatMap(PodView::address);
+        Optional<NodeStatus> old =
+                obs.replica(failover.getFrom()).filter(s -> s.role() == Role.PRIMARY && s.term() < failover.getTerm());
+        Optional<String> targetAddress = obs.pod(failover.getTo())
+                .filter(p -> !p.terminating() && !p.failed())
+                .flatMap(PodView::address)
+                .filter(a -> obs.replica(failover.getTo())
+                        .filter(s -> s.role() == Role.HELPER && s.primary().equals(oldAddress.orElse("")))
+                        .isPresent());
+        if (oldAddress.isEmpty() || old.isEmpty() || targetAddress.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FailoverAction.HandOff(
+                failover.getFrom(), oldAddress.get(), old.get().term(), failover.getTo(), targetAddress.get()));
     }
 
     /**

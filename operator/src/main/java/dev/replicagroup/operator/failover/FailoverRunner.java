@@ -43,6 +43,15 @@ public class FailoverRunner {
     private static final Logger LOG = Logger.getLogger(FailoverRunner.class);
     /** More than the six steps, plus a reselect or two; a pass never loops forever. */
     private static final int MAX_STEPS_PER_PASS = 12;
+    /**
+     * A switchover's write pause on the old primary: it runs out by itself if this operator dies in between. The
+     * helper it waits for usually holds everything within a few round trips; past the wait, the fence goes ahead
+     * and the promotion rule chooses.
+     */
+    private static final int HANDOFF_PAUSE_MILLIS = 3000;
+
+    private static final Duration HANDOFF_WAIT = Duration.ofSeconds(2);
+    private static final Duration HANDOFF_POLL = Duration.ofMillis(10);
 
     private final KubernetesClient client;
     private final AdminFanout fanout;
@@ -179,6 +188,32 @@ public class FailoverRunner {
         }
 
         @Override
+        public Outcome handOff(FailoverAction.HandOff h) {
+            failover.setHandedOff(true);
+            try {
+                NodeStatus old = admin.pauseWrites(h.oldPrimaryAddress(), h.oldTerm(), HANDOFF_PAUSE_MILLIS);
+                Instant deadline = clock.instant().plus(HANDOFF_WAIT);
+                while (!holdsEverything(old, h.targetAddress())) {
+                    if (clock.instant().isAfter(deadline)) {
+                        LOG.infof(
+                                "%s: %s did not catch up with %s within %d ms; fencing all the same",
+                                group.getMetadata().getName(), h.target(), h.oldPrimary(), HANDOFF_WAIT.toMillis());
+                        break;
+                    }
+                    Thread.sleep(HANDOFF_POLL.toMillis());
+                    old = admin.status(h.oldPrimaryAddress());
+                }
+            } catch (ReplicaException e) {
+                LOG.infof(
+                        "%s: handing over from %s: %s", group.getMetadata().getName(), h.oldPrimary(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.waiting("interrupted while handing over to " + h.target());
+            }
+            return Outcome.next();
+        }
+
+        @Override
         public Outcome fence(FailoverAction.Fence f) {
             Map<String, AdminFanout.Answer> answers =
                     fanout.callAll(addresses(f.replicas()), address -> admin.fence(address, f.term()));
@@ -301,6 +336,13 @@ public class FailoverRunner {
             });
             return statuses(answers);
         }
+    }
+
+    /** The primary's own report: the helper acked the last entry it took. */
+    static boolean holdsEverything(NodeStatus primary, String helperAddress) {
+        return primary.helpers().stream()
+                .anyMatch(h -> h.address().equals(helperAddress)
+                        && h.ackedSeq() >= primary.last().seq());
     }
 
     private static Map<String, String> addresses(List<FailoverAction.Replica> replicas) {

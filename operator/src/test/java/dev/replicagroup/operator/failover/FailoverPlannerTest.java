@@ -287,6 +287,45 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void aSwitchoverHandsOverOnceBeforeItFencesWhileTheOldPrimaryServes() {
+        Failover switchover = failover(FailoverStep.Fence, "demo-0", "demo-2", 4L);
+        switchover.setSwitchover(true);
+        List<PodView> pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        Observation serving = obs(
+                pods,
+                Map.of(
+                        "demo-0",
+                        status(0, Role.PRIMARY, 3, 12),
+                        "demo-1",
+                        following(1, 3, 12, 0),
+                        "demo-2",
+                        following(2, 3, 10, 0)));
+        assertEquals(
+                new FailoverAction.HandOff("demo-0", address(0), 3, "demo-2", address(2)),
+                FailoverPlanner.next(switchover, serving, CTX));
+
+        switchover.setHandedOff(true);
+        assertInstanceOf(
+                FailoverAction.Fence.class,
+                FailoverPlanner.next(switchover, serving, CTX),
+                "once only, caught up or not: the fence and the promotion rule decide the rest");
+
+        Failover failover = failover(FailoverStep.Fence, "demo-0", null, 4L);
+        assertInstanceOf(
+                FailoverAction.Fence.class,
+                FailoverPlanner.next(failover, serving, CTX),
+                "a failover has no target to wait for");
+        Failover toAStranger = failover(FailoverStep.Fence, "demo-0", "demo-1", 4L);
+        toAStranger.setSwitchover(true);
+        Observation targetElsewhere =
+                obs(pods, Map.of("demo-0", status(0, Role.PRIMARY, 3, 12), "demo-1", following(1, 3, 12, 2)));
+        assertInstanceOf(
+                FailoverAction.Fence.class,
+                FailoverPlanner.next(toAStranger, targetElsewhere, CTX),
+                "the target does not follow the old primary: nothing it could receive from it");
+    }
+
+    @Test
     void aSwitchoverGoesToTheNamedPodOnlyWhenItHoldsEverything() {
         Failover switchover = failover(FailoverStep.Select, "demo-0", "demo-1", 4L);
         switchover.setSwitchover(true);

@@ -511,11 +511,34 @@ class ReplicaGroupOperatorTest {
         try (ReplicaClient kv = ReplicaClient.connect(addresses("sw"))) {
             kv.put("before", "1".getBytes(StandardCharsets.UTF_8));
         }
+        // Writes go on during the switchover, so the named helper may lag when it starts: the hand-over must
+        // bring it up to date, or the switchover would go to the other helper.
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try (ReplicaClient kv = ReplicaClient.connect(addresses("sw"))) {
+                for (int i = 0; writing.get(); i++) {
+                    kv.put("k" + (i % 50), Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (ReplicaException e) {
+                // The writer only makes load; what the switchover did is asserted below.
+            }
+        });
+        writer.start();
+        Thread.sleep(500);
         edit("sw", g -> {
             g.getMetadata().getAnnotations().put(Labels.PROMOTE_ANNOTATION, "sw-2");
             return g;
         });
-        await().atMost(LONG).until(() -> !events("sw", "SwitchoverCompleted").isEmpty());
+        try {
+            await().atMost(LONG)
+                    .until(() -> !events("sw", "SwitchoverCompleted").isEmpty());
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        assertTrue(
+                events("sw", "SwitchoverCompleted").get(0).getMessage().startsWith("sw-2 is primary"),
+                events("sw", "SwitchoverCompleted").get(0).getMessage());
         ReplicaGroup group = awaitRunning("sw", 3);
         assertEquals("sw-2", group.getStatus().getCurrentPrimary());
         assertEquals(2, group.getStatus().getTerm());

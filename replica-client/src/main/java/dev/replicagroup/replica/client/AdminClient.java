@@ -7,6 +7,7 @@ import dev.replicagroup.replica.grpc.ProtoMapper;
 import dev.replicagroup.replica.grpc.v1.AdminGrpc;
 import dev.replicagroup.replica.grpc.v1.FenceRequest;
 import dev.replicagroup.replica.grpc.v1.FollowRequest;
+import dev.replicagroup.replica.grpc.v1.PauseWritesRequest;
 import dev.replicagroup.replica.grpc.v1.PromoteRequest;
 import dev.replicagroup.replica.grpc.v1.StatusRequest;
 import dev.replicagroup.replica.grpc.v1.StatusResponse;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Admin calls (Status, Promote, Follow, Fence) to any replica, with the group's admin token. */
+/** Admin calls (Status, Promote, Follow, Fence, PauseWrites) to any replica, with the group's admin token. */
 public final class AdminClient implements ReplicaAdmin, AutoCloseable {
     private final Channels channels = new Channels();
     private final String token;
@@ -63,6 +64,16 @@ public final class AdminClient implements ReplicaAdmin, AutoCloseable {
         return call(
                 address,
                 stub -> stub.fence(FenceRequest.newBuilder().setTerm(term).build()));
+    }
+
+    @Override
+    public NodeStatus pauseWrites(String address, long term, int millis) throws ReplicaException {
+        return call(
+                address,
+                stub -> stub.pauseWrites(PauseWritesRequest.newBuilder()
+                        .setTerm(term)
+                        .setMillis(millis)
+                        .build()));
     }
 
     /**

@@ -13,4 +13,7 @@ public interface ReplicaAdmin {
     NodeStatus follow(String address, String primary, long term) throws ReplicaException;
 
     NodeStatus fence(String address, long term) throws ReplicaException;
+
+    /** A switchover's hand-over: the primary of {@code term} takes no new writes for {@code millis}. */
+    NodeStatus pauseWrites(String address, long term, int millis) throws ReplicaException;
 }

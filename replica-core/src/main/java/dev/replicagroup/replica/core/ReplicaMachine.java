@@ -32,6 +32,8 @@ public final class ReplicaMachine {
     private String problem = "";
     /** The process is shutting down: as primary it serves nothing more, while it still answers the failover. */
     private boolean retiring;
+    /** A switchover hands over: as primary it takes no writes before this tick, so a helper can catch up. */
+    private long writesPausedUntil;
 
     public ReplicaMachine(ReplicaState state, ProtocolSettings settings) {
         this.state = state;
@@ -82,6 +84,12 @@ public final class ReplicaMachine {
         if (state.role() == Role.PRIMARY && !serving()) {
             return new ProposeOutcome.NotServing(state.term(), primary.notServingWhy());
         }
+        if (state.role() == Role.PRIMARY && writesPausedTicks() > 0) {
+            return new ProposeOutcome.NotServing(
+                    state.term(),
+                    "primary " + state.self() + " hands over to another replica (switchover); the write goes to the"
+                            + " new primary");
+        }
         ProposeOutcome outcome = state.propose(id, op);
         primary.pumpAll();
         return outcome;
@@ -115,6 +123,25 @@ public final class ReplicaMachine {
      */
     public void retire() {
         retiring = true;
+    }
+
+    /**
+     * A planned switchover: as the primary of {@code term}, take no new writes for {@code ticks} ticks while the
+     * updates already taken stream on, so the chosen helper holds everything before the fence. Reads go on; a
+     * promotion or fence ends the pause, and it runs out by itself if the operator that asked for it goes away.
+     */
+    public Decision pauseWrites(long term, long ticks) {
+        if (state.role() != Role.PRIMARY || state.term() != term) {
+            return Decision.refused(state.self() + " is " + state.role() + " in term " + state.term()
+                    + ", not the primary of term " + term + "; nothing to pause");
+        }
+        writesPausedUntil = now + Math.max(0, ticks);
+        return Decision.OK;
+    }
+
+    /** Primary: ticks left of a switchover's write pause (0 when none). */
+    public long writesPausedTicks() {
+        return Math.max(0, writesPausedUntil - now);
     }
 
     /** Promote in {@code term}; serve only {@code holdoffTicks} from now (the old primary's lease may run). */
@@ -225,6 +252,7 @@ public final class ReplicaMachine {
         seenRole = state.role();
         seenTerm = state.term();
         seenPrimary = state.primary();
+        writesPausedUntil = 0;
         primary.roleChanged(newPrimary);
         helper.roleChanged();
     }

@@ -127,6 +127,32 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aSwitchoversWritePauseLetsALaggingHelperCatchUpAndRunsOutByItself() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        lose = m -> m.to().equals("h")
+                && m instanceof Message.Append a
+                && !a.update().entries().isEmpty();
+        primary.propose(new WriteId("c", 1), put("k", "v"));
+        settle();
+        assertTrue(helper.state().last().seq() < primary.state().last().seq(), "the helper lags");
+
+        assertFalse(primary.pauseWrites(2, 30).accepted(), "only the primary of that term pauses");
+        assertTrue(primary.pauseWrites(1, 30).accepted());
+        ProposeOutcome.NotServing refused =
+                assertInstanceOf(ProposeOutcome.NotServing.class, primary.propose(new WriteId("c", 2), put("k", "w")));
+        assertTrue(refused.why().contains("hands over"), refused.why());
+        assertInstanceOf(ReadOutcome.Value.class, primary.read("k"), "reads go on");
+        lose = m -> false;
+        tick(3 * SETTINGS.heartbeatTicks());
+        assertEquals(primary.state().last(), helper.state().last(), "what was taken streamed on");
+
+        assertInstanceOf(ProposeOutcome.Appended.class, primary.propose(new WriteId("c", 3), put("k", "x")));
+        assertEquals(0, primary.writesPausedTicks(), "the pause ran out by itself");
+        assertFalse(helper.pauseWrites(1, 30).accepted(), "a helper has nothing to pause");
+    }
+
+    @Test
     void updatesLostWhileHeartbeatsStillArriveAreSentAgain() {
         ReplicaMachine primary = primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");

@@ -282,6 +282,12 @@ public final class ReplicaNode implements AutoCloseable {
         return admin(() -> machine.fence(term));
     }
 
+    /** See {@link ReplicaMachine#pauseWrites}. */
+    public CompletableFuture<NodeStatus> pauseWrites(long term, long millis) {
+        long tick = NodeConfig.TICK.toMillis();
+        return admin(() -> machine.pauseWrites(term, (millis + tick - 1) / tick));
+    }
+
     private CompletableFuture<NodeStatus> admin(Supplier<Decision> command) {
         return call(() -> {
                     Decision decision = command.get();

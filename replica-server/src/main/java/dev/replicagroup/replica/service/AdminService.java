@@ -4,6 +4,7 @@ import dev.replicagroup.replica.grpc.ProtoMapper;
 import dev.replicagroup.replica.grpc.v1.AdminGrpc;
 import dev.replicagroup.replica.grpc.v1.FenceRequest;
 import dev.replicagroup.replica.grpc.v1.FollowRequest;
+import dev.replicagroup.replica.grpc.v1.PauseWritesRequest;
 import dev.replicagroup.replica.grpc.v1.PromoteRequest;
 import dev.replicagroup.replica.grpc.v1.StatusRequest;
 import dev.replicagroup.replica.grpc.v1.StatusResponse;
@@ -42,6 +43,12 @@ final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void fence(FenceRequest request, StreamObserver<StatusResponse> out) {
         replies.reply("fence", node.fence(request.getTerm()), ProtoMapper::toProto, out);
+    }
+
+    @Override
+    public void pauseWrites(PauseWritesRequest request, StreamObserver<StatusResponse> out) {
+        replies.reply(
+                "pause-writes", node.pauseWrites(request.getTerm(), request.getMillis()), ProtoMapper::toProto, out);
     }
 
     @Override

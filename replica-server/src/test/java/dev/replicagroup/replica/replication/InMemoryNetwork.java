@@ -102,6 +102,11 @@ final class InMemoryNetwork {
             public NodeStatus fence(String address, long term) throws ReplicaException {
                 return await(reach(OPERATOR, address).fence(term));
             }
+
+            @Override
+            public NodeStatus pauseWrites(String address, long term, int millis) throws ReplicaException {
+                return await(reach(OPERATOR, address).pauseWrites(term, millis));
+            }
         };
     }
 }
