@@ -50,43 +50,47 @@ public final class Fixtures {
                 "demo-" + ordinal, ordinal, role, false, Optional.empty(), true, false, Optional.of(address(ordinal)));
     }
 
-    public static NodeStatus status(int ordinal, Role role, long term, long seq) {
+    /**
+     * One replica's status, applied up to its commit point, started {@code ordinal} seconds into the epoch; the
+     * fixtures below fill in what they vary.
+     */
+    public static NodeStatus node(
+            int ordinal,
+            Role role,
+            long term,
+            LogPosition last,
+            LogPosition committed,
+            String primary,
+            List<NodeStatus.HelperProgress> helpers,
+            NodeStatus.Timing timing) {
         return new NodeStatus(
                 address(ordinal),
                 role,
                 term,
-                new LogPosition(term, seq),
-                seq,
-                term,
-                seq,
-                "",
-                List.of(),
+                last,
+                committed.seq(),
+                committed.term(),
+                committed.seq(),
+                primary,
+                helpers,
                 List.of(),
                 1,
                 true,
                 1_000L * ordinal,
                 "",
-                NodeStatus.Timing.unknown());
+                timing);
+    }
+
+    public static NodeStatus status(int ordinal, Role role, long term, long seq) {
+        LogPosition at = new LogPosition(term, seq);
+        return node(ordinal, role, term, at, at, "", List.of(), NodeStatus.Timing.unknown());
     }
 
     /** A helper of the primary at {@code primaryOrdinal} in {@code term}. */
     public static NodeStatus following(int ordinal, long term, long seq, int primaryOrdinal) {
-        return new NodeStatus(
-                address(ordinal),
-                Role.HELPER,
-                term,
-                new LogPosition(term, seq),
-                seq,
-                term,
-                seq,
-                address(primaryOrdinal),
-                List.of(),
-                List.of(),
-                1,
-                true,
-                1_000L * ordinal,
-                "",
-                NodeStatus.Timing.unknown());
+        LogPosition at = new LogPosition(term, seq);
+        return node(
+                ordinal, Role.HELPER, term, at, at, address(primaryOrdinal), List.of(), NodeStatus.Timing.unknown());
     }
 
     /**
@@ -94,21 +98,15 @@ public final class Fixtures {
      * {@code ageMillis} ago; {@code lost} once that is past its detection timeout.
      */
     public static NodeStatus contact(int ordinal, long term, int primaryOrdinal, long ageMillis, boolean lost) {
-        return new NodeStatus(
-                address(ordinal),
+        LogPosition at = new LogPosition(term, 5);
+        return node(
+                ordinal,
                 Role.HELPER,
                 term,
-                new LogPosition(term, 5),
-                5,
-                term,
-                5,
+                at,
+                at,
                 address(primaryOrdinal),
                 List.of(),
-                List.of(),
-                1,
-                true,
-                1_000L * ordinal,
-                "",
                 new NodeStatus.Timing(false, 0, address(primaryOrdinal), ageMillis, lost, 100, 500, 1000, 200, 0));
     }
 
@@ -117,22 +115,8 @@ public final class Fixtures {
         List<NodeStatus.HelperProgress> helpers = lagByOrdinal.entrySet().stream()
                 .map(e -> new NodeStatus.HelperProgress(address(e.getKey()), seq - e.getValue(), e.getValue(), true))
                 .toList();
-        return new NodeStatus(
-                address(ordinal),
-                Role.PRIMARY,
-                term,
-                new LogPosition(term, seq),
-                seq,
-                term,
-                seq,
-                address(ordinal),
-                helpers,
-                List.of(),
-                1,
-                true,
-                0L,
-                "",
-                NodeStatus.Timing.unknown());
+        LogPosition at = new LogPosition(term, seq);
+        return node(ordinal, Role.PRIMARY, term, at, at, address(ordinal), helpers, NodeStatus.Timing.unknown());
     }
 
     public static Failover failover(FailoverStep step, String from, String to, Long term) {

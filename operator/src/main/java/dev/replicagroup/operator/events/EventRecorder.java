@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,14 +51,38 @@ public class EventRecorder {
     }
 
     public void record(ReplicaGroup group, Reason reason, String message) {
+        write(
+                group,
+                reason,
+                message,
+                group.getMetadata().getName() + "."
+                        + UUID.randomUUID().toString().substring(0, 13));
+    }
+
+    /**
+     * An event that happens once per term of the group (a failover's steps): recorded again, after a pass that
+     * failed before its status was written resumes and repeats the step, it is not written twice. Its name is
+     * made of the group's uid, the reason and the term, so the API server refuses the repeat as existing.
+     */
+    public void recordOnce(ReplicaGroup group, Reason reason, long term, String message) {
+        String uid =
+                group.getMetadata().getUid() == null ? "" : group.getMetadata().getUid();
+        write(
+                group,
+                reason,
+                message,
+                group.getMetadata().getName() + "." + uid.substring(0, Math.min(8, uid.length())) + "."
+                        + reason.name().toLowerCase(Locale.ROOT) + "." + term);
+    }
+
+    private void write(ReplicaGroup group, Reason reason, String message, String name) {
         LOG.infof(
                 "%s/%s %s: %s",
                 group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, message);
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
                 .withNewMetadata()
-                .withName(group.getMetadata().getName() + "."
-                        + UUID.randomUUID().toString().substring(0, 13))
+                .withName(name)
                 .withNamespace(group.getMetadata().getNamespace())
                 .endMetadata()
                 .withNewInvolvedObject()
@@ -95,6 +121,10 @@ public class EventRecorder {
                     .resource(event)
                     .create();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                LOG.debugf("event %s on %s was recorded already", reason, group);
+                return;
+            }
             LOG.warnf("could not record event %s on %s: %s", reason, group, e.getMessage());
         }
     }

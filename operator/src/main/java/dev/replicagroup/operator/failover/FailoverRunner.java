@@ -175,9 +175,10 @@ public class FailoverRunner {
 
         @Override
         public Outcome announce(FailoverAction.Announce a) {
-            events.record(
+            events.recordOnce(
                     group,
                     Reason.FailoverStarted,
+                    a.newTerm(),
                     failover.isSwitchover()
                             ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
                             : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
@@ -303,9 +304,10 @@ public class FailoverRunner {
             status.setCurrentPrimary(r.candidate());
             status.setPrimarySince(null);
             failover.setRepointedAt(now());
-            events.record(
+            events.recordOnce(
                     group,
                     Reason.ServiceRepointed,
+                    r.term(),
                     "Service " + Names.primaryService(group.getMetadata().getName()) + " now selects " + r.candidate());
             Map<String, NodeStatus> answered = follow(r.followers(), r.candidateAddress(), r.term());
             advance(group, FailoverStep.Verify);
@@ -360,9 +362,10 @@ public class FailoverRunner {
     private void promoted(ReplicaGroup group, Failover failover, Long holdoffMillis) {
         if (failover.getPromotedAt() == null) {
             failover.setPromotedAt(now());
-            events.record(
+            events.recordOnce(
                     group,
                     Reason.Promoted,
+                    failover.getTerm(),
                     "promoted " + failover.getTo() + " (was primary: "
                             + failover.getFrom() + ") in term " + failover.getTerm()
                             + (holdoffMillis == null
@@ -404,9 +407,10 @@ public class FailoverRunner {
                 Duration.between(Instant.parse(failover.getDetectedAt()), Instant.parse(failover.getCompletedAt()));
         metrics.failoverCompleted(group, failover.isSwitchover(), total);
         if (failover.isSwitchover()) {
-            events.record(
+            events.recordOnce(
                     group,
                     Reason.SwitchoverCompleted,
+                    failover.getTerm(),
                     failover.getTo() + " is primary in term " + failover.getTerm() + "; " + failover.getFrom()
                             + " follows it");
             if (group.getMetadata().getAnnotations() != null
@@ -414,9 +418,10 @@ public class FailoverRunner {
                 statusWriter.removeAnnotation(group, Labels.PROMOTE_ANNOTATION);
             }
         } else {
-            events.record(
+            events.recordOnce(
                     group,
                     Reason.FailoverCompleted,
+                    failover.getTerm(),
                     failover.getTo() + " is primary in term "
                             + failover.getTerm() + " after " + total.toMillis() + " ms; "
                             + (fin.delete().isEmpty() ? "" : String.join(", ", fin.delete()) + " will be replaced"));

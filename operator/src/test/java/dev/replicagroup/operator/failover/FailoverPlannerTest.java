@@ -5,6 +5,7 @@ import static dev.replicagroup.operator.Fixtures.address;
 import static dev.replicagroup.operator.Fixtures.contact;
 import static dev.replicagroup.operator.Fixtures.failover;
 import static dev.replicagroup.operator.Fixtures.following;
+import static dev.replicagroup.operator.Fixtures.node;
 import static dev.replicagroup.operator.Fixtures.pod;
 import static dev.replicagroup.operator.Fixtures.status;
 import static dev.replicagroup.operator.Fixtures.terminating;
@@ -142,21 +143,14 @@ class FailoverPlannerTest {
 
     /** The old primary, fenced in term 4, its log ending at (4, last) and committed up to (4, commit). */
     private static NodeStatus oldPrimary(long last, long commit) {
-        return new NodeStatus(
-                address(0),
+        return node(
+                0,
                 Role.FENCED,
                 4,
                 new LogPosition(4, last),
-                commit,
-                4,
-                commit,
+                new LogPosition(4, commit),
                 "",
                 List.of(),
-                List.of(),
-                1,
-                true,
-                0L,
-                "",
                 NodeStatus.Timing.unknown());
     }
 
@@ -237,21 +231,14 @@ class FailoverPlannerTest {
 
     /** A replica fenced in term 4 whose log ends at (3, last), committed to {@code commit}. */
     private static NodeStatus fencedAt(int ordinal, Role role, long last, long commit) {
-        return new NodeStatus(
-                address(ordinal),
+        return node(
+                ordinal,
                 role,
                 4,
-                new dev.replicagroup.replica.core.LogPosition(3, last),
-                commit,
-                3,
-                commit,
+                new LogPosition(3, last),
+                new LogPosition(3, commit),
                 "",
                 List.of(),
-                List.of(),
-                1,
-                true,
-                1_000L * ordinal,
-                "",
                 NodeStatus.Timing.unknown());
     }
 

@@ -13,6 +13,8 @@ import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
+import dev.replicagroup.operator.events.EventRecorder;
+import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
@@ -75,6 +77,9 @@ class ReplicaGroupOperatorTest {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    EventRecorder recorder;
 
     /** The test's own client (and the fake kubelet's): the same server, another User-Agent. */
     private KubernetesClient client;
@@ -653,6 +658,24 @@ class ReplicaGroupOperatorTest {
         assertEquals(Role.PRIMARY, kubelet.server("rs-1").node().view().role());
         assertEquals(2, kubelet.server("rs-1").node().view().term());
         assertTrue(events("rs", "FailoverStarted").isEmpty(), "no second failover was started");
+    }
+
+    @Test
+    void aFailoverStepRepeatedAfterAFailedPassRecordsItsEventOnce() {
+        ReplicaGroup group = create("ev", 1, 0);
+        recorder.recordOnce(group, Reason.Promoted, 7, "promoted ev-1 in term 7");
+        recorder.recordOnce(group, Reason.Promoted, 7, "promoted ev-1 in term 7");
+        recorder.recordOnce(group, Reason.Promoted, 8, "promoted ev-2 in term 8");
+        await().atMost(LONG).until(() -> events("ev", "Promoted").size() == 2);
+        recorder.record(group, Reason.InvalidSpec, "not once-per-term: every one is recorded");
+        recorder.record(group, Reason.InvalidSpec, "not once-per-term: every one is recorded");
+        await().atMost(LONG).until(() -> events("ev", "InvalidSpec").size() == 2);
+        assertEquals(
+                List.of("promoted ev-1 in term 7", "promoted ev-2 in term 8"),
+                events("ev", "Promoted").stream()
+                        .map(Event::getMessage)
+                        .sorted()
+                        .toList());
     }
 
     @Test
