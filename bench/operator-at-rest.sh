@@ -24,7 +24,7 @@ WINDOW=${2:-180}
 LOCK=${RG_CLUSTER_LOCK:-/tmp/replicagroup-cluster.lock}
 if [ -z "${RG_BENCH_LOCKED:-}" ]; then
   # Build the apps before taking the lock (minutes of Maven); only images and the cluster need it.
-  if [ ! -f replica/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
+  if [ ! -f replica-app/target/quarkus-app/quarkus-run.jar ] || [ ! -f operator/target/quarkus-app/quarkus-run.jar ]; then
     ./mvnw -B -q -DskipTests package
   fi
   echo "== waiting for the cluster lock $LOCK" >&2
