@@ -56,8 +56,7 @@ start_dockerd() {
   else
     rg_log "starting dockerd (log: $LOGS/dockerd.log)"
     # dockerd needs its own containerd when /run/containerd/containerd.sock is not the system one.
-    # setsid: in a session of its own it outlives the shell (and CI step) that started it.
-    setsid nohup /usr/sbin/dockerd --host=unix:///var/run/docker.sock >>"$LOGS/dockerd.log" 2>&1 &
+    rg_detach /usr/sbin/dockerd --host=unix:///var/run/docker.sock >>"$LOGS/dockerd.log" 2>&1
   fi
   rg_wait 60 dockerd "$LOGS/dockerd.log" -- docker info
 }

@@ -52,6 +52,19 @@ RG_TEMPLATES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/templates" # config 
 RG_CONTAINERD_SOCK="$RG_CLUSTER_DIR/run/containerd/containerd.sock"
 RG_KUBECONFIG="$RG_CLUSTER_DIR/kubeconfig"
 
+# rg_detach COMMAND...: run COMMAND as a daemon in a session of its own (it outlives the shell and CI step that
+# started it), with no file descriptor of the caller's other than 0-2 (redirect those). Without this a daemon keeps
+# e.g. the lock of `flock /tmp/replicagroup-cluster.lock scripts/k8s-up.sh` open for its whole life.
+rg_detach() {
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid nohup "$@"
+  ) &
+}
+
 rg_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 rg_die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 

@@ -72,7 +72,7 @@ start_proc() {
   rg_log "starting $name (log: $LOGS/$name.log)"
   basename "$bin" >"$RUN/$name.bin"
   echo "==== $(date -Is) starting $bin $*" >>"$LOGS/$name.log"
-  nohup setsid "$bin" "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  rg_detach "$bin" "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
   echo $! >"$RUN/$name.pid"
 }
 
