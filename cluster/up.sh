@@ -79,11 +79,12 @@ start_kube_proxy
 wait_for 120 kubelet "node $RG_NODE_NAME to be Ready" node_ready
 apply_coredns
 apply_local_path
+smoke_start # its pods start while CoreDNS and the provisioner do
 wait_for 120 kubelet "CoreDNS to be ready (kubectl -n kube-system get pods)" coredns_ready
 wait_for 120 kubelet "the local-path provisioner to be ready (kubectl -n local-path-storage get pods)" local_path_ready
 wait_for 60 kube-proxy "the kubernetes Service $RG_KUBERNETES_SVC_IP:443 from the host" \
   curl -fsSk --max-time 3 "https://$RG_KUBERNETES_SVC_IP/livez"
-smoke_test
+smoke_check
 
 if [[ -n "$base_pid" ]] && ! wait "$base_pid"; then
   tail -n 5 "$RG_CACHE_DIR/logs/images-base.log" >&2 || true

@@ -14,16 +14,25 @@ apply_local_path() {
   kc_apply local-path-storage.yaml RG_LOCAL_PATH_DIR RG_LOCAL_PATH_IMAGE RG_TOOLBOX_IMAGE
 }
 
-# smoke_test: both checks at once (their pods run in parallel), then the storage check's teardown.
-smoke_test() {
-  local ns=default pod=rg-smoke pvc_pod=rg-smoke-pvc pvc=rg-smoke content out phase="" pvc_phase="" pv="" dir=""
-  content="smoke $(date -u +%Y-%m-%dT%H:%M:%SZ) $$"
-  : >"$LOGS/smoke-test.log"
-  kc -n "$ns" delete pod "$pod" "$pvc_pod" --ignore-not-found --wait=true >/dev/null 2>&1 || true
-  kc -n "$ns" delete pvc "$pvc" --ignore-not-found --wait=true >/dev/null 2>&1 || true
-  kc_apply smoke-pod.yaml POD="$pod" RG_TOOLBOX_IMAGE RG_CLUSTER_DOMAIN -- -n "$ns"
-  kc_apply smoke-pvc.yaml POD="$pvc_pod" PVC="$pvc" CONTENT="$content" RG_TOOLBOX_IMAGE -- -n "$ns"
+# The smoke test's two checks run in parallel. smoke_start creates their pods and the claim (up.sh calls it as soon
+# as the addons are applied, so the pods start while CoreDNS and the provisioner do; the DNS pod retries until
+# those answer); smoke_check waits for them, checks, and deletes the claim and its volume.
+SMOKE_NS=default SMOKE_POD=rg-smoke SMOKE_PVC_POD=rg-smoke-pvc SMOKE_PVC=rg-smoke SMOKE_CONTENT=""
 
+smoke_start() {
+  SMOKE_CONTENT="smoke $(date -u +%Y-%m-%dT%H:%M:%SZ) $$"
+  : >"$LOGS/smoke-test.log"
+  kc -n "$SMOKE_NS" delete pod "$SMOKE_POD" "$SMOKE_PVC_POD" --ignore-not-found --wait=true >/dev/null 2>&1 || true
+  kc -n "$SMOKE_NS" delete pvc "$SMOKE_PVC" --ignore-not-found --wait=true >/dev/null 2>&1 || true
+  kc_apply smoke-pod.yaml POD="$SMOKE_POD" RG_TOOLBOX_IMAGE RG_CLUSTER_DOMAIN -- -n "$SMOKE_NS"
+  kc_apply smoke-pvc.yaml POD="$SMOKE_PVC_POD" PVC="$SMOKE_PVC" CONTENT="$SMOKE_CONTENT" RG_TOOLBOX_IMAGE -- -n "$SMOKE_NS"
+}
+
+smoke_test() { smoke_start && smoke_check; }
+
+smoke_check() {
+  local ns="$SMOKE_NS" pod="$SMOKE_POD" pvc_pod="$SMOKE_PVC_POD" pvc="$SMOKE_PVC" content="$SMOKE_CONTENT"
+  local out phase="" pvc_phase="" pv="" dir=""
   local deadline=$((SECONDS + 120)) pvc_pod_phase=""
   while ((SECONDS < deadline)); do
     [[ "$phase" == Succeeded || "$phase" == Failed ]] ||
@@ -60,10 +69,9 @@ smoke_test() {
   fi
 
   # Reclaim policy Delete: deleting pod and claim deletes the PV, and the teardown helper pod its directory.
-  kc -n "$ns" delete pod "$pvc_pod" --wait=true >/dev/null 2>&1 || true
-  kc -n "$ns" delete pvc "$pvc" --wait=true >/dev/null 2>&1 || true
-  deadline=$((SECONDS + 60))
-  while ((SECONDS < deadline)) && { kc get pv "$pv" >/dev/null 2>&1 || [[ -e "$dir" ]]; }; do sleep 1; done
+  kc -n "$ns" delete "pod/$pvc_pod" "pvc/$pvc" --wait=true >/dev/null 2>&1 || true
+  kc wait --for=delete "pv/$pv" --timeout=60s >/dev/null 2>&1 || true
+  # (the provisioner deletes the PV after its teardown helper pod succeeded)
   if kc get pv "$pv" >/dev/null 2>&1 || [[ -e "$dir" ]]; then
     smoke_storage_diagnostics "$ns" "$pvc_pod" "$pvc"
     kc get pv "$pv" -o yaml >>"$LOGS/smoke-test.log" 2>&1 || true
