@@ -94,7 +94,7 @@ build_k8s() {
 
 coredns_done || rg_go_install coredns github.com/coredns/coredns "$RG_COREDNS_VERSION" "$RG_COREDNS_BIN"
 helm_done || rg_build_helm
-# The default StorageClass's dynamic provisioner (a plain module: go install works; about 2 min the first time).
+# The default StorageClass's dynamic provisioner (a plain module: go install works; 4–7 min the first time on 2 cores).
 local_path_done || rg_go_install local-path-provisioner github.com/rancher/local-path-provisioner \
   "$RG_LOCAL_PATH_VERSION" "$RG_LOCAL_PATH_BIN" "-X main.VERSION=$RG_LOCAL_PATH_VERSION"
 k8s_done || build_k8s
