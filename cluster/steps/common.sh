@@ -98,9 +98,9 @@ coredns_ready() {
   [[ "$(kc -n kube-system get deploy coredns -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" == 1 ]]
 }
 
-local_path_ready() { # the default StorageClass and its provisioner
-  [[ "$(kc -n local-path-storage get deploy local-path-provisioner -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" == 1 ]] &&
-    kc get storageclass local-path >/dev/null 2>&1
+local_path_ready() { # the default StorageClass and its provisioner (one kubectl call: up.sh's fast path runs it)
+  [[ "$(kc -n local-path-storage get deploy/local-path-provisioner storageclass/local-path \
+    -o jsonpath='{.items[0].status.readyReplicas} {.items[1].provisioner}' 2>/dev/null)" == "1 rancher.io/local-path" ]]
 }
 
 all_running() {
