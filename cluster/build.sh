@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds (cached) the Kubernetes binaries, CoreDNS and Helm from the Go module proxy.
+# Builds (cached) the Kubernetes binaries, CoreDNS, Helm and the local-path provisioner from the Go module proxy.
 #   cluster/build.sh            build whatever is missing
 #   cluster/build.sh --check    exit 0 if everything is already built, 1 otherwise
 # Binaries land in $RG_CACHE_DIR/bin/<name>-<version>/, the Go module and build
@@ -15,9 +15,10 @@ mkdir -p "$RG_BIN_DIR" "$LOGS"
 k8s_done() { [[ -f "$RG_K8S_BIN/.complete" ]]; }
 coredns_done() { [[ -x "$RG_COREDNS_BIN/coredns" ]]; }
 helm_done() { [[ -x "$RG_HELM_BIN/helm" ]]; }
+local_path_done() { [[ -x "$RG_LOCAL_PATH_BIN/local-path-provisioner" ]]; }
 
 if [[ "${1:-}" == "--check" ]]; then
-  k8s_done && coredns_done && helm_done
+  k8s_done && coredns_done && helm_done && local_path_done
   exit
 fi
 
@@ -93,10 +94,14 @@ build_k8s() {
 
 coredns_done || rg_go_install coredns github.com/coredns/coredns "$RG_COREDNS_VERSION" "$RG_COREDNS_BIN"
 helm_done || rg_build_helm
+# The default StorageClass's dynamic provisioner (a plain module: go install works; 4–7 min the first time on 2 cores).
+local_path_done || rg_go_install local-path-provisioner github.com/rancher/local-path-provisioner \
+  "$RG_LOCAL_PATH_VERSION" "$RG_LOCAL_PATH_BIN" "-X main.VERSION=$RG_LOCAL_PATH_VERSION"
 k8s_done || build_k8s
 # Stable names for the pinned tools: $RG_CACHE_DIR/bin/current/{kubectl,helm,...}.
 mkdir -p "$RG_BIN_DIR/current"
 for b in "${RG_K8S_BINARIES[@]}"; do ln -sfn "$RG_K8S_BIN/$b" "$RG_BIN_DIR/current/$b"; done
 ln -sfn "$RG_HELM_BIN/helm" "$RG_BIN_DIR/current/helm"
 ln -sfn "$RG_COREDNS_BIN/coredns" "$RG_BIN_DIR/current/coredns"
+ln -sfn "$RG_LOCAL_PATH_BIN/local-path-provisioner" "$RG_BIN_DIR/current/local-path-provisioner"
 rg_log "all binaries present under $RG_BIN_DIR (stable links in $RG_BIN_DIR/current)"

@@ -9,6 +9,6 @@ source "$HERE/lib.sh"
 printf 'export KUBECONFIG=%q\n' "$RG_KUBECONFIG"
 # shellcheck disable=SC2016  # $PATH is for the shell that evals this
 printf 'export PATH=%q:"$PATH"\n' "$RG_BIN_DIR/current"
-for v in RG_BASE_IMAGE RG_PAUSE_IMAGE RG_COREDNS_IMAGE RG_TOOLBOX_IMAGE RG_K8S_VERSION RG_HELM_VERSION; do
+for v in RG_BASE_IMAGE RG_PAUSE_IMAGE RG_COREDNS_IMAGE RG_TOOLBOX_IMAGE RG_LOCAL_PATH_IMAGE RG_K8S_VERSION RG_HELM_VERSION; do
   printf 'export %s=%q\n' "$v" "${!v}"
 done

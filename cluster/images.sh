@@ -4,9 +4,10 @@
 #   $RG_PAUSE_IMAGE   FROM scratch + a static pause program (cluster/pause/pause.c)
 #   $RG_COREDNS_IMAGE FROM scratch + the CoreDNS binary built by build.sh
 #   $RG_TOOLBOX_IMAGE FROM scratch + static busybox (test pods: sh, nslookup, wget)
+#   $RG_LOCAL_PATH_IMAGE FROM scratch + the local-path-provisioner binary built by build.sh
 # An image already in Docker is not rebuilt. The base root filesystem tarball is
 # also kept in $RG_CACHE_DIR/images/ so a wiped Docker re-imports it in seconds.
-#   cluster/images.sh [base|pause|coredns|toolbox]...   (default: all)
+#   cluster/images.sh [base|pause|coredns|toolbox|local-path]...   (default: all)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
@@ -125,15 +126,29 @@ build_toolbox() {
   rm -rf "$ctx"
 }
 
+# The default StorageClass's provisioner. It only talks to the API server (in-cluster config: the ServiceAccount's
+# token and CA are mounted), so it needs no files but its own; it runs as nobody.
+build_local_path() {
+  local ctx log="$LOGS/image-local-path.log"
+  [[ -x "$RG_LOCAL_PATH_BIN/local-path-provisioner" ]] || rg_die "local-path-provisioner binary missing: run cluster/build.sh first"
+  ctx="$(mktemp -d)"
+  rg_log "building $RG_LOCAL_PATH_IMAGE (log: $log)"
+  cp "$RG_LOCAL_PATH_BIN/local-path-provisioner" "$ctx/local-path-provisioner"
+  printf 'FROM scratch\nCOPY local-path-provisioner /local-path-provisioner\nUSER 65534:65534\nENTRYPOINT ["/local-path-provisioner"]\n' >"$ctx/Dockerfile"
+  docker build -q -t "$RG_LOCAL_PATH_IMAGE" "$ctx" >"$log" 2>&1 || rg_die "docker build of the local-path-provisioner image failed (log: $log)"
+  rm -rf "$ctx"
+}
+
 targets=("$@")
-((${#targets[@]})) || targets=(base pause coredns toolbox)
+((${#targets[@]})) || targets=(base pause coredns toolbox local-path)
 for t in "${targets[@]}"; do
   case "$t" in
     base) have_image "$RG_BASE_IMAGE" || build_base ;;
     pause) have_image "$RG_PAUSE_IMAGE" || build_pause ;;
     coredns) have_image "$RG_COREDNS_IMAGE" || build_coredns ;;
     toolbox) have_image "$RG_TOOLBOX_IMAGE" || build_toolbox ;;
-    *) rg_die "unknown image '$t' (base, pause, coredns, toolbox)" ;;
+    local-path) have_image "$RG_LOCAL_PATH_IMAGE" || build_local_path ;;
+    *) rg_die "unknown image '$t' (base, pause, coredns, toolbox, local-path)" ;;
   esac
 done
-rg_log "images ready: $(for t in "${targets[@]}"; do case $t in base) echo -n "$RG_BASE_IMAGE ";; pause) echo -n "$RG_PAUSE_IMAGE ";; coredns) echo -n "$RG_COREDNS_IMAGE ";; toolbox) echo -n "$RG_TOOLBOX_IMAGE ";; esac; done)"
+rg_log "images ready: $(for t in "${targets[@]}"; do case $t in base) echo -n "$RG_BASE_IMAGE ";; pause) echo -n "$RG_PAUSE_IMAGE ";; coredns) echo -n "$RG_COREDNS_IMAGE ";; toolbox) echo -n "$RG_TOOLBOX_IMAGE ";; local-path) echo -n "$RG_LOCAL_PATH_IMAGE ";; esac; done)"

@@ -13,6 +13,7 @@ RG_CLUSTER_DIR="${RG_CLUSTER_DIR:-/var/lib/replicagroup-cluster}"
 RG_K8S_VERSION="${RG_K8S_VERSION:-v1.34.4}"
 RG_COREDNS_VERSION="${RG_COREDNS_VERSION:-v1.12.4}"
 RG_HELM_VERSION="${RG_HELM_VERSION:-v3.19.5}"
+RG_LOCAL_PATH_VERSION="${RG_LOCAL_PATH_VERSION:-v0.0.30}" # github.com/rancher/local-path-provisioner
 RG_BUF_VERSION="${RG_BUF_VERSION:-v1.75.0}" # buf lint (scripts/lint.sh)
 RG_DEBIAN_SUITE="${RG_DEBIAN_SUITE:-bookworm}"
 RG_DEBIAN_MIRROR="${RG_DEBIAN_MIRROR:-}"   # empty: taken from /etc/apt sources
@@ -22,6 +23,7 @@ RG_BASE_IMAGE="${RG_BASE_IMAGE:-replicagroup/base-jre:17-bookworm-1}"
 RG_PAUSE_IMAGE="${RG_PAUSE_IMAGE:-replicagroup/pause:3.10-rg1}"
 RG_COREDNS_IMAGE="${RG_COREDNS_IMAGE:-replicagroup/coredns:${RG_COREDNS_VERSION#v}-rg1}"
 RG_TOOLBOX_IMAGE="${RG_TOOLBOX_IMAGE:-replicagroup/toolbox:bookworm-1}"
+RG_LOCAL_PATH_IMAGE="${RG_LOCAL_PATH_IMAGE:-replicagroup/local-path-provisioner:${RG_LOCAL_PATH_VERSION#v}-rg1}"
 
 # Network layout.
 RG_POD_CIDR="${RG_POD_CIDR:-10.244.0.0/16}"
@@ -35,12 +37,15 @@ RG_CLUSTER_DOMAIN="${RG_CLUSTER_DOMAIN:-cluster.local}"
 RG_NODE_IP="${RG_NODE_IP:-10.240.0.1}"
 RG_BRIDGE="${RG_BRIDGE:-rgbr0}"
 RG_NODE_NAME="${RG_NODE_NAME:-rg-node}"
+# Where the default StorageClass (local-path) keeps the volumes on the node: one directory per PV.
+RG_LOCAL_PATH_DIR="${RG_LOCAL_PATH_DIR:-$RG_CLUSTER_DIR/local-path}"
 
 RG_BIN_DIR="$RG_CACHE_DIR/bin"
 RG_K8S_BIN="$RG_BIN_DIR/kubernetes-$RG_K8S_VERSION"
 RG_COREDNS_BIN="$RG_BIN_DIR/coredns-$RG_COREDNS_VERSION"
 RG_HELM_BIN="$RG_BIN_DIR/helm-$RG_HELM_VERSION"
 RG_BUF_BIN="$RG_BIN_DIR/buf-$RG_BUF_VERSION"
+RG_LOCAL_PATH_BIN="$RG_BIN_DIR/local-path-provisioner-$RG_LOCAL_PATH_VERSION"
 RG_K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 RG_TEMPLATES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/templates" # config files up.sh fills in (rg_render)

@@ -98,12 +98,17 @@ coredns_ready() {
   [[ "$(kc -n kube-system get deploy coredns -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" == 1 ]]
 }
 
+local_path_ready() { # the default StorageClass and its provisioner (one kubectl call: up.sh's fast path runs it)
+  [[ "$(kc -n local-path-storage get deploy/local-path-provisioner storageclass/local-path \
+    -o jsonpath='{.items[0].status.readyReplicas} {.items[1].provisioner}' 2>/dev/null)" == "1 rancher.io/local-path" ]]
+}
+
 all_running() {
   local n
   for n in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     pid_alive "$n" || return 1
   done
-  kc get --raw=/readyz >/dev/null 2>&1 && node_ready && coredns_ready
+  kc get --raw=/readyz >/dev/null 2>&1 && node_ready && coredns_ready && local_path_ready
 }
 
 load_pause() {
