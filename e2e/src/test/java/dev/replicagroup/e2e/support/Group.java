@@ -2,6 +2,7 @@ package dev.replicagroup.e2e.support;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -70,6 +71,19 @@ public final class Group {
     public List<Pod> pods() {
         return client().pods().inNamespace(ns.name()).withLabel(GROUP_LABEL, name).list().getItems().stream()
                 .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
+    }
+
+    /** The members' PersistentVolumeClaims (spec.storage), by name. */
+    public List<PersistentVolumeClaim> claims() {
+        return client()
+                .persistentVolumeClaims()
+                .inNamespace(ns.name())
+                .withLabel(GROUP_LABEL, name)
+                .list()
+                .getItems()
+                .stream()
+                .sorted(Comparator.comparing(c -> c.getMetadata().getName()))
                 .toList();
     }
 
