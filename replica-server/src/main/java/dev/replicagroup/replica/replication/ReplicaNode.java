@@ -134,6 +134,8 @@ public final class ReplicaNode implements AutoCloseable {
     /** After every input: send, answer writes, react to a new role, publish the status. */
     private void settle() {
         ReplicaMachine.Ready ready = machine.ready();
+        // In memory only: nothing to make durable.
+        machine.advance();
         ready.messages().forEach(network::send);
         ready.applied().forEach(waiting::applied);
         boolean serving = machine.serving();
