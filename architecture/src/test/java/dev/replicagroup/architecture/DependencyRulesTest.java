@@ -42,6 +42,7 @@ class DependencyRulesTest {
         "dev.replicagroup.replica.client..",
         "dev.replicagroup.replica.load.."
     };
+    static final String[] STORAGE = {"dev.replicagroup.replica.storage.."};
     static final String[] SERVER = {
         "dev.replicagroup.replica.replication..",
         "dev.replicagroup.replica.service..",
@@ -59,6 +60,8 @@ class DependencyRulesTest {
             .definedBy(API)
             .layer("client")
             .definedBy(CLIENT)
+            .layer("storage")
+            .definedBy(STORAGE)
             .layer("server")
             .definedBy(SERVER)
             .layer("app")
@@ -71,12 +74,16 @@ class DependencyRulesTest {
             .mayNotAccessAnyLayer()
             .whereLayer("client")
             .mayOnlyAccessLayers("core", "api")
+            .whereLayer("storage")
+            .mayOnlyAccessLayers("core")
             .whereLayer("server")
-            .mayOnlyAccessLayers("core", "api", "client")
+            .mayOnlyAccessLayers("core", "api", "client", "storage")
             .whereLayer("app")
-            .mayOnlyAccessLayers("core", "api", "client", "server")
+            .mayOnlyAccessLayers("core", "api", "client", "storage", "server")
             .whereLayer("operator")
             .mayOnlyAccessLayers("core", "api", "client")
+            .whereLayer("storage")
+            .mayOnlyBeAccessedByLayers("server", "app")
             .whereLayer("server")
             .mayOnlyBeAccessedByLayers("app")
             .whereLayer("app")
@@ -118,6 +125,24 @@ class DependencyRulesTest {
             .callMethod(System.class, "nanoTime")
             .because("the state machine is stepped and ticked by its driver (ReplicaNode, the simulation)");
 
+    /**
+     * Storage is files and checksums over the core's types: java.nio and java.util.zip, no gRPC, Netty, Quarkus or
+     * logging (what recovery dropped is returned for the server to log), so it is tested without a server.
+     */
+    static final ArchRule storageIsPlainJava = classes()
+            .that()
+            .resideInAnyPackage(STORAGE)
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java.lang..",
+                    "java.util..",
+                    "java.io..",
+                    "java.nio..",
+                    "dev.replicagroup.replica.core..",
+                    "dev.replicagroup.replica.storage..")
+            .because("replica-storage is the file formats and their I/O, nothing else");
+
     /** No package of the replica modules is part of a cycle (a cycle across modules Maven refuses already). */
     static final ArchRule noCyclesInTheReplica =
             slices().matching("dev.replicagroup.replica.(**)").should().beFreeOfCycles();
@@ -154,6 +179,11 @@ class DependencyRulesTest {
     @Test
     void coreIsPlainJava() {
         coreIsPlainJava.check(classes);
+    }
+
+    @Test
+    void storageIsPlainJava() {
+        storageIsPlainJava.check(classes);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.replicagroup.replica.cli;
 import dev.replicagroup.replica.replication.NodeConfig;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
+import dev.replicagroup.replica.server.StorageOptions;
+import dev.replicagroup.replica.storage.FsyncPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
@@ -14,7 +16,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run a replica: the primary of term 1, or with --tbc a helper of a primary.")
+@Command(
+        name = "serve",
+        description = "Run a replica: the primary of term 1, or with --tbc a helper of a primary. With --data-dir"
+                + " its state survives a restart; a replica that comes back with data is fenced until promoted.")
 public class ServeCommand implements Callable<Integer> {
     @Inject
     MeterRegistry registry;
@@ -92,6 +97,32 @@ public class ServeCommand implements Callable<Integer> {
                             + " waits this long at most for the failover to fence it before it exits (default: ${DEFAULT-VALUE})")
     long stopGraceMillis;
 
+    @Option(
+            names = "--data-dir",
+            description = "directory for the write-ahead log, snapshots and term (default: none, memory only:"
+                    + " everything is lost when the process stops)")
+    Path dataDir;
+
+    @Option(
+            names = "--fsync",
+            defaultValue = "batch",
+            description = "always (fsync every log record) or batch (one fsync per batch of writes, group commit)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String fsync;
+
+    @Option(
+            names = "--snapshot-every",
+            defaultValue = "100000",
+            description =
+                    "applied entries between snapshots; the log they cover is deleted (default: ${DEFAULT-VALUE})")
+    long snapshotEvery;
+
+    @Option(
+            names = "--no-bootstrap",
+            description = "without --tbc and without data, start fenced in term 0 instead of as the primary of term 1"
+                    + " (for a member recreated in a group that had data)")
+    boolean noBootstrap;
+
     int httpPort() {
         return httpPort != null ? httpPort : port + 1000;
     }
@@ -111,7 +142,9 @@ public class ServeCommand implements Callable<Integer> {
                                 Duration.ofMillis(heartbeatMillis),
                                 Duration.ofMillis(leaseMillis),
                                 Duration.ofMillis(detectionMillis),
-                                Duration.ofMillis(clockDriftMillis)));
+                                Duration.ofMillis(clockDriftMillis)),
+                new StorageOptions(dataDir, FsyncPolicy.parse(fsync), snapshotEvery),
+                noBootstrap);
         ReplicaServer server = ReplicaServer.start(options, registry);
         try {
             Quarkus.waitForExit();

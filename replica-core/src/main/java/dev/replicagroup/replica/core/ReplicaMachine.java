@@ -170,11 +170,21 @@ public final class ReplicaMachine {
         return decision;
     }
 
-    /** What to send, and the entries applied, since the last call. */
+    /**
+     * What to make durable, what to send, and the entries applied, since the last call. The driver makes the
+     * changes durable first, then calls {@link #advance}, then sends and answers; if it cannot make them durable
+     * it sends nothing and answers no write with success (the protocol repairs lost messages), and the next Ready
+     * carries the same changes again, with whatever came since.
+     */
     public Ready ready() {
-        Ready ready = new Ready(List.copyOf(outbox), state.drainApplied());
+        Ready ready = new Ready(List.copyOf(outbox), state.drainApplied(), state.durableChanges());
         outbox.clear();
         return ready;
+    }
+
+    /** The driver made the last Ready's durable changes durable (etcd raft's Advance); no input in between. */
+    public void advance() {
+        state.markDurable();
     }
 
     // ------------------------------------------------------------------ serving (primary) and detection (helper)
@@ -280,6 +290,9 @@ public final class ReplicaMachine {
         return primary.inTouchWith(helper);
     }
 
-    /** What the driver must do after an input: send these messages, answer the writes of these entries. */
-    public record Ready(List<Message> messages, List<Applied> applied) {}
+    /**
+     * What the driver must do after an input: make {@code durable} durable, then send these messages and answer
+     * the writes of these entries.
+     */
+    public record Ready(List<Message> messages, List<Applied> applied, DurableChanges durable) {}
 }

@@ -44,6 +44,17 @@ public final class ReplicaState {
     private final Map<String, Role> lookup = new LinkedHashMap<>();
     private final LivenessTable liveness = new LivenessTable();
     private final List<Applied> applied = new ArrayList<>();
+    /**
+     * The primary of the current term this replica knew before it restarted: it comes back knowing no primary, but
+     * must not be promoted in that term, nor follow another primary of it.
+     */
+    private String formerPrimary = "";
+
+    private HardState durableHardState = HardState.NONE;
+    /** A snapshot installed from the primary and not yet made durable. */
+    private Snapshot installed;
+
+    private long snapshotsInstalled;
 
     private ReplicaState(String self, int syncAcks, Role role, long term, String primary) {
         if (syncAcks < 0) {
@@ -66,6 +77,43 @@ public final class ReplicaState {
     public static ReplicaState newHelper(String self, int syncAcks, String primary) {
         ReplicaState state = new ReplicaState(self, syncAcks, Role.HELPER, 0, primary);
         state.lookup.put(primary, Role.PRIMARY);
+        return state;
+    }
+
+    /**
+     * A replica that must not start as a primary (--no-bootstrap): fenced in term 0 with an empty log, it waits for
+     * the operator to promote it or make it follow a primary.
+     */
+    public static ReplicaState newFenced(String self, int syncAcks) {
+        return new ReplicaState(self, syncAcks, Role.FENCED, 0, "");
+    }
+
+    /**
+     * A replica restarted with the state its storage held: fenced in its recovered term with its recovered log,
+     * knowing no primary, or, with {@code tbc}, a helper of that primary that catches up from its own position.
+     */
+    public static ReplicaState recovered(String self, int syncAcks, RecoveredState recovered, String tbc) {
+        HardState hard = recovered.hardState();
+        ReplicaState state = tbc.isEmpty()
+                ? new ReplicaState(self, syncAcks, Role.FENCED, hard.term(), "")
+                : newHelper(self, syncAcks, tbc);
+        state.term = hard.term();
+        state.formerPrimary = hard.primary();
+        state.caughtUp = hard.caughtUp();
+        hard.peers().forEach(peer -> state.lookup.putIfAbsent(peer, Role.HELPER));
+        state.durableHardState = hard;
+        Snapshot snapshot = recovered.snapshot();
+        if (snapshot != null) {
+            state.store.replaceWith(snapshot);
+            state.log.resetTo(snapshot.lastIncluded());
+            state.commitSeq = snapshot.lastIncluded().seq();
+        }
+        for (Entry entry : recovered.entries()) {
+            if (entry.seq() > state.log.lastSeq()) {
+                state.log.append(entry);
+            }
+        }
+        state.log.markClean();
         return state;
     }
 
@@ -211,7 +259,10 @@ public final class ReplicaState {
             return new AcceptOutcome.StaleTerm(term, primary);
         }
         // Fenced in this term with no primary known: the first primary of the term is the one (one per term).
-        boolean fencedWithoutPrimary = fromTerm == term && primary.isEmpty() && role != Role.PRIMARY;
+        boolean fencedWithoutPrimary = fromTerm == term
+                && primary.isEmpty()
+                && role != Role.PRIMARY
+                && (formerPrimary.isEmpty() || formerPrimary.equals(from));
         if (fromTerm == term && role != Role.HELPER && !fencedWithoutPrimary) {
             return new AcceptOutcome.NotFollowing(role, term);
         }
@@ -260,6 +311,8 @@ public final class ReplicaState {
         store.replaceWith(snapshot);
         log.resetTo(snapshot.lastIncluded());
         commitSeq = snapshot.lastIncluded().seq();
+        installed = snapshot;
+        snapshotsInstalled++;
     }
 
     /** The Active List a helper received from its primary: it becomes this helper's lookup list. */
@@ -282,13 +335,18 @@ public final class ReplicaState {
         if (role == Role.PRIMARY && newTerm == term) {
             return Decision.OK;
         }
-        boolean fencedInThisTerm = newTerm == term && primary.isEmpty();
+        boolean fencedInThisTerm =
+                newTerm == term && primary.isEmpty() && (formerPrimary.isEmpty() || formerPrimary.equals(self));
         if (newTerm < term || (newTerm == term && !fencedInThisTerm)) {
-            return Decision.refused("term " + newTerm + " is not above the current term " + term
-                    + (primary.isEmpty() ? "" : ", whose primary is " + primary));
+            String known = !primary.isEmpty()
+                    ? ", whose primary is " + primary
+                    : formerPrimary.isEmpty()
+                            ? ""
+                            : ", which had primary " + formerPrimary + " before this replica restarted";
+            return Decision.refused("term " + newTerm + " is not above the current term " + term + known);
         }
         role = Role.PRIMARY;
-        term = newTerm;
+        enterTerm(newTerm);
         primary = self;
         caughtUp = true;
         helperAcks.clear();
@@ -317,7 +375,7 @@ public final class ReplicaState {
         if (role == Role.PRIMARY) {
             role = Role.FENCED;
         }
-        term = newTerm;
+        enterTerm(newTerm);
         // It knows no primary of the new term: naming one would send helpers back to a deposed primary.
         primary = "";
         helperAcks.clear();
@@ -353,13 +411,64 @@ public final class ReplicaState {
 
     private void becomeHelper(long newTerm, String newPrimary) {
         role = Role.HELPER;
-        term = newTerm;
+        enterTerm(newTerm);
         primary = newPrimary == null ? "" : newPrimary;
         helperAcks.clear();
         if (!primary.isEmpty()) {
             lookup.put(primary, Role.PRIMARY);
         }
         lookup.replaceAll((address, r) -> address.equals(primary) ? Role.PRIMARY : Role.HELPER);
+    }
+
+    private void enterTerm(long newTerm) {
+        if (newTerm != term) {
+            formerPrimary = "";
+        }
+        term = newTerm;
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    /** The hard state as it is now. */
+    public HardState hardState() {
+        return new HardState(term, primary.isEmpty() ? formerPrimary : primary, caughtUp, peers());
+    }
+
+    /**
+     * What changed since the driver last made this state durable ({@link #markDurable}). Entries the log compacted
+     * from memory before they were made durable are in the applied state: a snapshot of it carries them.
+     */
+    public DurableChanges durableChanges() {
+        HardState hard = hardState();
+        HardState changedHard = hard.equals(durableHardState) ? null : hard;
+        Snapshot snapshot = installed;
+        long from = log.dirtyFrom();
+        if (snapshot == null && from <= log.base().seq()) {
+            snapshot = snapshot();
+        }
+        if (snapshot != null) {
+            from = snapshot.lastIncluded().seq() + 1;
+        } else if (from == ReplicatedLog.CLEAN) {
+            return changedHard == null ? DurableChanges.NONE : new DurableChanges(changedHard, null, 0, List.of());
+        }
+        return new DurableChanges(changedHard, snapshot, from, log.slice(from, log.size()));
+    }
+
+    /** The driver made {@link #durableChanges()} durable. */
+    public void markDurable() {
+        durableHardState = hardState();
+        installed = null;
+        log.markClean();
+    }
+
+    /** The applied state as a snapshot at the commit point (the driver's periodic snapshot). */
+    public Snapshot snapshot() {
+        return store.snapshot(committed());
+    }
+
+    /** How many snapshots this replica installed from a primary (catching up by snapshot, not by log suffix). */
+    public long snapshotsInstalled() {
+        return snapshotsInstalled;
     }
 
     // ------------------------------------------------------------------ liveness and the Active List

@@ -6,11 +6,15 @@ import java.util.OptionalLong;
 
 /**
  * The ordered updates after {@code base}, the last position folded into the applied state and dropped
- * from memory. Entry i holds seq base.seq + 1 + i.
+ * from memory. Entry i holds seq base.seq + 1 + i. It also remembers the lowest seq appended or truncated since
+ * the driver last made the log durable ({@link #dirtyFrom}), so the driver writes only what changed.
  */
 final class ReplicatedLog {
+    static final long CLEAN = Long.MAX_VALUE;
+
     private LogPosition base = LogPosition.ZERO;
     private final ArrayList<Entry> entries = new ArrayList<>();
+    private long dirtyFrom = CLEAN;
 
     LogPosition base() {
         return base;
@@ -59,12 +63,14 @@ final class ReplicatedLog {
             throw new IllegalArgumentException("entry " + entry.position() + " does not follow " + last());
         }
         entries.add(entry);
+        dirtyFrom = Math.min(dirtyFrom, entry.seq());
     }
 
     /** Drops the entries from seq on. */
     void truncateFrom(long seq) {
         int from = (int) (seq - base.seq() - 1);
         entries.subList(Math.max(0, from), entries.size()).clear();
+        dirtyFrom = Math.min(dirtyFrom, seq);
     }
 
     /** Forgets the entries up to and including seq: the applied state holds them. */
@@ -78,5 +84,15 @@ final class ReplicatedLog {
     void resetTo(LogPosition newBase) {
         entries.clear();
         base = newBase;
+        dirtyFrom = CLEAN;
+    }
+
+    /** The lowest seq changed since {@link #markClean}; {@link #CLEAN} if none. */
+    long dirtyFrom() {
+        return dirtyFrom;
+    }
+
+    void markClean() {
+        dirtyFrom = CLEAN;
     }
 }

@@ -83,7 +83,10 @@ final class SimulatedOperator {
                         && m.primaryLost()
                         && m.lastPrimary().equals(primary))
                 .count();
-        if (blocked || suspected || lost >= quorum) {
+        // A primary that restarted with its data comes back fenced and never promotes itself: fail over.
+        boolean primaryRestarted = reachable.stream()
+                .anyMatch(r -> r.address.equals(primary) && r.machine.state().role() != Role.PRIMARY);
+        if (blocked || suspected || primaryRestarted || lost >= quorum) {
             failover(now, reachable, helpers, quorum);
         }
     }

@@ -1,5 +1,6 @@
 package dev.replicagroup.replica.simulation;
 
+import dev.replicagroup.replica.core.DurableChanges;
 import dev.replicagroup.replica.core.ProtocolSettings;
 import dev.replicagroup.replica.core.ReplicaMachine;
 import dev.replicagroup.replica.core.ReplicaState;
@@ -14,6 +15,7 @@ final class SimulatedReplica {
     final String address;
     final double rate;
     ReplicaMachine machine;
+    SimulatedDisk disk = new SimulatedDisk();
     boolean crashed;
     long pausedUntil = -1;
     private long ticksSeen;
@@ -24,12 +26,18 @@ final class SimulatedReplica {
         restart(state, settings, now);
     }
 
-    /** A new process: empty state, as a replaced pod has; its clock starts from now. */
+    /** A new process with {@code state}; its clock starts from now. */
     void restart(ReplicaState state, ProtocolSettings settings, long now) {
         machine = new ReplicaMachine(state, settings);
         crashed = false;
         pausedUntil = -1;
         ticksSeen = localTicks(now);
+    }
+
+    /** The driver's step before it sends anything: what the machine changed becomes durable. */
+    void persist(DurableChanges changes) {
+        disk.write(changes);
+        machine.advance();
     }
 
     boolean running(long now) {

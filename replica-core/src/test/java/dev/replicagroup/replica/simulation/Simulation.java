@@ -20,8 +20,8 @@ import java.util.Random;
 
 /**
  * One seeded run: 3 to 5 replicas, their operator and a few clients, one simulated millisecond per step, with
- * message drops, delays, duplicates and reordering, partitions, pauses, crashes (a crashed replica comes back
- * empty, as a replaced pod does), clock skew and the operator going away. After every step it checks that at
+ * message drops, delays, duplicates and reordering, partitions, pauses, crashes (a replica that exits comes back
+ * empty, as a replaced pod does; one that is killed comes back with what it made durable), clock skew and the operator going away. After every step it checks that at
  * most one replica serves, that a serving primary holds every acknowledged write, that no read is stale and
  * that no term has two primaries; at the end, faults stop and the group must serve again. Everything random
  * comes from the seed, so a failing seed replays exactly.
@@ -167,6 +167,7 @@ final class Simulation {
 
     private void drain(SimulatedReplica r) {
         ReplicaMachine.Ready ready = r.machine.ready();
+        r.persist(ready.durable());
         ready.messages().forEach(m -> network.send(now, m));
         for (Applied applied : ready.applied()) {
             for (int c = 0; c < CLIENTS; c++) {
@@ -292,7 +293,7 @@ final class Simulation {
         }
         SimulatedReplica victim = replicas.get(random.nextInt(replicas.size()));
         long until = now + 50 + random.nextInt(2500);
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(8)) {
             case 0 -> {
                 if (healthy()) {
                     exitWhenSafe(victim);
@@ -341,6 +342,7 @@ final class Simulation {
                 network.weather(random.nextDouble() * 0.1, random.nextInt(40));
                 story.add(now + " ms: network weather changed");
             }
+            case 6 -> crashKeepingDisk(victim);
             default -> {
                 network.cut("client", victim.address);
                 at(until, () -> network.heal("client", victim.address));
@@ -389,12 +391,34 @@ final class Simulation {
                                         && r.machine.state().caughtUp())));
     }
 
+    /**
+     * SIGKILL at any moment, then a restart with what it made durable (the same volume): as a helper of the
+     * operator's primary, or fenced, waiting for the failover, if it was the primary itself. Unlike an exit that
+     * loses the state, nothing it sent is taken back: everything it sent was durable before it was sent.
+     */
+    private void crashKeepingDisk(SimulatedReplica r) {
+        if (r.crashed) {
+            return;
+        }
+        r.crashed = true;
+        inboxes.get(r.address).clear();
+        story.add(now + " ms: " + r.address + " killed; it keeps its disk");
+        at(now + 50 + random.nextInt(1500), () -> {
+            String tbc = operator.primary().equals(r.address) ? "" : operator.primary();
+            r.restart(ReplicaState.recovered(r.address, syncAcks, r.disk.read(), tbc), SETTINGS, now);
+            seenRoles.remove(r.address);
+            story.add(now + " ms: " + r.address + " restarted from its disk at "
+                    + r.machine.state().last() + (tbc.isEmpty() ? ", fenced" : ", helping " + tbc));
+        });
+    }
+
     private void restart(SimulatedReplica r) {
         if (operator.primary().equals(r.address)) {
             // The operator replaces a lost primary's pod only once it has failed over.
             at(now + 100, () -> restart(r));
             return;
         }
+        r.disk = new SimulatedDisk();
         r.restart(ReplicaState.newHelper(r.address, syncAcks, operator.primary()), SETTINGS, now);
         seenRoles.remove(r.address);
         story.add(now + " ms: " + r.address + " restarted empty, helping " + operator.primary());

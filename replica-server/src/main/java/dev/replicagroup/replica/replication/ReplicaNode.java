@@ -14,6 +14,9 @@ import dev.replicagroup.replica.core.WriteResult;
 import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
+import dev.replicagroup.replica.storage.InMemoryStorage;
+import dev.replicagroup.replica.storage.ReplicaStorage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -32,8 +36,15 @@ import org.jboss.logging.Logger;
 /**
  * Drives one {@link ReplicaMachine}: every input (a client call, a peer's message, the clock) runs on a single
  * engine thread; before each, the machine is told how many ticks have passed on the monotonic clock (so a
- * replica that was frozen sees at once that its lease ran out); after each, what the machine wants sent goes
- * to the {@link PeerNetwork} and the writes whose entries were applied are answered ({@link WaitingWrites}).
+ * replica that was frozen sees at once that its lease ran out). After a batch of inputs (every input queued when
+ * the engine got to it: group commit), what the machine changed is made durable through the
+ * {@link ReplicaStorage}, one fsync for the batch; only then does what it wants sent go to the {@link PeerNetwork},
+ * and are the writes whose entries were applied and the batch's calls answered ({@link WaitingWrites}). So an
+ * Accepted sent to a primary and an acknowledgement to a client both imply that the state behind them is durable.
+ *
+ * <p>If the storage fails (disk full, I/O error), the batch's messages are dropped (the protocol repairs lost
+ * messages), waiting writes fail with the cause, and writes and reads are refused until a later batch persists
+ * everything not yet durable: nothing acknowledged depends on what did not reach the disk.
  */
 public final class ReplicaNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicaNode.class);
@@ -47,6 +58,18 @@ public final class ReplicaNode implements AutoCloseable {
     private final ScheduledThreadPoolExecutor engine;
     private final long startedAtMillis = System.currentTimeMillis();
     private final WaitingWrites waiting;
+    private final ReplicaStorage storage;
+    private final Snapshots snapshots;
+    /** Inputs handed to the engine and not yet run: while there are, the engine defers persisting. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** The batch's calls, answered once its changes are durable. */
+    private final List<Answer<?>> answers = new ArrayList<>();
+
+    private int batched;
+    /** Why the storage failed at the last attempt; empty while it works. */
+    private String storageProblem = "";
+
+    private volatile long snapshotsInstalled;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
     private long lastTickAt;
     private volatile NodeStatus view;
@@ -55,12 +78,30 @@ public final class ReplicaNode implements AutoCloseable {
     private String seenPrimary;
     private boolean seenServing;
 
+    /** Inputs one persist covers at most: a bound on how long messages and answers wait for the batch's fsync. */
+    static final int MAX_BATCH = 256;
+
+    /** A replica in memory only. */
     public ReplicaNode(ReplicaState state, PeerNetwork network, NodeConfig config) {
-        this(state, network, config, System::nanoTime);
+        this(state, network, config, new InMemoryStorage(), Long.MAX_VALUE, System::nanoTime);
     }
 
-    ReplicaNode(ReplicaState state, PeerNetwork network, NodeConfig config, LongSupplier nanoClock) {
+    /** A replica that makes its state durable in {@code storage}, with a snapshot every {@code snapshotEvery}. */
+    public ReplicaNode(
+            ReplicaState state, PeerNetwork network, NodeConfig config, ReplicaStorage storage, long snapshotEvery) {
+        this(state, network, config, storage, snapshotEvery, System::nanoTime);
+    }
+
+    ReplicaNode(
+            ReplicaState state,
+            PeerNetwork network,
+            NodeConfig config,
+            ReplicaStorage storage,
+            long snapshotEvery,
+            LongSupplier nanoClock) {
         this.state = state;
+        this.storage = storage;
+        this.snapshots = new Snapshots(storage, snapshotEvery, state.appliedSeq());
         this.machine = new ReplicaMachine(state, config.protocol());
         this.network = network;
         this.config = config;
@@ -91,23 +132,46 @@ public final class ReplicaNode implements AutoCloseable {
         T run() throws ReplicaException;
     }
 
-    private <T> CompletableFuture<T> call(Task<T> task) {
+    /**
+     * A call's outcome, given to the caller once the batch is persisted; with {@code durable}, a failed persist
+     * fails it (it changed the state: a write, an admin command).
+     */
+    private record Answer<T>(CompletableFuture<T> result, T value, ReplicaException error, boolean durable) {
+        void give(String storageProblem) {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else if (durable && !storageProblem.isEmpty()) {
+                result.completeExceptionally(ReplicaException.of(Reason.NOT_SERVING, storageProblem));
+            } else {
+                result.complete(value);
+            }
+        }
+    }
+
+    /** Runs the task on the engine; answers when the batch it is part of was made durable. */
+    private <T> CompletableFuture<T> call(Task<T> task, boolean durable) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        queued.incrementAndGet();
         try {
             engine.execute(() -> {
+                queued.decrementAndGet();
                 try {
                     advanceClock();
-                    result.complete(task.run());
+                    answers.add(new Answer<>(result, task.run(), null, durable));
                 } catch (ReplicaException e) {
-                    result.completeExceptionally(e);
+                    answers.add(new Answer<>(result, null, e, durable));
                 } catch (RuntimeException e) {
                     LOG.error("engine task failed", e);
                     result.completeExceptionally(e);
-                } finally {
+                }
+                // Group commit: inputs already waiting join this batch, and one persist (one fsync) covers them all.
+                if (queued.get() == 0 || ++batched >= MAX_BATCH) {
+                    batched = 0;
                     settle();
                 }
             });
         } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
             result.completeExceptionally(ReplicaException.of(Reason.UNREACHABLE, "the replica is shutting down"));
         }
         return result;
@@ -115,10 +179,12 @@ public final class ReplicaNode implements AutoCloseable {
 
     @SuppressWarnings("FutureReturnValueIgnored") // call() logs a failed task; a rejected one means shutdown
     private void run(Runnable task) {
-        call(() -> {
-            task.run();
-            return null;
-        });
+        call(
+                () -> {
+                    task.run();
+                    return null;
+                },
+                false);
     }
 
     /** Tells the machine how many whole ticks have passed since the last time. */
@@ -131,11 +197,19 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
-    /** After every input: send, answer writes, react to a new role, publish the status. */
+    /** After a batch of inputs: persist, then send and answer, react to a new role, publish the status. */
     private void settle() {
         ReplicaMachine.Ready ready = machine.ready();
-        ready.messages().forEach(network::send);
-        ready.applied().forEach(waiting::applied);
+        if (persist(ready)) {
+            ready.messages().forEach(network::send);
+            ready.applied().forEach(waiting::applied);
+            snapshots.applied(state);
+        } else {
+            waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, storageProblem));
+        }
+        snapshotsInstalled = state.snapshotsInstalled();
+        answers.forEach(answer -> answer.give(storageProblem));
+        answers.clear();
         boolean serving = machine.serving();
         if (state.role() != seenRole
                 || state.term() != seenTerm
@@ -164,6 +238,33 @@ public final class ReplicaNode implements AutoCloseable {
         listeners.forEach(l -> l.accept(status));
     }
 
+    /** Makes the Ready's changes durable; false (and the reason kept) if the storage failed. */
+    private boolean persist(ReplicaMachine.Ready ready) {
+        try {
+            storage.persist(ready.durable());
+        } catch (IOException e) {
+            String problem = state.self() + " cannot persist its state in " + storage.location() + ": " + e.getMessage()
+                    + "; it acknowledges nothing, and writes and reads fail, until it can (free space, fix the disk)";
+            if (!problem.equals(storageProblem)) {
+                LOG.error(problem, e);
+            }
+            storageProblem = problem;
+            return false;
+        }
+        machine.advance();
+        if (!storageProblem.isEmpty()) {
+            LOG.infof("%s persists its state in %s again", state.self(), storage.location());
+            storageProblem = "";
+        }
+        return true;
+    }
+
+    private void failIfCannotPersist() throws ReplicaException {
+        if (!storageProblem.isEmpty()) {
+            throw new ReplicaException(Reason.NOT_SERVING, storageProblem, state.term(), state.primary());
+        }
+    }
+
     // ------------------------------------------------------------------ clients
 
     public CompletableFuture<WriteResult> write(WriteId id, Operation op) {
@@ -172,27 +273,37 @@ public final class ReplicaNode implements AutoCloseable {
             return CompletableFuture.failedFuture(ReplicaException.of(Reason.INVALID, invalid.get()));
         }
         CompletableFuture<WriteResult> result = new CompletableFuture<>();
-        run(() -> {
-            ProposeOutcome outcome = machine.propose(id, op);
-            if (outcome instanceof ProposeOutcome.Appended a) {
-                await(a.term(), a.seq(), result);
-            } else if (outcome instanceof ProposeOutcome.Pending p) {
-                await(p.term(), p.seq(), result);
-            } else if (outcome instanceof ProposeOutcome.AlreadyApplied done) {
-                result.complete(done.result());
-            } else if (outcome instanceof ProposeOutcome.NotPrimary) {
-                result.completeExceptionally(notPrimary());
-            } else if (outcome instanceof ProposeOutcome.NotServing n) {
-                result.completeExceptionally(new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), ""));
-            } else if (outcome instanceof ProposeOutcome.Superseded s) {
-                result.completeExceptionally(ReplicaException.of(
-                        Reason.INVALID,
-                        "request " + s.id().requestSeq()
-                                + " of client " + s.id().clientId() + " comes after a later write of the same client;"
-                                + " a client sends one write at a time"));
-            }
-        });
-        return result;
+        // Answered once the batch is durable: even an AlreadyApplied reply waits for that.
+        CompletableFuture<Void> proposed = call(
+                () -> {
+                    failIfCannotPersist();
+                    propose(id, op, result);
+                    return null;
+                },
+                true);
+        return proposed.thenCompose(ignored -> result);
+    }
+
+    /** Proposes the write: {@code result} is settled now, or once its entry is applied. */
+    private void propose(WriteId id, Operation op, CompletableFuture<WriteResult> result) throws ReplicaException {
+        ProposeOutcome outcome = machine.propose(id, op);
+        if (outcome instanceof ProposeOutcome.Appended a) {
+            await(a.term(), a.seq(), result);
+        } else if (outcome instanceof ProposeOutcome.Pending p) {
+            await(p.term(), p.seq(), result);
+        } else if (outcome instanceof ProposeOutcome.AlreadyApplied done) {
+            result.complete(done.result());
+        } else if (outcome instanceof ProposeOutcome.NotPrimary) {
+            throw notPrimary();
+        } else if (outcome instanceof ProposeOutcome.NotServing n) {
+            throw new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), "");
+        } else if (outcome instanceof ProposeOutcome.Superseded s) {
+            throw ReplicaException.of(
+                    Reason.INVALID,
+                    "request " + s.id().requestSeq()
+                            + " of client " + s.id().clientId() + " comes after a later write of the same client;"
+                            + " a client sends one write at a time");
+        }
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // whenComplete's future only repeats result's outcome
@@ -217,33 +328,37 @@ public final class ReplicaNode implements AutoCloseable {
      * primary holding its lease answers.
      */
     public CompletableFuture<ReadResult> read(List<String> keys) {
-        return call(() -> {
-            List<Optional<byte[]>> values = new ArrayList<>();
-            long applied = 0;
-            for (String key : keys.isEmpty() ? List.of("") : keys) {
-                ReadOutcome outcome = machine.read(key);
-                if (outcome instanceof ReadOutcome.NotPrimary) {
-                    throw notPrimary();
-                }
-                if (outcome instanceof ReadOutcome.NotServing n) {
-                    throw new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), "");
-                }
-                ReadOutcome.Value value = (ReadOutcome.Value) outcome;
-                values.add(value.value());
-                applied = value.appliedSeq();
-            }
-            return new ReadResult(keys.isEmpty() ? List.of() : values, applied);
-        });
+        return call(
+                () -> {
+                    // What it holds may not all be durable: a value read now could be gone after a crash.
+                    failIfCannotPersist();
+                    List<Optional<byte[]>> values = new ArrayList<>();
+                    long applied = 0;
+                    for (String key : keys.isEmpty() ? List.of("") : keys) {
+                        ReadOutcome outcome = machine.read(key);
+                        if (outcome instanceof ReadOutcome.NotPrimary) {
+                            throw notPrimary();
+                        }
+                        if (outcome instanceof ReadOutcome.NotServing n) {
+                            throw new ReplicaException(Reason.NOT_SERVING, n.why(), n.term(), "");
+                        }
+                        ReadOutcome.Value value = (ReadOutcome.Value) outcome;
+                        values.add(value.value());
+                        applied = value.appliedSeq();
+                    }
+                    return new ReadResult(keys.isEmpty() ? List.of() : values, applied);
+                },
+                false);
     }
 
     /** The values this replica has applied, whatever its role: for tests that compare replicas' states. */
     CompletableFuture<List<Optional<byte[]>>> readLocal(List<String> keys) {
-        return call(() -> keys.stream().map(state::get).toList());
+        return call(() -> keys.stream().map(state::get).toList(), false);
     }
 
     /** The Active List. */
     public CompletableFuture<ActiveList> servers() {
-        return call(state::activeList);
+        return call(state::activeList, false);
     }
 
     // ------------------------------------------------------------------ peers
@@ -266,7 +381,7 @@ public final class ReplicaNode implements AutoCloseable {
     // ------------------------------------------------------------------ admin
 
     public CompletableFuture<NodeStatus> status() {
-        return call(this::buildStatus);
+        return call(this::buildStatus, false);
     }
 
     public CompletableFuture<NodeStatus> promote(long term, long holdoffMillis) {
@@ -289,13 +404,16 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private CompletableFuture<NodeStatus> admin(Supplier<Decision> command) {
-        return call(() -> {
-                    Decision decision = command.get();
-                    if (!decision.accepted()) {
-                        throw new ReplicaException(Reason.REFUSED, decision.reason(), state.term(), state.primary());
-                    }
-                    return null;
-                })
+        return call(
+                        () -> {
+                            Decision decision = command.get();
+                            if (!decision.accepted()) {
+                                throw new ReplicaException(
+                                        Reason.REFUSED, decision.reason(), state.term(), state.primary());
+                            }
+                            return null;
+                        },
+                        true)
                 .thenCompose(ignored -> status());
     }
 
@@ -319,7 +437,9 @@ public final class ReplicaNode implements AutoCloseable {
                 (int) config.detection().toMillis(),
                 (int) config.clockDrift().toMillis(),
                 machine.holdoffRemainingTicks() * tick);
-        String problem = machine.whyNotServing().orElse(machine.problem());
+        String problem = !storageProblem.isEmpty()
+                ? storageProblem
+                : machine.whyNotServing().orElse(machine.problem());
         return new NodeStatus(
                 state.self(),
                 state.role(),
@@ -352,6 +472,11 @@ public final class ReplicaNode implements AutoCloseable {
         return state.self();
     }
 
+    /** Snapshots installed from a primary: a helper that caught up by log suffix installed none. */
+    public long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
     @Override
     public void close() {
         engine.shutdownNow();
@@ -361,5 +486,14 @@ public final class ReplicaNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         waiting.failAll(() -> ReplicaException.of(Reason.UNREACHABLE, "replica stopped"));
+        answers.forEach(
+                a -> a.result().completeExceptionally(ReplicaException.of(Reason.UNREACHABLE, "replica stopped")));
+        answers.clear();
+        snapshots.close();
+        try {
+            storage.close();
+        } catch (IOException e) {
+            LOG.warnf("closing the storage in %s: %s", storage.location(), e.getMessage());
+        }
     }
 }

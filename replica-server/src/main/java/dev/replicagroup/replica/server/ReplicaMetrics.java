@@ -37,6 +37,10 @@ final class ReplicaMetrics implements RequestMetrics {
         Gauge.builder("replica_applied_seq", node, n -> n.view().appliedSeq())
                 .description("seq of the last entry applied to the key-value state")
                 .register(registry);
+        Gauge.builder("replica_snapshots_installed", node, ReplicaNode::snapshotsInstalled)
+                .description(
+                        "snapshots installed from a primary (a helper that caught up by log suffix installed none)")
+                .register(registry);
         for (Role role : Role.values()) {
             Gauge.builder("replica_role", node, n -> n.view().role() == role ? 1 : 0)
                     .tag("role", role.name().toLowerCase(Locale.ROOT))

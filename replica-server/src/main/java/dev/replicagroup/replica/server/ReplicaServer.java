@@ -1,5 +1,6 @@
 package dev.replicagroup.replica.server;
 
+import dev.replicagroup.replica.core.RecoveredState;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.grpc.Channels;
@@ -7,6 +8,10 @@ import dev.replicagroup.replica.replication.ReplicaNode;
 import dev.replicagroup.replica.service.GrpcPeerNetwork;
 import dev.replicagroup.replica.service.ReplicaServices;
 import dev.replicagroup.replica.service.StatusWatch;
+import dev.replicagroup.replica.storage.DiskStorage;
+import dev.replicagroup.replica.storage.InMemoryStorage;
+import dev.replicagroup.replica.storage.Recovery;
+import dev.replicagroup.replica.storage.ReplicaStorage;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -32,11 +38,22 @@ public final class ReplicaServer implements AutoCloseable {
 
     private ReplicaServer(ServerOptions options, MeterRegistry registry) throws IOException {
         this.options = options;
-        ReplicaState state = options.tbc().isEmpty()
-                ? ReplicaState.newPrimary(options.advertise(), options.syncAcks())
-                : ReplicaState.newHelper(options.advertise(), options.syncAcks(), options.tbc());
+        ReplicaStorage storage;
+        ReplicaState state;
+        if (options.storage().durable()) {
+            Recovery recovery = DiskStorage.open(
+                    options.storage().dataDir(), options.storage().fsync());
+            recovery.notes().forEach(note -> LOG.warnf("recovering %s: %s", options.advertise(), note));
+            storage = recovery.storage();
+            state = startingState(options, recovery.state());
+        } else {
+            storage = new InMemoryStorage();
+            state = startingState(options, RecoveredState.EMPTY);
+        }
+        LOG.info(describe(options, state, storage));
         this.network = new GrpcPeerNetwork();
-        this.node = new ReplicaNode(state, network, options.node());
+        this.node = new ReplicaNode(
+                state, network, options.node(), storage, options.storage().snapshotEvery());
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                         new InetSocketAddress(options.bindHost(), options.port()))
@@ -61,11 +78,39 @@ public final class ReplicaServer implements AutoCloseable {
         }
         node.start();
         LOG.infof(
-                "replica %s listening on %s:%d as %s",
-                options.advertise(),
-                options.bindHost(),
-                options.port(),
-                options.tbc().isEmpty() ? "primary of term 1" : "helper of " + options.tbc());
+                "replica %s listening on %s:%d as %s of term %d",
+                options.advertise(), options.bindHost(), options.port(), state.role(), state.term());
+    }
+
+    /**
+     * The start-up contract with the operator: a replica with data (a recorded term) comes back fenced in its term
+     * with its log, never primary on its own, unless --tbc makes it a helper that catches up from its position;
+     * without data it is a helper with --tbc, else fenced in term 0 with --no-bootstrap, else the primary of term 1.
+     */
+    static ReplicaState startingState(ServerOptions options, RecoveredState recovered) {
+        String self = options.advertise();
+        if (recovered.hasData()) {
+            return ReplicaState.recovered(self, options.syncAcks(), recovered, options.tbc());
+        }
+        if (!options.tbc().isEmpty()) {
+            return ReplicaState.newHelper(self, options.syncAcks(), options.tbc());
+        }
+        return options.noBootstrap()
+                ? ReplicaState.newFenced(self, options.syncAcks())
+                : ReplicaState.newPrimary(self, options.syncAcks());
+    }
+
+    private static String describe(ServerOptions options, ReplicaState state, ReplicaStorage storage) {
+        if (!storage.durable()) {
+            return "replica " + options.advertise() + " keeps its data in memory only (no --data-dir): everything"
+                    + " it holds is lost when the process stops";
+        }
+        return "replica " + options.advertise() + " keeps its data in " + storage.location() + " (--fsync "
+                + options.storage().fsync().name().toLowerCase(Locale.ROOT) + "): starts " + state.role() + " in term "
+                + state.term() + " at " + state.last() + ", committed up to " + state.commitSeq()
+                + (state.role() == Role.FENCED && state.term() > 0
+                        ? "; it waits for the operator to promote it or make it follow a primary"
+                        : "");
     }
 
     public static ReplicaServer start(ServerOptions options, MeterRegistry registry) throws IOException {

@@ -11,9 +11,19 @@ import dev.replicagroup.replica.replication.NodeConfig;
  * @param tbc       the primary (or any member) to help; empty to start as the primary of term 1
  * @param syncAcks  helper acks a write waits for before it is acknowledged
  * @param adminToken the token Admin calls must carry; empty disables the Admin API
+ * @param storage   where the state is kept (memory, or a data directory)
+ * @param noBootstrap without --tbc and without data, start fenced in term 0 rather than as the primary of term 1
  */
 public record ServerOptions(
-        String bindHost, int port, String advertise, String tbc, int syncAcks, String adminToken, NodeConfig node) {
+        String bindHost,
+        int port,
+        String advertise,
+        String tbc,
+        int syncAcks,
+        String adminToken,
+        NodeConfig node,
+        StorageOptions storage,
+        boolean noBootstrap) {
 
     public ServerOptions {
         if (port < 1 || port > 65535) {
@@ -35,10 +45,23 @@ public record ServerOptions(
     /** A replica on loopback, as tests and a newcomer's first try use it. */
     public static ServerOptions loopback(int port, String tbc, int syncAcks, String adminToken) {
         return new ServerOptions(
-                "127.0.0.1", port, "127.0.0.1:" + port, tbc, syncAcks, adminToken, NodeConfig.defaults());
+                "127.0.0.1",
+                port,
+                "127.0.0.1:" + port,
+                tbc,
+                syncAcks,
+                adminToken,
+                NodeConfig.defaults(),
+                StorageOptions.inMemory(),
+                false);
     }
 
     public ServerOptions withNode(NodeConfig config) {
-        return new ServerOptions(bindHost, port, advertise, tbc, syncAcks, adminToken, config);
+        return new ServerOptions(bindHost, port, advertise, tbc, syncAcks, adminToken, config, storage, noBootstrap);
+    }
+
+    public ServerOptions withStorage(StorageOptions newStorage, boolean newNoBootstrap) {
+        return new ServerOptions(
+                bindHost, port, advertise, tbc, syncAcks, adminToken, node, newStorage, newNoBootstrap);
     }
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmark: write throughput and latency of a 3-replica group on loopback (syncAcks 1) with durable replicas
+# (serve --data-dir, --fsync batch and always; all three data directories on the same disk) and, for reference,
+# in memory, for 1, 4 and 16 clients. Appends a table to bench/REPORT.md.
+# With an etcd binary (ETCD=/path/to/etcd, or on PATH) and Go, it also runs 3 etcd members on the same disk under
+# the same load (bench/etcd-load) for a ratio; see the end of this file.
+# Usage: bench/durable-writes.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-15}
+JAR=replica-app/target/quarkus-app/quarkus-run.jar
+[ -f "$JAR" ] || ./mvnw -B -o -q -DskipTests package -pl replica-app -am
+OUT=target/bench/durable; rm -rf "$OUT"; mkdir -p "$OUT"
+export REPLICA_ADMIN_TOKEN=bench
+pids=()
+stop_all() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; pids=(); }
+trap stop_all EXIT
+S=127.0.0.1:7301,127.0.0.1:7302,127.0.0.1:7303
+
+# Starts the group in mode memory|batch|always.
+start_group() {
+  local mode=$1 storage=()
+  for i in 1 2 3; do
+    if [ "$mode" != memory ]; then storage=(--data-dir "$OUT/$mode/r$i" --fsync "$mode"); fi
+    local tbc=()
+    [ "$i" = 1 ] || tbc=(--tbc 127.0.0.1:7301)
+    java -jar "$JAR" serve --port "730$i" --http-port "830$i" "${tbc[@]}" "${storage[@]}" >"$OUT/$mode-r$i.log" 2>&1 &
+    pids+=($!)
+    [ "$i" = 1 ] && sleep 3
+  done
+  sleep 4
+}
+
+# One table row per client count: | mode | clients | writes/s | p50 | p99 | max | errors |
+measure() {
+  local mode=$1
+  java -jar "$JAR" load -s "$S" --clients 4 --duration 5 --no-verify >/dev/null   # warm-up (JIT)
+  for c in 1 4 16; do
+    line=$(java -jar "$JAR" load -s "$S" --clients "$c" --duration "$SECONDS_PER_RUN" --no-verify | head -1)
+    echo "$line" | sed -E 's/writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/| '"$mode"' | '"$c"' | \3 | \4 | \5 | \6 | \2 |/'
+  done
+}
+
+{
+  echo
+  echo "### $(date -u +%Y-%m-%dT%H:%MZ) — durable writes: 3 replicas, syncAcks 1, loopback, data dirs on $(df -P "$OUT" | awk 'NR==2{print $1}'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start"
+  echo
+  echo "| storage | clients | writes/s | p50 ms | p99 ms | max ms | errors |"
+  echo "|---|---|---|---|---|---|---|"
+  for mode in memory batch always; do
+    start_group "$mode"
+    measure "$mode"
+    stop_all
+    sleep 1
+  done
+} | tee -a bench/REPORT.md
+
+# etcd for a ratio: 3 members on the same disk, driven by bench/etcd-load (the same load: N clients, one put at a
+# time each). ETCD=/path/to/etcd, or an etcd on PATH; without one this part is skipped. An etcd binary can be built
+# from the Go module proxy in a scratch module: go mod init x && go get go.etcd.io/etcd/server/v3@v3.6.16 &&
+# go build -o etcd go.etcd.io/etcd/server/v3 (go install refuses: that module has replace directives).
+ETCD=${ETCD:-$(command -v etcd || true)}
+GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+if [ -z "$ETCD" ] || [ ! -x "$GO" ]; then
+  echo "(no etcd binary or no Go toolchain: set ETCD=/path/to/etcd to compare with etcd)"
+  exit 0
+fi
+(cd bench/etcd-load && "$GO" build -o "../../$OUT/etcd-load" .)
+cluster=e1=http://127.0.0.1:2381,e2=http://127.0.0.1:2382,e3=http://127.0.0.1:2383
+for i in 1 2 3; do
+  "$ETCD" --name "e$i" --data-dir "$OUT/etcd/e$i" --listen-peer-urls "http://127.0.0.1:238$i" \
+    --initial-advertise-peer-urls "http://127.0.0.1:238$i" --listen-client-urls "http://127.0.0.1:237$i" \
+    --advertise-client-urls "http://127.0.0.1:237$i" --initial-cluster "$cluster" \
+    --initial-cluster-state new >"$OUT/etcd-e$i.log" 2>&1 &
+  pids+=($!)
+done
+sleep 5
+E=127.0.0.1:2371,127.0.0.1:2372,127.0.0.1:2373
+"$OUT/etcd-load" -endpoints "$E" -clients 4 -duration 5s >/dev/null   # warm-up
+for c in 1 4 16; do
+  line=$("$OUT/etcd-load" -endpoints "$E" -clients "$c" -duration "${SECONDS_PER_RUN}s")
+  echo "$line" | sed -E 's/writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/| etcd 3.6 (3 members, fsync per batch) | '"$c"' | \3 | \4 | \5 | \6 | \2 |/'
+done | tee -a bench/REPORT.md
