@@ -16,6 +16,10 @@ public class Failover {
     @JsonPropertyDescription("True for a planned switchover (the replicagroup.dev/promote annotation).")
     private boolean switchover;
 
+    @JsonPropertyDescription("True for a whole-group restart: every member came back fenced on its volume and none"
+            + " serves, so there is no old primary (from is empty) and every member is a candidate.")
+    private boolean restart;
+
     @JsonPropertyDescription("The pod that was primary.")
     private String from;
 
@@ -79,6 +83,14 @@ public class Failover {
 
     public void setSwitchover(boolean switchover) {
         this.switchover = switchover;
+    }
+
+    public boolean isRestart() {
+        return restart;
+    }
+
+    public void setRestart(boolean restart) {
+        this.restart = restart;
     }
 
     public String getFrom() {

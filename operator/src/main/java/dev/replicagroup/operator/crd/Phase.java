@@ -4,6 +4,11 @@ package dev.replicagroup.operator.crd;
 public enum Phase {
     /** Pods are being created; no primary is serving yet. */
     Pending,
+    /**
+     * Every member was gone with its data and the group starts again empty (the DataLost condition says what was
+     * lost); shown instead of Pending until the new primary serves.
+     */
+    Reinitialized,
     /** The primary serves and every wanted replica is Ready. */
     Running,
     /** The primary serves but some helpers are missing or not Ready. */

@@ -20,6 +20,10 @@ import java.util.Map;
         value = "self.syncAcks < self.replicas",
         message =
                 "syncAcks must be less than replicas: the primary waits for syncAcks helpers, and there are replicas - 1")
+@ValidationRule(
+        value = "has(self.storage) == has(oldSelf.storage)",
+        message = "storage cannot be added to or removed from an existing ReplicaGroup: its members' data lives in"
+                + " memory or on volumes for the group's whole life; create a new ReplicaGroup instead")
 public class ReplicaGroupSpec {
 
     @SpecReplicas
@@ -68,6 +72,10 @@ public class ReplicaGroupSpec {
     @Default("ClusterIP")
     @JsonPropertyDescription("Type of the Service that points at the primary.")
     private String serviceType = "ClusterIP";
+
+    @JsonPropertyDescription("A volume per member, so members keep their data when their pods go (docs/storage.md);"
+            + " without it every replica is in memory only. Cannot be added or removed later.")
+    private StorageSpec storage;
 
     public int getReplicas() {
         return replicas;
@@ -155,5 +163,13 @@ public class ReplicaGroupSpec {
 
     public void setServiceType(String serviceType) {
         this.serviceType = serviceType;
+    }
+
+    public StorageSpec getStorage() {
+        return storage;
+    }
+
+    public void setStorage(StorageSpec storage) {
+        this.storage = storage;
     }
 }

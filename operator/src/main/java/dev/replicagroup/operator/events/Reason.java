@@ -13,6 +13,13 @@ public enum Reason {
     SwitchoverCompleted(false),
     SwitchoverRejected(true),
     PodReplaced(false),
+    /** A member of a group with no live primary came back on its volume (whole-group restart). */
+    MemberRestored(false),
+    /** Every member of a group that held data was gone, and the group started again empty. */
+    DataLost(true),
+    VolumeExpanded(false),
+    /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
+    VolumeNotExpandable(true),
     InvalidSpec(true);
 
     private final boolean warning;

@@ -50,7 +50,7 @@ public final class FailoverPlanner {
         return switch (failover.getStep()) {
             case Detect -> new FailoverAction.Announce(newTerm(failover, obs, ctx));
             case Fence -> handOff(failover, obs).orElseGet(() -> fence(failover, obs, true));
-            case Select -> select(failover, obs, ctx);
+            case Select -> failover.isRestart() ? GroupRestart.select(failover, obs, ctx) : select(failover, obs, ctx);
             case Promote -> promote(failover, obs, ctx);
             case Repoint -> repoint(failover, obs);
             case Verify -> verify(failover, obs, ctx);

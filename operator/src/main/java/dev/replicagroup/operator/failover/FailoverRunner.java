@@ -99,6 +99,16 @@ public class FailoverRunner {
     }
 
     /**
+     * Starts a whole-group restart (step Detect): the same steps with no old primary, and every member a
+     * candidate ({@link GroupRestart}).
+     */
+    public void startRestart(ReplicaGroup group, String reason) {
+        start(group, reason, false, null, Optional.empty());
+        group.getStatus().getFailover().setFrom(null);
+        group.getStatus().getFailover().setRestart(true);
+    }
+
+    /**
      * Runs steps until the failover finishes or must wait: one observation per step, and the answers of the
      * step's calls laid over the next one (a pushed status may not have caught up with a fence yet).
      *
@@ -181,7 +191,9 @@ public class FailoverRunner {
                     a.newTerm(),
                     failover.isSwitchover()
                             ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
-                            : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
+                            : failover.isRestart()
+                                    ? "whole-group restart: " + failover.getReason()
+                                    : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
             raiseTerm(group, a.newTerm());
             // The new term goes to the API before any replica hears of it; a conflicting writer makes this throw.
             advance(group, FailoverStep.Fence);
@@ -227,7 +239,7 @@ public class FailoverRunner {
                 }
             });
             Optional<AdminFanout.Answer> old =
-                    Optional.ofNullable(answers.get(f.oldPrimary())).filter(AdminFanout.Answer::ok);
+                    Optional.ofNullable(f.oldPrimary()).map(answers::get).filter(AdminFanout.Answer::ok);
             boolean oldFenced = old.isPresent() && !failover.isOldPrimaryFenced();
             if (oldFenced) {
                 failover.setOldPrimaryFencedInTerm(f.term());
@@ -235,7 +247,9 @@ public class FailoverRunner {
             }
             old.ifPresent(a -> failover.setOldPrimaryCommitted(
                     LogPositionStatus.of(a.status().committed())));
-            roles.set(ns, f.oldPrimary(), Labels.HELPER);
+            if (f.oldPrimary() != null) {
+                roles.set(ns, f.oldPrimary(), Labels.HELPER);
+            }
             if (failover.getStep() == FailoverStep.Fence) {
                 // Not written: a failover resumed from Fence fences again (the same term) and then selects.
                 failover.setStep(FailoverStep.Select);
@@ -366,8 +380,11 @@ public class FailoverRunner {
                     group,
                     Reason.Promoted,
                     failover.getTerm(),
-                    "promoted " + failover.getTo() + " (was primary: "
-                            + failover.getFrom() + ") in term " + failover.getTerm()
+                    "promoted " + failover.getTo()
+                            + (failover.isRestart()
+                                    ? " (whole-group restart)"
+                                    : " (was primary: " + failover.getFrom() + ")")
+                            + " in term " + failover.getTerm()
                             + (holdoffMillis == null
                                     ? ""
                                     : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));

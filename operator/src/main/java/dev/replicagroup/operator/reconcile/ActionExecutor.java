@@ -1,15 +1,22 @@
 package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.failover.FailoverRunner;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
+import dev.replicagroup.operator.resources.ReplicaClaims;
 import dev.replicagroup.operator.resources.ReplicaPods;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,6 +31,8 @@ public class ActionExecutor {
     private final FailoverRunner failovers;
     private final StatusWriter statusWriter;
     private final Caches caches;
+    private final ReplicaWatches watches;
+    private final Clock clock;
     private final String defaultImage;
 
     public ActionExecutor(
@@ -32,8 +41,12 @@ public class ActionExecutor {
             FailoverRunner failovers,
             StatusWriter statusWriter,
             Caches caches,
+            ReplicaWatches watches,
+            Clock clock,
             @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
         this.client = client;
+        this.watches = watches;
+        this.clock = clock;
         this.caches = caches;
         this.events = events;
         this.failovers = failovers;
@@ -45,23 +58,50 @@ public class ActionExecutor {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
-            caches.created(client.resource(
-                            ReplicaPods.build(group, c.ordinal(), Labels.PRIMARY, Optional.empty(), defaultImage))
-                    .create());
-            group.getStatus().setCurrentPrimary(Names.pod(name, c.ordinal()));
-            group.getStatus().setPrimarySince(null);
+            Optional<String> waiting = create(group, c.ordinal(), new ReplicaPods.Start.Bootstrap());
+            if (waiting.isPresent()) {
+                return waiting;
+            }
+            ReplicaGroupStatus status = group.getStatus();
+            if (status.getTerm() > 0) {
+                dataLost(group, Names.pod(name, c.ordinal()));
+            }
+            status.setCurrentPrimary(Names.pod(name, c.ordinal()));
+            status.setPrimarySince(null);
             statusWriter.write(group);
         } else if (action instanceof NextAction.CreateHelper h) {
-            caches.created(client.resource(
-                            ReplicaPods.build(group, h.ordinal(), Labels.HELPER, Optional.of(h.tbc()), defaultImage))
-                    .create());
+            Optional<String> waiting = create(group, h.ordinal(), new ReplicaPods.Start.Join(h.tbc()));
+            if (waiting.isPresent()) {
+                return waiting;
+            }
             events.record(
                     group,
                     Reason.ScaledUp,
                     "started helper " + Names.pod(name, h.ordinal()) + " (--tbc " + h.tbc() + ") towards "
                             + group.getSpec().getReplicas() + " replicas");
+        } else if (action instanceof NextAction.CreateMember m) {
+            Optional<String> waiting = create(group, m.ordinal(), new ReplicaPods.Start.Await());
+            if (waiting.isPresent()) {
+                return waiting;
+            }
+            String pod = Names.pod(name, m.ordinal());
+            events.record(
+                    group,
+                    Reason.MemberRestored,
+                    "started " + pod + " on its volume " + Names.claim(pod)
+                            + " with --no-bootstrap: no primary serves, so it waits fenced to be promoted or to follow");
+        } else if (action instanceof NextAction.StartRestart r) {
+            failovers.startRestart(group, r.reason());
         } else if (action instanceof NextAction.RemovePod r) {
             client.pods().inNamespace(ns).withName(r.pod()).delete();
+            if (r.scaleDown() && group.getSpec().getStorage() != null) {
+                // A removed member's data goes with it (as CloudNativePG does): a later scale-up of the same
+                // ordinal starts empty and catches up from the primary, rather than from a stale volume.
+                client.persistentVolumeClaims()
+                        .inNamespace(ns)
+                        .withName(Names.claim(r.pod()))
+                        .delete();
+            }
             events.record(
                     group,
                     r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
@@ -84,5 +124,56 @@ public class ActionExecutor {
             return Optional.of(w.why());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Creates the member's pod, and first its claim when the group has storage and the claim is missing; a
+     * claim still being deleted (its member was removed) must go first, or the new pod would wait for it forever.
+     *
+     * @return why the pod is not created yet, if it is not
+     */
+    private Optional<String> create(ReplicaGroup group, int ordinal, ReplicaPods.Start start) {
+        String pod = Names.pod(group.getMetadata().getName(), ordinal);
+        if (group.getSpec().getStorage() != null) {
+            Optional<PersistentVolumeClaim> claim = caches.claims(group).stream()
+                    .filter(c -> c.getMetadata().getName().equals(Names.claim(pod)))
+                    .findFirst();
+            if (claim.isPresent() && claim.get().getMetadata().getDeletionTimestamp() != null) {
+                return Optional.of("waiting for PVC " + Names.claim(pod) + " to be deleted before " + pod
+                        + " starts again on a new one");
+            }
+            if (claim.isEmpty()) {
+                caches.created(client.resource(ReplicaClaims.build(group, pod)).create());
+            }
+        }
+        caches.created(client.resource(ReplicaPods.build(group, ordinal, start, defaultImage))
+                .create());
+        return Optional.empty();
+    }
+
+    /**
+     * Every member of a group that had a term is gone and the group starts again empty: say so loudly (a Warning
+     * event and the DataLost condition, which the phase shows as Reinitialized until the new primary serves).
+     */
+    private void dataLost(ReplicaGroup group, String pod) {
+        ReplicaGroupStatus status = group.getStatus();
+        String lost = watches.takeCommitted(ResourceID.fromResource(group))
+                .map(c -> "every write up to (term " + c.term() + ", seq " + c.seq() + ")")
+                .orElse("every write of terms up to " + status.getTerm()
+                        + " (the last committed seq was not seen by this operator)");
+        String message = "every member of the group was gone and its data with it ("
+                + (group.getSpec().getStorage() == null
+                        ? "spec.storage is not set: replicas are in memory only"
+                        : "no member's volume claim is left")
+                + "); re-initialized empty with primary " + pod + ": lost " + lost;
+        events.record(group, Reason.DataLost, message);
+        StatusSummary.set(
+                status,
+                StatusSummary.DATA_LOST,
+                true,
+                "Reinitialized",
+                message,
+                Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
     }
 }

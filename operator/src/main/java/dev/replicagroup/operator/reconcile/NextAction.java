@@ -5,9 +5,12 @@ import dev.replicagroup.operator.failover.PrimaryHealth;
 import dev.replicagroup.operator.scaling.ScalePlan;
 import dev.replicagroup.replica.core.Role;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +27,9 @@ public final class NextAction {
     /** Add a helper that joins the primary at {@code tbc}. */
     public record CreateHelper(int ordinal, String tbc) implements Action {}
 
+    /** Bring a member of a group without a live primary back on its volume, fenced ({@code --no-bootstrap}). */
+    public record CreateMember(int ordinal) implements Action {}
+
     /** Delete a helper pod: scale-down, or a failed pod to be replaced. */
     public record RemovePod(String pod, boolean scaleDown, String why) implements Action {}
 
@@ -31,6 +37,9 @@ public final class NextAction {
     public record StartFailover(String reason, Optional<String> fromAddress) implements Action {}
 
     public record StartSwitchover(String target, Optional<String> fromAddress) implements Action {}
+
+    /** Every member is back fenced on its volume and none serves: choose a primary among them (a failover). */
+    public record StartRestart(String reason) implements Action {}
 
     /** The switchover annotation cannot be honoured (or is already satisfied); remove it and say why. */
     public record DropSwitchover(String why, boolean warning) implements Action {}
@@ -45,6 +54,7 @@ public final class NextAction {
      * @param switchoverTo the pod named by the promote annotation, if any
      * @param liveness     pods' liveness as the primary reports it
      * @param term         the term in status
+     * @param storage      whether the members keep their data on volumes (spec.storage)
      */
     public record Input(
             Observation obs,
@@ -56,13 +66,17 @@ public final class NextAction {
             Optional<Instant> lastFailover,
             Optional<String> switchoverTo,
             Map<String, Integer> liveness,
-            long term) {}
+            long term,
+            boolean storage) {}
 
     private NextAction() {}
 
     public static Action decide(Input in) {
         Observation obs = in.obs();
         List<PodView> live = obs.live();
+        if (in.storage() && restarting(in)) {
+            return restart(in);
+        }
         if (in.primary().isEmpty()) {
             return obs.pods().isEmpty() ? new CreatePrimary(0) : new Wait("pods exist but no primary is recorded");
         }
@@ -113,6 +127,76 @@ public final class NextAction {
                     .orElse(new Nothing());
         }
         return new Nothing();
+    }
+
+    /**
+     * Whether the group must come back from its volumes rather than from a primary: members' claims are kept, no
+     * member answers as primary or helper, and the recorded primary (if any) is not a pod that may still serve:
+     * it is gone, answers fenced (it came back on its volume), or once served and is not Ready now. A new group's
+     * first primary, still starting, is not a restart. Then no pod may bootstrap an empty primary.
+     */
+    static boolean restarting(Input in) {
+        Observation obs = in.obs();
+        if (obs.kept().isEmpty()) {
+            return false;
+        }
+        boolean someoneServes = obs.live().stream()
+                .anyMatch(p -> obs.replica(p.name())
+                        .filter(s -> s.role() != Role.FENCED)
+                        .isPresent());
+        if (someoneServes) {
+            return false;
+        }
+        Optional<PodView> primary = in.primary().flatMap(obs::pod).filter(p -> !p.terminating() && !p.failed());
+        return primary.isEmpty()
+                || obs.replica(primary.get().name())
+                        .filter(s -> s.role() == Role.FENCED)
+                        .isPresent()
+                || (in.hasServed() && !primary.get().ready());
+    }
+
+    /**
+     * A whole-group restart, one step per pass: wait for deleted pods to go (they hold their names), replace
+     * failed ones, bring back every member that has a claim (then new ones up to spec.replicas), all fenced;
+     * then choose the primary among them ({@link StartRestart}).
+     */
+    static Action restart(Input in) {
+        Observation obs = in.obs();
+        List<String> going = obs.pods().stream()
+                .filter(PodView::terminating)
+                .map(PodView::name)
+                .toList();
+        if (!going.isEmpty()) {
+            return new Wait("no member serves; waiting for " + String.join(", ", going)
+                    + " to terminate before the members come back on their volumes");
+        }
+        Optional<PodView> failed = obs.pods().stream().filter(PodView::failed).findFirst();
+        if (failed.isPresent()) {
+            return new RemovePod(failed.get().name(), false, "pod failed; its member comes back on its volume");
+        }
+        List<Integer> wanted =
+                new ArrayList<>(obs.kept().stream().map(ClaimView::ordinal).toList());
+        // New members take ordinals no pod or claim (even one being deleted) holds.
+        Set<Integer> used = new HashSet<>(wanted);
+        obs.claims().forEach(c -> used.add(c.ordinal()));
+        obs.pods().forEach(p -> used.add(p.ordinal()));
+        for (int ordinal = 0; wanted.size() < in.replicas(); ordinal++) {
+            if (!used.contains(ordinal)) {
+                wanted.add(ordinal);
+            }
+        }
+        Set<Integer> existing = obs.pods().stream().map(PodView::ordinal).collect(Collectors.toSet());
+        Optional<Integer> missing =
+                wanted.stream().filter(o -> !existing.contains(o)).findFirst();
+        if (missing.isPresent()) {
+            return new CreateMember(missing.get());
+        }
+        String reason = "no member serves"
+                + in.primary().map(p -> " (the last primary was " + p + ")").orElse("") + "; "
+                + obs.kept().size() + " members came back on their volumes";
+        return in.failover().isEnabled()
+                ? new StartRestart(reason)
+                : new Wait(reason + "; automatic failover is disabled, so none is promoted");
     }
 
     /**

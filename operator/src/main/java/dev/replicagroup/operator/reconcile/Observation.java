@@ -9,14 +9,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One look at a group: its pods and what each replica that answered said about itself. Decisions take
- * an Observation and return what to do; only the reconciler talks to Kubernetes and the replicas.
+ * One look at a group: its pods, its members' volume claims (spec.storage) and what each replica that answered
+ * said about itself. Decisions take an Observation and return what to do; only the reconciler talks to
+ * Kubernetes and the replicas.
  */
-public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now) {
+public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now, List<ClaimView> claims) {
 
     public Observation {
         pods = pods.stream().sorted(Comparator.comparingInt(PodView::ordinal)).toList();
         replicas = Map.copyOf(replicas);
+        claims = claims.stream()
+                .sorted(Comparator.comparingInt(ClaimView::ordinal))
+                .toList();
+    }
+
+    /** A group without storage: no claims. */
+    public Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now) {
+        this(pods, replicas, now, List.of());
+    }
+
+    /** The claims that are not being deleted: the members whose data is kept. */
+    public List<ClaimView> kept() {
+        return claims.stream().filter(c -> !c.terminating()).toList();
+    }
+
+    /** The members (pod names) whose claims are kept. */
+    public List<String> keptMembers() {
+        return kept().stream().map(ClaimView::member).toList();
     }
 
     public Optional<PodView> pod(String name) {
@@ -34,7 +53,7 @@ public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, 
         }
         Map<String, NodeStatus> merged = new HashMap<>(replicas);
         merged.putAll(answers);
-        return new Observation(pods, merged, now);
+        return new Observation(pods, merged, now, claims);
     }
 
     /** Pods that are neither being deleted nor finished: the group's members. */

@@ -74,6 +74,9 @@ public class Observer {
                 LOG.debugf("replica %s did not answer: %s", pod, answer.error().getMessage());
             }
         });
-        return new Observation(views, replicas, clock.instant());
+        List<ClaimView> claims = caches.claims(group).stream()
+                .flatMap(c -> ClaimView.of(name, c).stream())
+                .toList();
+        return new Observation(views, replicas, clock.instant(), claims);
     }
 }

@@ -57,6 +57,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final StatusWriter statusWriter;
     private final Caches caches;
     private final OwnedResources owned;
+    private final Volumes volumes;
     private final ReplicaAdmins admins;
     private final ReplicaWatches watches;
     private final Observer observer;
@@ -72,6 +73,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             StatusWriter statusWriter,
             Caches caches,
             OwnedResources owned,
+            Volumes volumes,
             ReplicaAdmins admins,
             ReplicaWatches watches,
             Observer observer,
@@ -85,6 +87,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.statusWriter = statusWriter;
         this.caches = caches;
         this.owned = owned;
+        this.volumes = volumes;
         this.admins = admins;
         this.watches = watches;
         this.observer = observer;
@@ -113,7 +116,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 group.setStatus(new ReplicaGroupStatus());
             }
             String before = Serialization.asJson(group.getStatus());
-            Optional<String> invalid = SpecCheck.problem(group.getSpec());
+            Optional<String> invalid = SpecCheck.problem(group.getSpec())
+                    .or(() -> StoragePlan.problem(group.getSpec(), caches.pods(group), caches.claims(group)));
             boolean atRest = false;
             if (invalid.isPresent()) {
                 reportInvalid(group, invalid.get());
@@ -135,6 +139,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private boolean reconcileValid(ReplicaGroup group) {
         ReplicaGroupStatus status = group.getStatus();
         String token = owned.ensure(group);
+        volumes.sync(group);
         AdminClient admin = admins.forGroup(group, token);
         Optional<String> waiting = Optional.empty();
         boolean acted = false;
@@ -147,7 +152,9 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             alignRoles(group, obs);
             NextAction.Action action = NextAction.decide(input(group, obs));
             waiting = executor.execute(group, action);
-            if (action instanceof NextAction.StartFailover || action instanceof NextAction.StartSwitchover) {
+            if (action instanceof NextAction.StartFailover
+                    || action instanceof NextAction.StartSwitchover
+                    || action instanceof NextAction.StartRestart) {
                 waiting = Optional.ofNullable(failovers.run(group, admin, () -> observer.observe(group, admin)));
             }
             if (!(action instanceof NextAction.Nothing) && !(action instanceof NextAction.Wait)) {
@@ -202,7 +209,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                         .map(Instant::parse),
                 switchoverTo,
                 liveness,
-                status.getTerm());
+                status.getTerm(),
+                group.getSpec().getStorage() != null);
     }
 
     /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */

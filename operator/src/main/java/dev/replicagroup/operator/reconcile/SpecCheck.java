@@ -2,6 +2,8 @@ package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
+import dev.replicagroup.operator.crd.StorageSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,29 @@ public final class SpecCheck {
         if (spec.getReadinessProbe() == null || spec.getFailover() == null) {
             return Optional.of("readinessProbe and failover must be objects");
         }
+        if (spec.getStorage() != null) {
+            Optional<String> storage = storage(spec.getStorage());
+            if (storage.isPresent()) {
+                return storage;
+            }
+        }
         return timing(spec.getFailover());
+    }
+
+    /** The size must be a positive quantity: the PVCs are made with it. */
+    static Optional<String> storage(StorageSpec storage) {
+        String size = storage.getSize();
+        if (size == null || size.isBlank()) {
+            return Optional.of("storage.size is required when storage is set (e.g. 1Gi)");
+        }
+        try {
+            if (Quantity.getAmountInBytes(new Quantity(size)).signum() <= 0) {
+                return Optional.of("storage.size must be more than 0, got " + size);
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return Optional.of("storage.size must be a quantity such as 1Gi or 500Mi, got '" + size + "'");
+        }
+        return Optional.empty();
     }
 
     /** The timing inequality of operator/README.md; the replica refuses to start without it. */

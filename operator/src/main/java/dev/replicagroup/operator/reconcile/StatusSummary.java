@@ -21,6 +21,8 @@ public final class StatusSummary {
     public static final String AVAILABLE = "Available";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
+    /** True once a group lost every member with its data and started again empty; it stays, as the record. */
+    public static final String DATA_LOST = "DataLost";
 
     private StatusSummary() {}
 
@@ -64,7 +66,9 @@ public final class StatusSummary {
                         ? Phase.FailingOver
                         : primaryReady
                                 ? (complete ? Phase.Running : Phase.Degraded)
-                                : status.getPrimarySince() == null ? Phase.Pending : Phase.Degraded);
+                                : status.getPrimarySince() == null
+                                        ? (isTrue(status, DATA_LOST) ? Phase.Reinitialized : Phase.Pending)
+                                        : Phase.Degraded);
 
         String now = obs.now().truncatedTo(ChronoUnit.SECONDS).toString();
         long generation =
@@ -128,6 +132,10 @@ public final class StatusSummary {
                 self.map(s -> s.role().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
                 pod.ready(),
                 liveness);
+    }
+
+    static boolean isTrue(ReplicaGroupStatus status, String type) {
+        return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** Sets a condition, keeping its lastTransitionTime unless its status changes. */

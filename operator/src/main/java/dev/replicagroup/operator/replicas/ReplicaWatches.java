@@ -2,6 +2,7 @@ package dev.replicagroup.operator.replicas;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -45,6 +46,9 @@ public class ReplicaWatches {
     /** A group's streams, and the admin client (token) they are opened with. */
     private static final class Group {
         final Map<String, Stream> streams = new ConcurrentHashMap<>();
+        /** The highest committed position any of its replicas reported, kept after their streams close. */
+        final AtomicReference<LogPosition> committed = new AtomicReference<>(LogPosition.ZERO);
+
         volatile AdminClient admin;
         volatile long syncedAt;
     }
@@ -174,6 +178,17 @@ public class ReplicaWatches {
                 .orElse(Double.NaN);
     }
 
+    /**
+     * The highest committed position the group's replicas reported to this operator (in memory: empty after an
+     * operator restart, or when none reported one), to say what was lost when every member is gone; reset, since
+     * the group starts again from nothing.
+     */
+    public Optional<LogPosition> takeCommitted(ResourceID id) {
+        return Optional.ofNullable(groups.get(id))
+                .map(g -> g.committed.getAndSet(LogPosition.ZERO))
+                .filter(c -> !c.equals(LogPosition.ZERO));
+    }
+
     private Optional<NodeStatus> fresh(ResourceID id, String pod) {
         return view(id, pod) instanceof Pushed.Fresh f ? Optional.of(f.status()) : Optional.empty();
     }
@@ -197,6 +212,7 @@ public class ReplicaWatches {
                     keepaliveMillis,
                     status -> {
                         WatchState before = stream.state.getAndUpdate(s -> s.received(status, System.nanoTime()));
+                        group.committed.accumulateAndGet(status.committed(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
                         if (before.relevant(status)) {
                             wake(id);
                         }

@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.resources;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Names of the owned objects, derived from the group's name. */
@@ -21,6 +22,18 @@ public final class Names {
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** The member's volume claim: named for its pod, so the pod of the same ordinal finds it again. */
+    public static String claim(String pod) {
+        return pod + "-data";
+    }
+
+    /** The pod whose claim this is, or empty for a name of another shape. */
+    public static Optional<String> claimPod(String claim) {
+        return claim.endsWith("-data")
+                ? Optional.of(claim.substring(0, claim.length() - "-data".length()))
+                : Optional.empty();
     }
 
     public static String primaryService(String group) {

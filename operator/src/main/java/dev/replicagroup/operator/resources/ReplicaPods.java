@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +27,70 @@ public final class ReplicaPods {
     public static final int HTTP_PORT = 8080;
     public static final String TOKEN_DIR = "/etc/replicagroup";
     public static final String TOKEN_FILE = "admin-token";
+    /** Where the member's volume is mounted, and the replica's {@code --data-dir}, with spec.storage. */
+    public static final String DATA_DIR = "/data";
     /** A non-root user and group that need not exist in the image (files there are world-readable). */
     static final long RUN_AS = 10001L;
 
     private ReplicaPods() {}
 
-    /**
-     * @param tbc the current primary's address ({@code host:port}) for a helper; empty for the first primary
-     */
-    public static Pod build(ReplicaGroup group, int ordinal, String role, Optional<String> tbc, String defaultImage) {
+    /** How the replica starts (the replica's contract: docs/storage.md). */
+    public sealed interface Start {
+        /** The group's first primary: bootstraps term 1 (with an empty data directory). */
+        record Bootstrap() implements Start {}
+
+        /** A helper that joins the primary at {@code tbc} ({@code host:port}) and catches up from it. */
+        record Join(String tbc) implements Start {}
+
+        /**
+         * A member of a group with no live primary ({@code --no-bootstrap}): it comes up fenced, on its data or
+         * empty in term 0, and never promotes itself; the operator promotes one and the others follow it.
+         */
+        record Await() implements Start {}
+    }
+
+    public static Pod build(ReplicaGroup group, int ordinal, Start start, String defaultImage) {
         ReplicaGroupSpec spec = group.getSpec();
         String name = Names.pod(group.getMetadata().getName(), ordinal);
         Map<String, String> labels = Labels.common(group, "replica");
-        labels.put(Labels.ROLE, role);
+        labels.put(Labels.ROLE, start instanceof Start.Bootstrap ? Labels.PRIMARY : Labels.HELPER);
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                new VolumeMountBuilder()
+                        .withName("admin-token")
+                        .withMountPath(TOKEN_DIR)
+                        .withReadOnly(true)
+                        .build(),
+                // The JVM, Netty and Vert.x need a writable /tmp on a read-only root filesystem.
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
+        List<Volume> volumes = new ArrayList<>(List.of(
+                new VolumeBuilder()
+                        .withName("admin-token")
+                        .withNewSecret()
+                        .withSecretName(Names.tokenSecret(group.getMetadata().getName()))
+                        .addNewItem()
+                        .withKey(Secrets.TOKEN_KEY)
+                        .withPath(TOKEN_FILE)
+                        .endItem()
+                        .withDefaultMode(0440)
+                        .endSecret()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build()));
+        if (spec.getStorage() != null) {
+            mounts.add(new VolumeMountBuilder()
+                    .withName("data")
+                    .withMountPath(DATA_DIR)
+                    .build());
+            volumes.add(new VolumeBuilder()
+                    .withName("data")
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName(Names.claim(name))
+                    .endPersistentVolumeClaim()
+                    .build());
+        }
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -72,7 +127,7 @@ public final class ReplicaPods {
                         .withImage(
                                 spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : defaultImage)
                         .withImagePullPolicy(spec.getImagePullPolicy())
-                        .withArgs(args(spec, tbc))
+                        .withArgs(args(spec, start))
                         .addNewEnv()
                         .withName("POD_IP")
                         .withNewValueFrom()
@@ -118,38 +173,14 @@ public final class ReplicaPods {
                         .withDrop("ALL")
                         .endCapabilities()
                         .endSecurityContext()
-                        .addNewVolumeMount()
-                        .withName("admin-token")
-                        .withMountPath(TOKEN_DIR)
-                        .withReadOnly(true)
-                        .endVolumeMount()
-                        // The JVM, Netty and Vert.x need a writable /tmp on a read-only root filesystem.
-                        .addNewVolumeMount()
-                        .withName("tmp")
-                        .withMountPath("/tmp")
-                        .endVolumeMount()
+                        .withVolumeMounts(mounts)
                         .build())
-                .addNewVolume()
-                .withName("admin-token")
-                .withNewSecret()
-                .withSecretName(Names.tokenSecret(group.getMetadata().getName()))
-                .addNewItem()
-                .withKey(Secrets.TOKEN_KEY)
-                .withPath(TOKEN_FILE)
-                .endItem()
-                .withDefaultMode(0440)
-                .endSecret()
-                .endVolume()
-                .addNewVolume()
-                .withName("tmp")
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .endVolume()
+                .withVolumes(volumes)
                 .endSpec()
                 .build();
     }
 
-    static List<String> args(ReplicaGroupSpec spec, Optional<String> tbc) {
+    static List<String> args(ReplicaGroupSpec spec, Start start) {
         List<String> args = new ArrayList<>(List.of(
                 "serve",
                 "--port",
@@ -170,7 +201,14 @@ public final class ReplicaPods {
                 Integer.toString(spec.getFailover().getDetectionMillis()),
                 "--clock-drift-ms",
                 Integer.toString(spec.getFailover().getClockDriftMillis())));
-        tbc.ifPresent(primary -> args.addAll(List.of("--tbc", primary)));
+        if (spec.getStorage() != null) {
+            args.addAll(List.of("--data-dir", DATA_DIR));
+        }
+        if (start instanceof Start.Join join) {
+            args.addAll(List.of("--tbc", join.tbc()));
+        } else if (start instanceof Start.Await) {
+            args.add("--no-bootstrap");
+        }
         return args;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
+import dev.replicagroup.operator.crd.StorageSpec;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +55,18 @@ class SpecCheckTest {
         assertEquals(Optional.empty(), SpecCheck.problem(spec));
         spec.getFailover().setHeartbeatMillis(0);
         assertTrue(SpecCheck.problem(spec).orElseThrow().contains("heartbeatMillis must be positive"));
+    }
+
+    @Test
+    void storageNeedsAPositiveSize() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.setStorage(new StorageSpec());
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("storage.size is required"));
+        spec.getStorage().setSize("lots");
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("a quantity such as 1Gi"));
+        spec.getStorage().setSize("0");
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("more than 0"));
+        spec.getStorage().setSize("1Gi");
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
     }
 }

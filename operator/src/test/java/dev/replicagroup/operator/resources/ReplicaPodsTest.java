@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
+import dev.replicagroup.operator.crd.StorageSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,9 +27,57 @@ class ReplicaPodsTest {
         return group;
     }
 
+    static ReplicaGroup withStorage() {
+        ReplicaGroup group = group();
+        StorageSpec storage = new StorageSpec();
+        storage.setSize("1Gi");
+        group.getSpec().setStorage(storage);
+        return group;
+    }
+
+    private static List<String> args(Pod pod) {
+        return pod.getSpec().getContainers().get(0).getArgs();
+    }
+
+    @Test
+    void withStorageAMemberMountsTheClaimNamedForItsPodAtDataAndTheReplicaKeepsItsDataThere() {
+        Pod pod = ReplicaPods.build(withStorage(), 1, new ReplicaPods.Start.Join("10.0.0.0:7000"), "img:1");
+        Volume data = pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("data"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("demo-1-data", data.getPersistentVolumeClaim().getClaimName());
+        assertTrue(pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .anyMatch(m -> m.getName().equals("data") && m.getMountPath().equals("/data")));
+        assertEquals("/data", args(pod).get(args(pod).indexOf("--data-dir") + 1));
+        // It joins the live primary, so it needs no --no-bootstrap: it catches up from the primary.
+        assertEquals("10.0.0.0:7000", args(pod).get(args(pod).indexOf("--tbc") + 1));
+        assertFalse(args(pod).contains("--no-bootstrap"));
+        // The volume is written by the replica's user: the pod's fsGroup owns it.
+        assertEquals(10001L, pod.getSpec().getSecurityContext().getFsGroup());
+    }
+
+    @Test
+    void aMemberOfAGroupWithoutALivePrimaryNeverBootstrapsAnEmptyPrimary() {
+        Pod pod = ReplicaPods.build(withStorage(), 2, new ReplicaPods.Start.Await(), "img:1");
+        assertTrue(args(pod).contains("--no-bootstrap"));
+        assertFalse(args(pod).contains("--tbc"));
+        assertEquals("/data", args(pod).get(args(pod).indexOf("--data-dir") + 1));
+        assertEquals("helper", pod.getMetadata().getLabels().get(Labels.ROLE));
+    }
+
+    @Test
+    void withoutStorageNothingIsKeptOnDisk() {
+        Pod pod = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1");
+        assertFalse(args(pod).contains("--data-dir"));
+        assertFalse(args(pod).contains("--no-bootstrap"));
+        assertTrue(pod.getSpec().getVolumes().stream().noneMatch(v -> v.getPersistentVolumeClaim() != null));
+        assertEquals("primary", pod.getMetadata().getLabels().get(Labels.ROLE));
+    }
+
     @Test
     void aHelperIsStartedWithTheCurrentPrimaryAsTbc() {
-        Pod pod = ReplicaPods.build(group(), 2, Labels.HELPER, Optional.of("10.0.0.1:7000"), "img:1");
+        Pod pod = ReplicaPods.build(group(), 2, new ReplicaPods.Start.Join("10.0.0.1:7000"), "img:1");
         List<String> args = pod.getSpec().getContainers().get(0).getArgs();
         assertEquals("demo-2", pod.getMetadata().getName());
         assertEquals("10.0.0.1:7000", args.get(args.indexOf("--tbc") + 1));
@@ -46,7 +96,7 @@ class ReplicaPodsTest {
 
     @Test
     void theFirstPrimaryHasNoTbc() {
-        Pod pod = ReplicaPods.build(group(), 0, Labels.PRIMARY, Optional.empty(), "img:1");
+        Pod pod = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1");
         assertFalse(pod.getSpec().getContainers().get(0).getArgs().contains("--tbc"));
         // so its container must never be restarted in place: it would come back as an empty primary
         assertEquals("Never", pod.getSpec().getRestartPolicy());
@@ -55,7 +105,7 @@ class ReplicaPodsTest {
 
     @Test
     void podsAreLockedDown() {
-        Pod pod = ReplicaPods.build(group(), 0, Labels.PRIMARY, Optional.empty(), "img:1");
+        Pod pod = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1");
         var podSecurity = pod.getSpec().getSecurityContext();
         var container = pod.getSpec().getContainers().get(0).getSecurityContext();
         assertTrue(podSecurity.getRunAsNonRoot());
@@ -84,7 +134,7 @@ class ReplicaPodsTest {
 
     @Test
     void theAddressComesFromThePodIpAndItsGrpcPort() {
-        Pod pod = ReplicaPods.build(group(), 0, Labels.PRIMARY, Optional.empty(), "img:1");
+        Pod pod = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1");
         assertEquals(Optional.empty(), ReplicaPods.address(pod));
         pod.setStatus(new PodStatusBuilder().withPodIP("127.0.0.1").build());
         pod.getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(41234);
