@@ -67,6 +67,14 @@ lint_helm() {
   rg_log "helm lint --strict helm/replicagroup-operator"
   # --strict: a lint warning fails too. The one INFO (no icon in Chart.yaml) is not a warning.
   "$RG_HELM_BIN/helm" lint --strict --quiet helm/replicagroup-operator
+  # k8s/install.yaml is the chart rendered for users without Helm: it must not drift from the chart.
+  rg_log "k8s/install.yaml is the rendered chart"
+  if ! diff -u <(sed 1,3d k8s/install.yaml) \
+    <("$RG_HELM_BIN/helm" template replicagroup-operator helm/replicagroup-operator \
+      --namespace replicagroup-system --include-crds) >/tmp/rg-install-yaml.diff; then
+    head -40 /tmp/rg-install-yaml.diff >&2
+    rg_die "k8s/install.yaml differs from the chart (diff above); regenerate it with the command in its first lines"
+  fi
 }
 
 lint_buf() {
