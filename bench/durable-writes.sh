@@ -34,11 +34,15 @@ start_group() {
 # One table row per client count: | mode | clients | writes/s | p50 | p99 | max | errors |
 measure() {
   local mode=$1
-  java -jar "$JAR" load -s "$S" --clients 4 --duration 5 --no-verify >/dev/null   # warm-up (JIT)
+  java -jar "$JAR" load -s "$S" --clients 4 --duration 5 --read-ratio 0 --no-verify >/dev/null   # warm-up (JIT)
   for c in 1 4 16; do
-    line=$(java -jar "$JAR" load -s "$S" --clients "$c" --duration "$SECONDS_PER_RUN" --no-verify | head -1)
-    echo "$line" | sed -E 's/writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/| '"$mode"' | '"$c"' | \3 | \4 | \5 | \6 | \2 |/'
+    java -jar "$JAR" load -s "$S" --clients "$c" --duration "$SECONDS_PER_RUN" --read-ratio 0 --no-verify | row "$mode" "$c"
   done
+}
+
+# The load's summary line (replica load and bench/etcd-load print the same) as a table row.
+row() {
+  grep '^writes:' | sed -E 's/writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes\/s;.*latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/| '"$1"' | '"$2"' | \3 | \4 | \5 | \6 | \2 |/'
 }
 
 {
@@ -77,7 +81,7 @@ done
 sleep 5
 E=127.0.0.1:2371,127.0.0.1:2372,127.0.0.1:2373
 "$OUT/etcd-load" -endpoints "$E" -clients 4 -duration 5s >/dev/null   # warm-up
+version=$("$ETCD" --version | awk '/etcd Version/{print $3}')
 for c in 1 4 16; do
-  line=$("$OUT/etcd-load" -endpoints "$E" -clients "$c" -duration "${SECONDS_PER_RUN}s")
-  echo "$line" | sed -E 's/writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/| etcd 3.6 (3 members, fsync per batch) | '"$c"' | \3 | \4 | \5 | \6 | \2 |/'
+  "$OUT/etcd-load" -endpoints "$E" -clients "$c" -duration "${SECONDS_PER_RUN}s" | row "etcd $version (3 members)" "$c"
 done | tee -a bench/REPORT.md
