@@ -27,6 +27,26 @@ public record LoadReport(
         List<OpRecord> history,
         long startNanos) {
 
+    /** This report with {@code more} operations (done after the run, on its clock) added to its history. */
+    public LoadReport withMore(List<OpRecord> more) {
+        List<OpRecord> all = new java.util.ArrayList<>(history);
+        all.addAll(more);
+        return new LoadReport(
+                ok,
+                errors,
+                reads,
+                readErrors,
+                elapsed,
+                p50Micros,
+                p99Micros,
+                maxMicros,
+                longestPause,
+                sinceLastWrite,
+                acknowledged,
+                List.copyOf(all),
+                startNanos);
+    }
+
     public double writesPerSecond() {
         return ok / Math.max(0.001, elapsed.toNanos() / 1e9);
     }
