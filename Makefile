@@ -1,19 +1,26 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify lint sim e2e build demo demo-local k8s-up bench-failover bench-operator clean
+.PHONY: test verify lint lincheck sim e2e build demo demo-local k8s-up bench-failover bench-operator clean
 
 ## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or another, see e2e).
 test: verify e2e
 
-## The linters (scripts/lint.sh), then unit and integration tests.
+## The linters (scripts/lint.sh), the linearizability checker's Go tests, then unit and integration tests.
 verify: lint
+	scripts/lincheck.sh test
 	$(MVNW) verify
 
 ## ShellCheck on every shell script, helm lint on the chart, buf lint on the proto; installs missing tools.
 lint:
 	scripts/lint.sh
+
+## Check a load history (JSON lines, `replica load --history FILE`) for linearizability: make lincheck HISTORY=FILE.
+## Exit 0 linearizable, 1 not (the key and operations explained, FILE's .html visualization beside it), 2 bad input.
+lincheck:
+	@test -n "$(HISTORY)" || { echo "usage: make lincheck HISTORY=path/to/history.jsonl" >&2; exit 2; }
+	scripts/lincheck.sh check "$(HISTORY)"
 
 ## The replica protocol's seeded simulation over many seeds (make verify runs 200): SEEDS=N FIRST=S.
 ## A failing seed replays exactly: make sim FIRST=<seed> SEEDS=1

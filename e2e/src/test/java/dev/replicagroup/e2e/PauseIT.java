@@ -58,6 +58,7 @@ class PauseIT {
             result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
             LoadRun.assertNoStaleRead(result);
+            load.assertLinearizable();
             assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
         }
         GroupStatus after = group.status();

@@ -44,6 +44,7 @@ class ScaleIT {
             assertTrue(result.report().ok() > 0, "the load wrote while the group was scaled");
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
             LoadRun.assertNoStaleRead(result);
+            load.assertLinearizable();
         }
     }
 }

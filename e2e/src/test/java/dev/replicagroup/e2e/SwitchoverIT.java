@@ -50,6 +50,7 @@ class SwitchoverIT {
             LoadRun.Result result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
             LoadRun.assertNoStaleRead(result);
+            load.assertLinearizable();
             FailoverTimes.record(
                     "switchover",
                     result.recoveryAfter(requested),

@@ -93,6 +93,7 @@ public final class FailoverCheck {
             result = load.stop();
             LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
             LoadRun.assertNoStaleRead(result);
+            load.assertLinearizable();
             assertEquals(List.of(), labels.twoPrimaries(), "never two live pods labelled primary");
             assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
             assertTrue(serving.stretches() > 0, "the serving monitor saw a primary serving");

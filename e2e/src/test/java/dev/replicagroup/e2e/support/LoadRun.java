@@ -1,26 +1,45 @@
 package dev.replicagroup.e2e.support;
 
 import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.load.HistoryFile;
+import dev.replicagroup.replica.load.LinearizabilityCheck;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.load.StaleReads;
 import dev.replicagroup.replica.status.ReplicaException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
  * The replica's own LoadGenerator running in the background against the primary Service's ClusterIP (the
  * host routes to the service and pod networks), writes and reads ({@link Settings#LOAD_READ_RATIO}), keeping a
  * history so that recovery can be measured after the fact, and the lost-write and stale-read checks of the same
- * library.
+ * library. Beside it the register workload ({@link Settings#REGISTER_CLIENTS} clients on {@link
+ * Settings#REGISTER_KEYS} shared keys), whose history {@link #assertLinearizable} checks with tools/lincheck.
  */
 public final class LoadRun implements AutoCloseable {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
     private final List<String> bootstrap;
     private final ClientOptions options = Settings.LOAD_CLIENT;
     private final LoadGenerator.Running running;
+    private final LoadGenerator.Running registers;
+    private LoadReport registersDone;
 
     private LoadRun(String bootstrap, int clients) {
         this.bootstrap = List.of(bootstrap);
         this.running = new LoadGenerator(this.bootstrap, options, clients, Settings.LOAD_READ_RATIO, true).start();
+        this.registers = LoadGenerator.registers(
+                        this.bootstrap,
+                        options,
+                        Settings.REGISTER_CLIENTS,
+                        Settings.LOAD_READ_RATIO,
+                        Settings.REGISTER_KEYS)
+                .start();
     }
 
     public static LoadRun start(String bootstrap, int clients) {
@@ -29,9 +48,37 @@ public final class LoadRun implements AutoCloseable {
 
     /** Stops the clients (each finishes its write in flight) and returns what was measured. */
     public Result stop() {
+        registers.close(); // both told to stop at once; each stop() then waits for its clients' last operation
         LoadReport done = running.stop();
+        registersDone = registers.stop();
         System.out.println("e2e: load " + done.summary());
+        System.out.println("e2e: register load " + registersDone.summary());
         return new Result(done);
+    }
+
+    /**
+     * Reads each register back, writes the register workload's history to e2e/target/lincheck/ and fails unless
+     * tools/lincheck finds it linearizable (its explanation and Porcupine's visualization are kept beside it).
+     */
+    public void assertLinearizable() throws IOException, InterruptedException {
+        if (registersDone == null) {
+            throw new IllegalStateException("assertLinearizable needs the load stopped first (stop())");
+        }
+        LoadReport report =
+                LoadGenerator.readBack(bootstrap, options.withDeadline(Settings.VERIFY_DEADLINE), registersDone);
+        Path history = Settings.output()
+                .resolve("lincheck")
+                .resolve("history-" + LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + ".jsonl")
+                .toAbsolutePath();
+        HistoryFile.write(history, report.history());
+        LinearizabilityCheck.Result result =
+                LinearizabilityCheck.inCheckout(Settings.repoRoot()).check(history, Settings.LINCHECK_TIMEOUT);
+        System.out.print("e2e: lincheck " + history + " (" + result.took().toMillis() + " ms): " + result.output());
+        if (!result.linearizable()) {
+            throw new AssertionError("the register workload's history " + history
+                    + " is not linearizable (checker exit " + result.exitCode() + "; visualization "
+                    + result.visualization() + "):\n" + result.output());
+        }
     }
 
     /** Every acknowledged write that a read through the primary Service no longer returns. */
@@ -60,6 +107,7 @@ public final class LoadRun implements AutoCloseable {
     @Override
     public void close() {
         running.close();
+        registers.close();
     }
 
     /** A finished run with the history's times made absolute (System.nanoTime). */

@@ -36,7 +36,14 @@ class RecoveryTest {
     }
 
     private static OpRecord put(long completeMs) {
-        return new OpRecord("put", "k" + completeMs, "v" + completeMs, true, completeMs * MS - MS, completeMs * MS);
+        return new OpRecord(
+                0,
+                OpRecord.WRITE,
+                "k" + completeMs,
+                "v" + completeMs,
+                OpRecord.Outcome.OK,
+                completeMs * MS - MS,
+                completeMs * MS);
     }
 
     @Test

@@ -42,6 +42,12 @@ public final class Settings {
     public static final int LOAD_CLIENTS = 4;
 
     public static final double LOAD_READ_RATIO = 0.3;
+    /** The register workload beside it: few clients and keys keep Porcupine's search short. */
+    public static final int REGISTER_CLIENTS = 2;
+
+    public static final int REGISTER_KEYS = 5;
+    /** How long tools/lincheck may take on the register workload's history. */
+    public static final Duration LINCHECK_TIMEOUT = Duration.ofMinutes(3);
     /**
      * The load's client library: 30 s of retries per operation, at most 1 s per attempt (a frozen primary holds a
      * client that long), the Active List refreshed every second.

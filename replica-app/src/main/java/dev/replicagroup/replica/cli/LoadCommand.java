@@ -1,18 +1,16 @@
 package dev.replicagroup.replica.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.replicagroup.replica.load.HistoryFile;
+import dev.replicagroup.replica.load.LinearizabilityCheck;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
-import dev.replicagroup.replica.load.OpRecord;
 import dev.replicagroup.replica.load.StaleReads;
-import java.io.BufferedWriter;
+import dev.replicagroup.replica.load.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,13 +18,28 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "load",
-        description =
-                "Write distinct keys and read them back from several clients for a while,"
-                        + " surviving failovers; print throughput and latency, check that no read was stale, then read every"
-                        + " acknowledged write back. Exits 1 if a write was lost, a read was stale or the run ended in an outage.")
+        description = "Run a workload from several clients for a while, surviving failovers, and print throughput and"
+                + " latency. --workload unique (default): write distinct keys and read them back, check that no read"
+                + " was stale, then read every acknowledged write back. --workload register: writes of unique values"
+                + " and reads on a few shared keys, each key read once more at the end, and the history checked for"
+                + " linearizability (tools/lincheck). Exits 1 if a write was lost, a read was stale, the history is"
+                + " not linearizable or the run ended in an outage.")
 public class LoadCommand implements Callable<Integer> {
     @Mixin
     Servers servers;
+
+    @Option(
+            names = "--workload",
+            defaultValue = "unique",
+            description = "unique (each write to a key of its own) or register (a few shared keys, the history"
+                    + " checked for linearizability) (default: ${DEFAULT-VALUE})")
+    String workload;
+
+    @Option(
+            names = "--keys",
+            defaultValue = "5",
+            description = "keys the register workload shares among its clients (default: ${DEFAULT-VALUE})")
+    int keys;
 
     @Option(names = "--clients", defaultValue = "4", description = "concurrent clients (default: ${DEFAULT-VALUE})")
     int clients;
@@ -47,15 +60,25 @@ public class LoadCommand implements Callable<Integer> {
                     + " last this many ms ended in an outage, which is a failure (default: ${DEFAULT-VALUE})")
     long outageMillis;
 
-    @Option(names = "--history", description = "write one JSON object a line per operation to this file")
+    @Option(
+            names = "--history",
+            description = "write one JSON object a line per operation to this file (the register workload writes"
+                    + " one in the temporary directory without it: the checker reads it)")
     Path history;
+
+    @Option(
+            names = "--check-timeout",
+            defaultValue = "120",
+            description = "seconds the linearizability checker may take (default: ${DEFAULT-VALUE})")
+    long checkTimeoutSeconds;
 
     @Option(
             names = "--no-verify",
             negatable = true,
             defaultValue = "true",
             fallbackValue = "true",
-            description = "read every acknowledged write back at the end and fail if one is missing (default: on)")
+            description = "read every acknowledged write (register: every key) back at the end and fail if one is"
+                    + " missing or, for the register workload, the history is not linearizable (default: on)")
     boolean verify;
 
     @Override
@@ -63,20 +86,23 @@ public class LoadCommand implements Callable<Integer> {
         if (durationSeconds < 1) {
             throw new IllegalArgumentException("--duration must be at least 1 second, got " + durationSeconds);
         }
-        // The history is always kept: the stale-read check needs it, --history only also writes it out.
-        LoadGenerator generator = new LoadGenerator(servers.list(), servers.options(), clients, readRatio, true);
+        Workload kind = Workload.parse(workload);
+        // The history is always kept: the stale-read and linearizability checks need it.
+        LoadGenerator generator = kind == Workload.REGISTER
+                ? LoadGenerator.registers(servers.list(), servers.options(), clients, readRatio, keys)
+                : new LoadGenerator(servers.list(), servers.options(), clients, readRatio, true);
         LoadReport report = generator.run(Duration.ofSeconds(durationSeconds));
         System.out.println(report.summary());
-        if (history != null) {
-            writeHistory(report.history());
-            System.out.println("history: " + report.history().size() + " operations in " + history);
-        }
         boolean failed = false;
         if (report.endedInOutage(Duration.ofMillis(outageMillis))) {
             System.out.println("OUTAGE: no write acknowledged in the last "
                     + report.sinceLastWrite().toMillis() + " ms of the run");
             failed = true;
         }
+        if (kind == Workload.REGISTER) {
+            return checkRegisters(report) && !failed ? 0 : 1;
+        }
+        writeHistory(report);
         List<String> stale = StaleReads.find(report.history());
         if (stale.isEmpty()) {
             System.out.println("no stale read among " + report.reads() + " reads");
@@ -98,20 +124,29 @@ public class LoadCommand implements Callable<Integer> {
         return failed ? 1 : 0;
     }
 
-    private void writeHistory(List<OpRecord> ops) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter out = Files.newBufferedWriter(history)) {
-            for (OpRecord op : ops) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("op", op.op());
-                line.put("key", op.key());
-                line.put("value", op.value());
-                line.put("ok", op.ok());
-                line.put("invoke_ns", op.invokeNs());
-                line.put("complete_ns", op.completeNs());
-                out.write(json.writeValueAsString(line));
-                out.newLine();
-            }
+    /** Reads every key back, writes the history and checks it; true if linearizable (or not verified). */
+    private boolean checkRegisters(LoadReport run) throws Exception {
+        if (!verify) {
+            writeHistory(run);
+            return true;
+        }
+        LoadReport report = LoadGenerator.readBack(servers.list(), servers.options(), run);
+        if (history == null) {
+            history = Files.createTempFile("load-history-", ".jsonl");
+        }
+        writeHistory(report);
+        LinearizabilityCheck.Result result =
+                LinearizabilityCheck.find().check(history, Duration.ofSeconds(checkTimeoutSeconds));
+        System.out.print(result.output());
+        System.out.println(
+                "checker: exit " + result.exitCode() + " after " + result.took().toMillis() + " ms");
+        return result.linearizable();
+    }
+
+    private void writeHistory(LoadReport report) throws IOException {
+        if (history != null) {
+            HistoryFile.write(history, report.history());
+            System.out.println("history: " + report.history().size() + " operations in " + history);
         }
     }
 }

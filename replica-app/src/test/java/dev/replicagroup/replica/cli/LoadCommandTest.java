@@ -67,8 +67,43 @@ class LoadCommandTest {
         assertEquals("0", result[0], result[1]);
         assertTrue(result[1].contains("no stale read") && result[1].contains("verified: all"), result[1]);
         List<String> lines = Files.readAllLines(history);
-        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"get\"")), "reads are in the history");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"put\"")), "writes are in the history");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"read\"")), "reads are in the history");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"op\":\"write\"")), "writes are in the history");
+    }
+
+    @Test
+    void registerWorkloadChecksItsHistoryForLinearizability(@TempDir Path dir) throws Exception {
+        ReplicaServer primary = start("");
+        start(primary.address());
+        Path history = dir.resolve("registers.jsonl");
+        String[] result = load(
+                "load",
+                "-s",
+                primary.address(),
+                "--workload",
+                "register",
+                "--keys",
+                "3",
+                "--clients",
+                "3",
+                "--duration",
+                "2",
+                "--history",
+                history.toString());
+        assertEquals("0", result[0], result[1]);
+        assertTrue(result[1].contains("linearizable: ") && result[1].contains("on 3 keys"), result[1]);
+        List<String> lines = Files.readAllLines(history);
+        assertEquals(
+                3,
+                lines.stream().filter(l -> l.startsWith("{\"client\":-1,")).count(),
+                "each key read back once at the end");
+        assertTrue(lines.stream().allMatch(l -> l.contains("\"outcome\":\"ok\"")), "a healthy run: all ok");
+    }
+
+    @Test
+    void anUnknownWorkloadIsRefusedWithTheChoices() {
+        String[] result = load("load", "-s", "127.0.0.1:1", "--workload", "bank");
+        assertEquals("2", result[0], result[1]);
     }
 
     /** The primary dies for good a second in: no write is acknowledged to the end, which is an outage. */

@@ -37,6 +37,8 @@ final class Retries {
      * this operation while the term has not moved (a dead, frozen or deposed primary is not asked again until
      * the group has a new term or every server has failed once, which ends a round with a short back-off).
      * Each attempt is bounded by the attempt timeout, so a frozen server costs one attempt, not the deadline.
+     * The failure it ends with says whether the request is known not to have been applied ({@link
+     * ReplicaException#notApplied()}): only if every attempt was refused outright.
      */
     <T> T withFailover(Function<String, ListenableFuture<T>> call) throws ReplicaException {
         long deadline = System.nanoTime() + options.deadline().toNanos();
@@ -49,8 +51,14 @@ final class Retries {
             } catch (StatusRuntimeException e) {
                 failure = Errors.fromStatus(e, target);
             }
+            attempts.mayHaveApplied |= !refusedOutright(failure);
             if (!failure.retryable()) {
-                throw failure;
+                throw new ReplicaException(
+                        failure.reason(),
+                        failure.getMessage(),
+                        failure.term(),
+                        failure.primary(),
+                        !attempts.mayHaveApplied);
             }
             if (System.nanoTime() > deadline) {
                 throw new ReplicaException(
@@ -58,7 +66,8 @@ final class Retries {
                         "gave up after " + options.deadline().toSeconds() + " s and " + attempts.count + " attempts: "
                                 + failure.getMessage(),
                         failure.term(),
-                        failure.primary());
+                        failure.primary(),
+                        !attempts.mayHaveApplied);
             }
             if (failure.reason() != Reason.NOT_SERVING) {
                 attempts.failed(
@@ -105,11 +114,26 @@ final class Retries {
         }
     }
 
+    /**
+     * A replica that answered with one of these did not act on the request: it is no primary, holds no lease,
+     * or refused the request itself. Any other failure may hide an applied write: a timeout or a broken
+     * connection (the replica may have appended it), a write appended but not acknowledged in time, a primary
+     * deposed while it waited for acks (its entry may survive in the new term).
+     */
+    private static boolean refusedOutright(ReplicaException failure) {
+        return switch (failure.reason()) {
+            case NOT_PRIMARY, NOT_SERVING, STALE_TERM, INVALID, REFUSED -> true;
+            case NOT_ACKNOWLEDGED, LOST_PRIMACY, UNREACHABLE -> false;
+        };
+    }
+
     /** The servers that failed during one operation, with the highest term known when each failed. */
     private static final class Attempts {
         private final Map<String, Long> failedInTerm = new LinkedHashMap<>();
         private int count;
         private int rounds;
+        /** An attempt failed in a way that may have applied the request. */
+        private boolean mayHaveApplied;
 
         void failed(String target, long term) {
             failedInTerm.merge(target, term, Math::max);

@@ -20,20 +20,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
- * Writes distinct keys through the client library from {@code clients} concurrent clients until told to
- * stop, surviving failovers (a write that fails after the client's deadline counts as an error and the
- * client goes on), and keeps every acknowledged write so that a later read can prove none was lost. A share
- * {@code readRatio} of the operations are reads of the key some client (chosen at random) last had
- * acknowledged: a read that misses it is stale ({@link StaleReads} decides from the history).
+ * Runs a {@link Workload} through the client library from {@code clients} concurrent clients until told to stop,
+ * surviving failovers (an operation that fails after the client's deadline is recorded as failed or unknown and
+ * the client goes on). A share {@code readRatio} of the operations are reads.
+ *
+ * <p>{@link Workload#UNIQUE}: every write to a key of its own, every acknowledged one kept so that a later read can
+ * prove none was lost; a read asks for the key some client (chosen at random) last had acknowledged, and one that
+ * misses it is stale ({@link StaleReads} decides from the history).
+ *
+ * <p>{@link Workload#REGISTER}: {@code keys} keys shared by every client, each write a value unique in the run,
+ * reads of a random key; the history (every operation with its outcome) is what {@link LinearizabilityCheck}
+ * checks, after {@link #readBack} added a read of each key once the group is stable.
  */
 public final class LoadGenerator {
+    /** The client id of {@link #readBack}'s reads in the history (the load's clients are 0 to clients - 1). */
+    public static final int READ_BACK_CLIENT = -1;
+
     private final List<String> servers;
     private final ClientOptions options;
     private final int clients;
     private final double readRatio;
     private final boolean keepHistory;
+    private final Workload workload;
+    private final List<String> registers;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     /** Writes only. */
@@ -41,19 +53,44 @@ public final class LoadGenerator {
         this(servers, options, clients, 0, keepHistory);
     }
 
+    /** The unique workload. */
     public LoadGenerator(
             List<String> servers, ClientOptions options, int clients, double readRatio, boolean keepHistory) {
+        this(servers, options, clients, readRatio, keepHistory, Workload.UNIQUE, 0);
+    }
+
+    private LoadGenerator(
+            List<String> servers,
+            ClientOptions options,
+            int clients,
+            double readRatio,
+            boolean keepHistory,
+            Workload workload,
+            int keys) {
         if (clients < 1) {
             throw new IllegalArgumentException("--clients must be at least 1, got " + clients);
         }
         if (!(readRatio >= 0 && readRatio < 1)) {
             throw new IllegalArgumentException("--read-ratio must be in [0, 1), got " + readRatio);
         }
+        if (workload == Workload.REGISTER && keys < 1) {
+            throw new IllegalArgumentException("--keys must be at least 1 for the register workload, got " + keys);
+        }
         this.servers = servers;
         this.options = options;
         this.clients = clients;
         this.readRatio = readRatio;
         this.keepHistory = keepHistory;
+        this.workload = workload;
+        this.registers = IntStream.range(0, keys)
+                .mapToObj(k -> "register-" + run + "-" + k)
+                .toList();
+    }
+
+    /** The register workload on {@code keys} keys (its history is always kept: it is what gets checked). */
+    public static LoadGenerator registers(
+            List<String> servers, ClientOptions options, int clients, double readRatio, int keys) {
+        return new LoadGenerator(servers, options, clients, readRatio, true, Workload.REGISTER, keys);
     }
 
     /** Runs for {@code duration}. */
@@ -108,7 +145,7 @@ public final class LoadGenerator {
 
     /** Runs while {@code keepGoing} says so. */
     public LoadReport run(BooleanSupplier keepGoing) throws InterruptedException {
-        Tally tally = new Tally(System.nanoTime(), clients, keepHistory);
+        Tally tally = new Tally(System.nanoTime(), clients, keepHistory, workload == Workload.UNIQUE);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -116,10 +153,24 @@ public final class LoadGenerator {
             workers.add(pool.submit(() -> {
                 try (ReplicaClient client = ReplicaClient.connect(servers, options)) {
                     for (long n = 0; tally.going(keepGoing); n++) {
-                        if (ThreadLocalRandom.current().nextDouble() < readRatio && read(client, tally)) {
+                        boolean reading = ThreadLocalRandom.current().nextDouble() < readRatio;
+                        if (workload == Workload.REGISTER) {
+                            String key =
+                                    registers.get(ThreadLocalRandom.current().nextInt(registers.size()));
+                            if (reading) {
+                                read(client, id, key, tally);
+                            } else {
+                                write(client, id, key, "c" + id + "-" + n, tally);
+                            }
                             continue;
                         }
-                        write(client, id, n, tally);
+                        String latest =
+                                tally.latestKey(ThreadLocalRandom.current().nextInt(clients));
+                        if (reading && latest != null) {
+                            read(client, id, latest, tally);
+                        } else {
+                            write(client, id, "load-" + run + "-" + id + "-" + n, "v" + n, tally);
+                        }
                     }
                 }
                 return null;
@@ -138,40 +189,64 @@ public final class LoadGenerator {
         return tally.report();
     }
 
-    private void write(ReplicaClient client, int id, long n, Tally tally) {
-        String key = "load-" + run + "-" + id + "-" + n;
-        String value = "v" + n;
+    private static void write(ReplicaClient client, int id, String key, String value, Tally tally) {
         long invoked = System.nanoTime();
-        boolean ok;
+        OpRecord.Outcome outcome;
         try {
             client.put(key, value.getBytes(StandardCharsets.UTF_8));
-            ok = true;
+            outcome = OpRecord.Outcome.OK;
         } catch (ReplicaException e) {
-            ok = false;
+            outcome = OpRecord.Outcome.of(e);
         }
-        tally.wrote(id, key, value, ok, invoked, System.nanoTime());
+        tally.wrote(id, key, value, outcome, invoked, System.nanoTime());
     }
 
-    /** Reads the key a random client last had acknowledged; false if none has one yet (nothing to read). */
-    private boolean read(ReplicaClient client, Tally tally) {
-        String key = tally.latestKey(ThreadLocalRandom.current().nextInt(clients));
-        if (key == null) {
-            return false;
+    private static void read(ReplicaClient client, int id, String key, Tally tally) {
+        Read read = Read.of(client, key);
+        tally.read(id, key, read.value, read.outcome, read.invoked, read.completed);
+    }
+
+    /** One read of one key, its times absolute (System.nanoTime). */
+    private record Read(String value, OpRecord.Outcome outcome, long invoked, long completed) {
+        static Read of(ReplicaClient client, String key) {
+            long invoked = System.nanoTime();
+            try {
+                String value = client.get(List.of(key))
+                        .get(key)
+                        .map(v -> new String(v, StandardCharsets.UTF_8))
+                        .orElse(null);
+                return new Read(value, OpRecord.Outcome.OK, invoked, System.nanoTime());
+            } catch (ReplicaException e) {
+                return new Read(null, OpRecord.Outcome.of(e), invoked, System.nanoTime());
+            }
         }
-        long invoked = System.nanoTime();
-        String value = null;
-        boolean ok;
-        try {
-            value = client.get(List.of(key))
-                    .get(key)
-                    .map(v -> new String(v, StandardCharsets.UTF_8))
-                    .orElse(null);
-            ok = true;
-        } catch (ReplicaException e) {
-            ok = false;
+    }
+
+    /**
+     * One read of every key the run's history touched, by a client of its own ({@link #READ_BACK_CLIENT}) once
+     * the load has stopped, on the history's clock: a write acknowledged in the run but lost since makes the
+     * history non-linearizable. Returns the report with these reads added to its history.
+     */
+    public static LoadReport readBack(List<String> servers, ClientOptions options, LoadReport report) {
+        List<OpRecord> reads = new ArrayList<>();
+        try (ReplicaClient client = ReplicaClient.connect(servers, options)) {
+            for (String key : report.history().stream()
+                    .map(OpRecord::key)
+                    .distinct()
+                    .sorted()
+                    .toList()) {
+                Read read = Read.of(client, key);
+                reads.add(new OpRecord(
+                        READ_BACK_CLIENT,
+                        OpRecord.READ,
+                        key,
+                        read.value,
+                        read.outcome,
+                        read.invoked - report.startNanos(),
+                        read.completed - report.startNanos()));
+            }
         }
-        tally.read(key, value, ok, invoked, System.nanoTime());
-        return true;
+        return report.withMore(reads);
     }
 
     /** Reads every acknowledged key back; returns the keys whose value is missing or wrong. */

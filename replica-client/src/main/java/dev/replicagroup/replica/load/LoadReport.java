@@ -8,7 +8,8 @@ import java.util.Map;
  * What a load run measured. {@code startNanos} is the run's start on {@link System#nanoTime()}; the history's
  * times count from it, so {@code startNanos + completeNs} places an operation on the caller's clock.
  * {@code acknowledged} holds every write that succeeded (key to value), so a check afterwards can prove none was
- * lost. {@code longestPause} is the longest time with no write acknowledged (it spans a failover), counting the
+ * lost (the unique workload; empty for the register workload, whose keys are overwritten: its history is
+ * checked). {@code longestPause} is the longest time with no write acknowledged (it spans a failover), counting the
  * stretch from the last acknowledgement to the end of the run, which is also {@code sinceLastWrite}: a run that
  * ends in an outage shows it there.
  */
@@ -26,6 +27,26 @@ public record LoadReport(
         Map<String, String> acknowledged,
         List<OpRecord> history,
         long startNanos) {
+
+    /** This report with {@code more} operations (done after the run, on its clock) added to its history. */
+    public LoadReport withMore(List<OpRecord> more) {
+        List<OpRecord> all = new java.util.ArrayList<>(history);
+        all.addAll(more);
+        return new LoadReport(
+                ok,
+                errors,
+                reads,
+                readErrors,
+                elapsed,
+                p50Micros,
+                p99Micros,
+                maxMicros,
+                longestPause,
+                sinceLastWrite,
+                acknowledged,
+                List.copyOf(all),
+                startNanos);
+    }
 
     public double writesPerSecond() {
         return ok / Math.max(0.001, elapsed.toNanos() / 1e9);

@@ -31,11 +31,11 @@ public final class StaleReads {
         // Acknowledged writes by completion, reads by invocation: one pass keeps the highest value acknowledged
         // before each read began.
         List<OpRecord> writes = ops.stream()
-                .filter(o -> o.op().equals("put"))
+                .filter(OpRecord::isWrite)
                 .sorted(Comparator.comparingLong(OpRecord::completeNs))
                 .toList();
         List<OpRecord> reads = ops.stream()
-                .filter(o -> o.op().equals("get"))
+                .filter(o -> !o.isWrite())
                 .sorted(Comparator.comparingLong(OpRecord::invokeNs))
                 .toList();
         int w = 0;

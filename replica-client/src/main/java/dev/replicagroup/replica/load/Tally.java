@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 final class Tally {
     private final long start;
     private final boolean keepHistory;
+    private final boolean trackAcknowledged;
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<String> latestKeys;
     private final List<OpRecord> history = Collections.synchronizedList(new ArrayList<>());
@@ -28,9 +29,14 @@ final class Tally {
     private final AtomicLong readErrors = new AtomicLong();
     private final AtomicLong stoppedAt = new AtomicLong(Long.MAX_VALUE);
 
-    Tally(long start, int clients, boolean keepHistory) {
+    /**
+     * {@code trackAcknowledged}: keep every acknowledged write for a read-back, which needs each key written
+     * once (the unique workload).
+     */
+    Tally(long start, int clients, boolean keepHistory, boolean trackAcknowledged) {
         this.start = start;
         this.keepHistory = keepHistory;
+        this.trackAcknowledged = trackAcknowledged;
         this.latestKeys = new AtomicReferenceArray<>(clients);
     }
 
@@ -54,26 +60,30 @@ final class Tally {
         return latestKeys.get(id);
     }
 
-    void wrote(int id, String key, String value, boolean ok, long invoked, long completed) {
+    void wrote(int id, String key, String value, OpRecord.Outcome outcome, long invoked, long completed) {
+        boolean ok = outcome == OpRecord.Outcome.OK;
         if (ok) {
-            acknowledged.put(key, value);
+            if (trackAcknowledged) {
+                acknowledged.put(key, value);
+            }
             latestKeys.set(id, key);
             latencies.add((completed - invoked) / 1000);
             writeCompletions.add(completed);
         } else {
             writeErrors.incrementAndGet();
         }
-        record("put", key, value, ok, invoked, completed);
+        record(id, OpRecord.WRITE, key, value, outcome, invoked, completed);
     }
 
-    void read(String key, String value, boolean ok, long invoked, long completed) {
-        (ok ? reads : readErrors).incrementAndGet();
-        record("get", key, value, ok, invoked, completed);
+    void read(int id, String key, String value, OpRecord.Outcome outcome, long invoked, long completed) {
+        (outcome == OpRecord.Outcome.OK ? reads : readErrors).incrementAndGet();
+        record(id, OpRecord.READ, key, value, outcome, invoked, completed);
     }
 
-    private void record(String op, String key, String value, boolean ok, long invoked, long completed) {
+    private void record(
+            int id, String op, String key, String value, OpRecord.Outcome outcome, long invoked, long completed) {
         if (keepHistory) {
-            history.add(new OpRecord(op, key, value, ok, invoked - start, completed - start));
+            history.add(new OpRecord(id, op, key, value, outcome, invoked - start, completed - start));
         }
     }
 

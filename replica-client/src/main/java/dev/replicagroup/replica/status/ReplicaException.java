@@ -28,12 +28,19 @@ public final class ReplicaException extends Exception {
     private final Reason reason;
     private final long term;
     private final String primary;
+    private final boolean notApplied;
 
     public ReplicaException(Reason reason, String message, long term, String primary) {
+        this(reason, message, term, primary, false);
+    }
+
+    /** {@code notApplied}: see {@link #notApplied()}. */
+    public ReplicaException(Reason reason, String message, long term, String primary, boolean notApplied) {
         super(message);
         this.reason = reason;
         this.term = term;
         this.primary = primary == null ? "" : primary;
+        this.notApplied = notApplied;
     }
 
     public static ReplicaException of(Reason reason, String message) {
@@ -50,6 +57,15 @@ public final class ReplicaException extends Exception {
 
     public String primary() {
         return primary;
+    }
+
+    /**
+     * Whether the request is known not to have taken effect: every attempt the client made was refused before
+     * the replica acted on it. False when its fate is unknown (an attempt timed out, or a write was appended but
+     * not acknowledged): it may have been applied, or may still be.
+     */
+    public boolean notApplied() {
+        return notApplied;
     }
 
     /** Whether the same request may succeed if sent again (here or to another replica). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.replicagroup.replica.load.OpRecord.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class StaleReadsTest {
 
     private static OpRecord put(String key, String value, boolean ok, long invoke, long complete) {
-        return new OpRecord("put", key, value, ok, invoke, complete);
+        return new OpRecord(0, OpRecord.WRITE, key, value, ok ? Outcome.OK : Outcome.UNKNOWN, invoke, complete);
     }
 
     private static OpRecord get(String key, String value, long invoke, long complete) {
-        return new OpRecord("get", key, value, true, invoke, complete);
+        return new OpRecord(1, OpRecord.READ, key, value, Outcome.OK, invoke, complete);
     }
 
     @Test
@@ -54,7 +55,7 @@ class StaleReadsTest {
                 put("k", "v2", false, 20, 30),
                 get("k", "v1", 35, 40),
                 get("k", "v2", 41, 45),
-                new OpRecord("get", "k", null, false, 46, 50));
+                new OpRecord(1, OpRecord.READ, "k", null, Outcome.UNKNOWN, 46, 50));
         assertEquals(List.of(), StaleReads.find(history));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.replicagroup.replica.load.OpRecord.Outcome;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +14,9 @@ class TallyTest {
     @Test
     void runEndingInAnOutageReportsItsTailAsTheLongestPause() throws Exception {
         long start = System.nanoTime();
-        Tally tally = new Tally(start, 1, true);
-        tally.wrote(0, "k0", "v0", true, start, start + 1_000_000);
-        tally.wrote(0, "k1", "v1", false, start + 1_000_000, start + 2_000_000);
+        Tally tally = new Tally(start, 1, true, true);
+        tally.wrote(0, "k0", "v0", Outcome.OK, start, start + 1_000_000);
+        tally.wrote(0, "k1", "v1", Outcome.UNKNOWN, start + 1_000_000, start + 2_000_000);
         Thread.sleep(300);
         tally.stop();
         LoadReport report = tally.report();
@@ -30,12 +31,12 @@ class TallyTest {
     @Test
     void writesUpToTheEndAreNoOutageAndLateAcknowledgementsAreOutsideTheRun() {
         long start = System.nanoTime() - 1_000_000_000L;
-        Tally tally = new Tally(start, 1, false);
-        tally.wrote(0, "k0", "v0", true, start, start + 100_000_000L);
-        tally.wrote(0, "k1", "v1", true, start, start + 200_000_000L);
+        Tally tally = new Tally(start, 1, false, true);
+        tally.wrote(0, "k0", "v0", Outcome.OK, start, start + 100_000_000L);
+        tally.wrote(0, "k1", "v1", Outcome.OK, start, start + 200_000_000L);
         tally.stop();
         // Acknowledged after the load was told to stop: no longer part of the measured run.
-        tally.wrote(0, "k2", "v2", true, start, System.nanoTime() + 1_000_000_000L);
+        tally.wrote(0, "k2", "v2", Outcome.OK, start, System.nanoTime() + 1_000_000_000L);
         LoadReport report = tally.report();
         assertTrue(report.sinceLastWrite().toMillis() >= 790, report.summary());
         assertFalse(report.endedInOutage(Duration.ofSeconds(5)));
