@@ -11,6 +11,8 @@ import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaClaims;
 import dev.replicagroup.operator.resources.ReplicaPods;
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -54,7 +56,7 @@ public class ActionExecutor {
         this.defaultImage = defaultImage;
     }
 
-    public Optional<String> execute(ReplicaGroup group, NextAction.Action action) {
+    public Optional<String> execute(ReplicaGroup group, AdminClient admin, NextAction.Action action) {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
@@ -90,6 +92,12 @@ public class ActionExecutor {
                     Reason.MemberRestored,
                     "started " + pod + " on its volume " + Names.claim(pod)
                             + " with --no-bootstrap: no primary serves, so it waits fenced to be promoted or to follow");
+        } else if (action instanceof NextAction.Follow f) {
+            try {
+                admin.follow(f.address(), f.primaryAddress(), f.term());
+            } catch (ReplicaException e) {
+                return Optional.of("telling " + f.pod() + " to follow the primary: " + e.getMessage());
+            }
         } else if (action instanceof NextAction.StartRestart r) {
             failovers.startRestart(group, r.reason());
         } else if (action instanceof NextAction.RemovePod r) {

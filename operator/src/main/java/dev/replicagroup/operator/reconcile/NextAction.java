@@ -4,6 +4,7 @@ import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.failover.PrimaryHealth;
 import dev.replicagroup.operator.scaling.ScalePlan;
 import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +30,12 @@ public final class NextAction {
 
     /** Bring a member of a group without a live primary back on its volume, fenced ({@code --no-bootstrap}). */
     public record CreateMember(int ordinal) implements Action {}
+
+    /**
+     * Tell a member that answers fenced while the primary serves to follow it: one that came back on its volume
+     * after a restart chose its primary without it, or missed the failover's Follow.
+     */
+    public record Follow(String pod, String address, String primaryAddress, long term) implements Action {}
 
     /** Delete a helper pod: scale-down, or a failed pod to be replaced. */
     public record RemovePod(String pod, boolean scaleDown, String why) implements Action {}
@@ -114,10 +121,24 @@ public final class NextAction {
         if (failed.isPresent()) {
             return new RemovePod(failed.get().name(), false, "pod failed; a new helper replaces it");
         }
+        String primaryAddress = obs.pod(primary).flatMap(PodView::address).orElse(null);
+        Optional<PodView> fenced = helpers.stream()
+                .filter(p -> p.address().isPresent())
+                .filter(p -> obs.replica(p.name())
+                        .filter(s -> s.role() == Role.FENCED)
+                        .isPresent())
+                .findFirst();
+        Optional<NodeStatus> serving = obs.replica(primary).filter(s -> s.role() == Role.PRIMARY);
+        if (fenced.isPresent() && primaryAddress != null && serving.isPresent()) {
+            return new Follow(
+                    fenced.get().name(),
+                    fenced.get().address().get(),
+                    primaryAddress,
+                    serving.get().term());
+        }
         if (in.switchoverTo().isPresent()) {
             return switchover(in, primary, in.switchoverTo().get());
         }
-        String primaryAddress = obs.pod(primary).flatMap(PodView::address).orElse(null);
         if (live.size() < in.replicas() && primaryAddress != null) {
             return new CreateHelper(ScalePlan.nextOrdinal(obs.pods()), primaryAddress);
         }
@@ -197,6 +218,19 @@ public final class NextAction {
         return in.failover().isEnabled()
                 ? new StartRestart(reason)
                 : new Wait(reason + "; automatic failover is disabled, so none is promoted");
+    }
+
+    /**
+     * During a failover (with storage): a member whose pod is gone but whose claim is kept comes back on it,
+     * fenced, so that the failover, which may wait for a quorum, hears it. Not the old primary, which comes
+     * back after the failover as a helper of the new one.
+     */
+    public static Optional<Action> restoreDuringFailover(Observation obs, Optional<String> oldPrimary) {
+        Set<String> pods = obs.pods().stream().map(PodView::name).collect(Collectors.toSet());
+        return obs.kept().stream()
+                .filter(c -> !pods.contains(c.member()) && !oldPrimary.equals(Optional.of(c.member())))
+                .findFirst()
+                .map(c -> new CreateMember(c.ordinal()));
     }
 
     /**

@@ -148,10 +148,18 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             acted = true;
         }
         Observation obs = observer.observe(group, admin);
+        if (status.getFailover() != null && group.getSpec().getStorage() != null) {
+            Optional<NextAction.Action> restore = NextAction.restoreDuringFailover(
+                    obs, Optional.ofNullable(status.getFailover().getFrom()));
+            if (restore.isPresent()) {
+                executor.execute(group, admin, restore.get());
+                obs = observer.observe(group, admin);
+            }
+        }
         if (status.getFailover() == null) {
             alignRoles(group, obs);
             NextAction.Action action = NextAction.decide(input(group, obs));
-            waiting = executor.execute(group, action);
+            waiting = executor.execute(group, admin, action);
             if (action instanceof NextAction.StartFailover
                     || action instanceof NextAction.StartSwitchover
                     || action instanceof NextAction.StartRestart) {

@@ -290,4 +290,29 @@ class NextActionTest {
                 new NextAction.CreatePrimary(0),
                 withStorage(List.of(), Map.of(), List.of(), Optional.of("demo-0"), true, new FailoverSpec()));
     }
+
+    @Test
+    void aMemberThatCameBackFencedAfterThePrimaryWasChosenIsToldToFollowIt() {
+        var pods = List.of(pod(0, "helper", false), pod(1, "primary", true), pod(2, "helper", true));
+        var replicas = Map.of(
+                "demo-0", status(0, Role.FENCED, 5, 10),
+                "demo-1", status(1, Role.PRIMARY, 5, 12),
+                "demo-2", status(2, Role.HELPER, 5, 12));
+        assertEquals(
+                new NextAction.Follow("demo-0", address(0), address(1), 5),
+                withStorage(pods, replicas, THREE_CLAIMS, Optional.of("demo-1"), true, new FailoverSpec()));
+    }
+
+    @Test
+    void duringAFailoverAMemberWhosePodIsGoneComesBackOnItsVolumeSoTheQuorumCanHearIt() {
+        // demo-0 (the old primary) and demo-1 were deleted together; demo-2 alone cannot make the quorum.
+        Observation obs = new Observation(List.of(pod(2, "helper", true)), Map.of(), NOW, THREE_CLAIMS);
+        assertEquals(
+                Optional.of(new NextAction.CreateMember(1)),
+                NextAction.restoreDuringFailover(obs, Optional.of("demo-0")));
+        // A pod still being deleted holds its name.
+        Observation going = new Observation(
+                List.of(Fixtures.terminating(1, "helper"), pod(2, "helper", true)), Map.of(), NOW, THREE_CLAIMS);
+        assertEquals(Optional.empty(), NextAction.restoreDuringFailover(going, Optional.of("demo-0")));
+    }
 }
