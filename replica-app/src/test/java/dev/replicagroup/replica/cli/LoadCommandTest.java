@@ -3,6 +3,13 @@ package dev.replicagroup.replica.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.client.ManualFailover;
+import dev.replicagroup.replica.load.HistoryFile;
+import dev.replicagroup.replica.load.LinearizabilityCheck;
+import dev.replicagroup.replica.load.LoadGenerator;
+import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
 import dev.replicagroup.replica.testing.FreePorts;
@@ -12,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +106,35 @@ class LoadCommandTest {
                 lines.stream().filter(l -> l.startsWith("{\"client\":-1,")).count(),
                 "each key read back once at the end");
         assertTrue(lines.stream().allMatch(l -> l.contains("\"outcome\":\"ok\"")), "a healthy run: all ok");
+    }
+
+    /**
+     * The register workload across a failover (primary closed, the manual failover promotes a helper): writes in
+     * flight end unknown or are retried to the new primary with their id, and the history, with each key read
+     * back from the new primary, is linearizable.
+     */
+    @Test
+    void registerHistoryAcrossAFailoverIsLinearizable(@TempDir Path dir) throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        ReplicaServer other = start(primary.address());
+        List<String> all = List.of(primary.address(), helper.address(), other.address());
+        ClientOptions client = new ClientOptions(Duration.ofSeconds(20), Duration.ofMillis(700), Duration.ofSeconds(1));
+        LoadGenerator.Running running =
+                LoadGenerator.registers(all, client, 3, 0.5, 3).start();
+        Thread.sleep(800);
+        primary.close();
+        ManualFailover.Outcome outcome;
+        try (AdminClient admin = new AdminClient("t", Duration.ofSeconds(3))) {
+            outcome = new ManualFailover(admin, line -> {}).run(all, 1);
+        }
+        Thread.sleep(800);
+        LoadReport report = LoadGenerator.readBack(List.of(outcome.newPrimary()), client, running.stop());
+        assertTrue(report.ok() > 0 && report.reads() > 0, report.summary());
+        Path history = dir.resolve("failover.jsonl");
+        HistoryFile.write(history, report.history());
+        LinearizabilityCheck.Result result = LinearizabilityCheck.find().check(history, Duration.ofMinutes(1));
+        assertTrue(result.linearizable(), result.output());
     }
 
     @Test
