@@ -110,6 +110,14 @@ public final class NextAction {
                 // Nothing else holds the data: the only way back to service is a new, empty primary.
                 return new CreatePrimary(ScalePlan.nextOrdinal(obs.pods()));
             }
+            if (helpers.isEmpty() && obs.pod(primary).filter(PodView::failed).isPresent()) {
+                // Its process is gone for good (restartPolicy Never), e.g. a first primary killed by its probe
+                // while it started: nobody to promote, so it is removed and the branch above replaces it.
+                return new RemovePod(
+                        primary,
+                        false,
+                        "primary pod failed and no helper holds its data; a new" + " primary replaces it");
+            }
             return new Wait(gone.reason()
                     + (in.failover().isEnabled() ? "; no helper to promote" : "; automatic failover is disabled"));
         }

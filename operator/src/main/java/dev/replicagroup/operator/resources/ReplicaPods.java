@@ -20,6 +20,9 @@ import java.util.Optional;
 
 /** The replica pod: one container running {@code serve}, locked down, probed over gRPC health. */
 public final class ReplicaPods {
+    /** How long a replica may take to open its port before the kubelet gives up on it. */
+    static final int STARTUP_SECONDS = 300;
+
     /** The replica's gRPC port in every real pod. Read back from the pod (container port {@value #GRPC_PORT_NAME}). */
     public static final int GRPC_PORT = 7000;
 
@@ -155,13 +158,22 @@ public final class ReplicaPods {
                         .withFailureThreshold(spec.getReadinessProbe().getFailureThreshold())
                         .withTimeoutSeconds(1)
                         .endReadinessProbe()
+                        // A JVM on a busy node, or a replica replaying a long log, may take minutes to open its
+                        // port; the liveness probe must not kill it meanwhile (restartPolicy Never: a killed
+                        // replica fails its pod). Probed every second, so readiness starts as soon as it is up.
+                        .withNewStartupProbe()
+                        .withNewTcpSocket()
+                        .withPort(new IntOrString(GRPC_PORT))
+                        .endTcpSocket()
+                        .withPeriodSeconds(1)
+                        .withFailureThreshold(STARTUP_SECONDS)
+                        .endStartupProbe()
                         // Only "is the process alive": a helper catching up is NOT_SERVING on gRPC health
                         // for a while, which must not get it restarted.
                         .withNewLivenessProbe()
                         .withNewTcpSocket()
                         .withPort(new IntOrString(GRPC_PORT))
                         .endTcpSocket()
-                        .withInitialDelaySeconds(10)
                         .withPeriodSeconds(10)
                         .withFailureThreshold(6)
                         .endLivenessProbe()

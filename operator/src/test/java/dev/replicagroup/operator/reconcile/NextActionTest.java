@@ -127,6 +127,16 @@ class NextActionTest {
     }
 
     @Test
+    void aLonePrimaryWhosePodFailedIsRemovedThenRecreated() {
+        PodView failed =
+                new PodView("demo-0", 0, "primary", false, Optional.empty(), false, true, Optional.of(address(0)));
+        assertEquals(
+                new NextAction.RemovePod(
+                        "demo-0", false, "primary pod failed and no helper holds its data; a new primary replaces it"),
+                decide(List.of(failed), 1, "demo-0"));
+    }
+
+    @Test
     void aSwitchoverWaitsUntilTheTargetCaughtUp() {
         var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
         var behind = Map.of("demo-0", primaryStatus(0, 1, 50, Map.of(1, 0L, 2, 3L)));

@@ -133,6 +133,24 @@ class ReplicaPodsTest {
     }
 
     @Test
+    void aSlowStartIsNotKilledByTheLivenessProbe() {
+        var container = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1")
+                .getSpec()
+                .getContainers()
+                .get(0);
+        var startup = container.getStartupProbe();
+        assertEquals(7000, startup.getTcpSocket().getPort().getIntVal());
+        assertEquals(
+                ReplicaPods.STARTUP_SECONDS,
+                startup.getPeriodSeconds() * startup.getFailureThreshold(),
+                "minutes to open the port (a busy node, a long log to replay)");
+        assertEquals(1, startup.getPeriodSeconds(), "readiness is probed within a second of the port opening");
+        assertTrue(
+                container.getLivenessProbe().getInitialDelaySeconds() == null,
+                "the startup probe holds the liveness probe off, not a guessed delay");
+    }
+
+    @Test
     void theAddressComesFromThePodIpAndItsGrpcPort() {
         Pod pod = ReplicaPods.build(group(), 0, new ReplicaPods.Start.Bootstrap(), "img:1");
         assertEquals(Optional.empty(), ReplicaPods.address(pod));
