@@ -147,29 +147,9 @@ class DependencyRulesTest {
     static final ArchRule noCyclesInTheReplica =
             slices().matching("dev.replicagroup.replica.(**)").should().beFreeOfCycles();
 
-    /**
-     * No package of the operator is part of a cycle, except two known back edges into {@code reconcile}: the
-     * failover and scale planners read the reconciler's {@code Observation}/{@code PodView}, and the failover
-     * runner writes status through its {@code StatusWriter}. Those types belong in a package of their own below
-     * all three; that move is left to the operator's rework (issue 9, "An operator that lives on its caches"),
-     * which rewrites them. Any other cycle fails.
-     */
-    static final ArchRule noCyclesInTheOperator = slices().matching("dev.replicagroup.operator.(**)")
-            .should()
-            .beFreeOfCycles()
-            .ignoreDependency(
-                    resideInAPackage("dev.replicagroup.operator.failover"),
-                    resideInAPackage("dev.replicagroup.operator.reconcile")
-                            .and(describe(
-                                    "are Observation, PodView or StatusWriter",
-                                    (JavaClass c) -> c.getName()
-                                            .matches("dev\\.replicagroup\\.operator\\.reconcile\\."
-                                                    + "(Observation|PodView|StatusWriter)(\\$.*)?"))))
-            .ignoreDependency(
-                    resideInAPackage("dev.replicagroup.operator.scaling"),
-                    describe(
-                            "is PodView",
-                            (JavaClass c) -> c.getName().startsWith("dev.replicagroup.operator.reconcile.PodView")));
+    /** No package of the operator is part of a cycle. */
+    static final ArchRule noCyclesInTheOperator =
+            slices().matching("dev.replicagroup.operator.(**)").should().beFreeOfCycles();
 
     @Test
     void modules() {

@@ -2,7 +2,7 @@ package dev.replicagroup.operator;
 
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;

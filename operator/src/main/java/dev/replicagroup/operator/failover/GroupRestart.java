@@ -1,8 +1,8 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.Failover;
-import dev.replicagroup.operator.reconcile.Observation;
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.failover.MemberStatus;
 import dev.replicagroup.replica.failover.PromotionChoice;

@@ -1,7 +1,7 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.FailoverSpec;
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.failover.PromotionRule;
 import dev.replicagroup.replica.status.NodeStatus;

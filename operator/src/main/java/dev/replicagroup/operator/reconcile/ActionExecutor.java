@@ -11,6 +11,7 @@ import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaClaims;
 import dev.replicagroup.operator.resources.ReplicaPods;
+import dev.replicagroup.operator.resources.StatusWriter;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

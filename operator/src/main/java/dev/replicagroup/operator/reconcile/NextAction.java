@@ -2,6 +2,9 @@ package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.failover.PrimaryHealth;
+import dev.replicagroup.operator.observed.ClaimView;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.operator.scaling.ScalePlan;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;

@@ -1,6 +1,9 @@
 package dev.replicagroup.operator.reconcile;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.observed.ClaimView;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.operator.replicas.AdminFanout;
 import dev.replicagroup.operator.replicas.Pushed;
 import dev.replicagroup.operator.replicas.ReplicaWatches;

@@ -4,6 +4,8 @@ import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.status.NodeStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -1,6 +1,6 @@
 package dev.replicagroup.operator.scaling;
 
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.PodView;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
-import dev.replicagroup.operator.reconcile.ClaimView;
-import dev.replicagroup.operator.reconcile.Observation;
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.ClaimView;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;

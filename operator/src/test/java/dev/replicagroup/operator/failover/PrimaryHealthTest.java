@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.replicagroup.operator.crd.FailoverSpec;
-import dev.replicagroup.operator.reconcile.PodView;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import java.util.List;

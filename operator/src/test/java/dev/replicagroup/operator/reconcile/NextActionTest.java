@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.Fixtures;
 import dev.replicagroup.operator.crd.FailoverSpec;
+import dev.replicagroup.operator.observed.ClaimView;
+import dev.replicagroup.operator.observed.Observation;
+import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import java.util.List;

@@ -54,7 +54,10 @@ class DurableProcessIT {
 
     /** A replica on {@code port} with its own data directory; the same port means the same directory. */
     Process replica(String name, int port, String... args) throws IOException {
-        int http = httpPorts.computeIfAbsent(port, p -> FreePorts.next());
+        // A new metrics port for each start: the old one may have been taken meanwhile (as an ephemeral port of
+        // any connection on the machine), which failed the restarted helper's start once in CI.
+        int http = FreePorts.next();
+        httpPorts.put(port, http);
         List<String> command = new ArrayList<>(List.of(
                 "java",
                 "-jar",

@@ -1,4 +1,4 @@
-package dev.replicagroup.operator.reconcile;
+package dev.replicagroup.operator.observed;
 
 import dev.replicagroup.operator.resources.Names;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

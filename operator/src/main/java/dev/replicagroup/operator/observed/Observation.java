@@ -1,4 +1,4 @@
-package dev.replicagroup.operator.reconcile;
+package dev.replicagroup.operator.observed;
 
 import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Instant;

@@ -1,7 +1,6 @@
-package dev.replicagroup.operator.reconcile;
+package dev.replicagroup.operator.resources;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
-import dev.replicagroup.operator.resources.Caches;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
