@@ -49,8 +49,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A replica pushes what a failover decides on over its Watch stream, which wakes the group at once
  * ({@link ReplicaWatches}); progress without a push (sequence numbers, lag) is read every resync interval.
  */
+// Not generation-aware: the promote annotation (a switchover) changes metadata only, which a generation-aware
+// controller ignores until its 30 s safety net (SwitchoverIT measured 27-35 s from annotate to start). A pass
+// woken by its own status write reads the caches, finds nothing to do and writes nothing.
 @ControllerConfiguration(
         name = ReplicaGroupReconciler.NAME,
+        generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 // Retry without giving up: a conflict on status (another writer) or an unreachable API must not park a group.
 @GradualRetry(maxAttempts = Integer.MAX_VALUE, initialInterval = 500, intervalMultiplier = 2, maxInterval = 10_000)
