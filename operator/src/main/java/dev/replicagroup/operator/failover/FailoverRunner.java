@@ -356,9 +356,9 @@ public class FailoverRunner {
 
     /** The primary's own report: the helper acked the last entry it took. */
     static boolean holdsEverything(NodeStatus primary, String helperAddress) {
-        return primary.helpers().stream()
-                .anyMatch(h -> h.address().equals(helperAddress)
-                        && h.ackedSeq() >= primary.last().seq());
+        return primary.helper(helperAddress)
+                .filter(h -> h.ackedSeq() >= primary.last().seq())
+                .isPresent();
     }
 
     private static Map<String, String> addresses(List<FailoverAction.Replica> replicas) {

@@ -265,10 +265,7 @@ public final class NextAction {
     /** Whether the primary reports the target connected with nothing left to send it. */
     static boolean caughtUp(Observation obs, String primary, PodView target) {
         return target.address()
-                .flatMap(address -> obs.replica(primary)
-                        .flatMap(p -> p.helpers().stream()
-                                .filter(h -> h.address().equals(address))
-                                .findFirst()))
+                .flatMap(address -> obs.replica(primary).flatMap(p -> p.helper(address)))
                 .filter(h -> h.connected() && h.lag() == 0)
                 .isPresent();
     }

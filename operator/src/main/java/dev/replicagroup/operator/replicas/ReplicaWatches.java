@@ -171,11 +171,7 @@ public class ReplicaWatches {
         if (primary.get().address().equals(stream.address)) {
             return 0;
         }
-        return primary.get().helpers().stream()
-                .filter(h -> h.address().equals(stream.address))
-                .findFirst()
-                .map(h -> (double) h.lag())
-                .orElse(Double.NaN);
+        return primary.get().helper(stream.address).map(h -> (double) h.lag()).orElse(Double.NaN);
     }
 
     /**

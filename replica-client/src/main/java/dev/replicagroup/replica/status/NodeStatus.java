@@ -4,6 +4,7 @@ import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a replica reports about itself (the Admin Status call). */
 public record NodeStatus(
@@ -55,6 +56,11 @@ public record NodeStatus(
         public static Timing unknown() {
             return new Timing(false, 0, "", -1, false, 0, 0, 0, 0, 0);
         }
+    }
+
+    /** Primary: how it sees the helper at {@code address}, if that is one of its helpers. */
+    public Optional<HelperProgress> helper(String address) {
+        return helpers.stream().filter(h -> h.address().equals(address)).findFirst();
     }
 
     /** A helper as its primary sees it. */

@@ -385,8 +385,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     public CompletableFuture<NodeStatus> promote(long term, long holdoffMillis) {
-        long tick = NodeConfig.TICK.toMillis();
-        return admin(() -> machine.promote(term, (holdoffMillis + tick - 1) / tick));
+        return admin(() -> machine.promote(term, ticksCovering(holdoffMillis)));
     }
 
     public CompletableFuture<NodeStatus> follow(String primary, long term) {
@@ -397,10 +396,15 @@ public final class ReplicaNode implements AutoCloseable {
         return admin(() -> machine.fence(term));
     }
 
+    /** The whole ticks that cover {@code millis}, rounded up: a hold-off or a pause is never cut short. */
+    private static long ticksCovering(long millis) {
+        long tick = NodeConfig.TICK.toMillis();
+        return (millis + tick - 1) / tick;
+    }
+
     /** See {@link ReplicaMachine#pauseWrites}. */
     public CompletableFuture<NodeStatus> pauseWrites(long term, long millis) {
-        long tick = NodeConfig.TICK.toMillis();
-        return admin(() -> machine.pauseWrites(term, (millis + tick - 1) / tick));
+        return admin(() -> machine.pauseWrites(term, ticksCovering(millis)));
     }
 
     private CompletableFuture<NodeStatus> admin(Supplier<Decision> command) {
