@@ -23,6 +23,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Watching only the demo's namespace: the demo stays up for a look around, and an operator watching every
 # namespace would also reconcile the e2e suite's groups (two operators, one group) in a later `make test`.
 say "helm install the operator (namespace $OPERATOR_NS, watching $NS)"
+# Helm installs the chart's CRD only when it is missing and never upgrades it: apply this checkout's first.
+kubectl apply --server-side --force-conflicts -f helm/replicagroup-operator/crds/ >/dev/null
 helm upgrade --install rg helm/replicagroup-operator --namespace "$OPERATOR_NS" --create-namespace --wait --timeout 5m \
   --set image.repository=replicagroup/operator --set image.tag="$VERSION" --set image.pullPolicy=IfNotPresent \
   --set replicaImage="replicagroup/replica:$VERSION" --set "watchNamespaces={$NS}"
