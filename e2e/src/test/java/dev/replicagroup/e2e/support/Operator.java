@@ -112,6 +112,13 @@ public final class Operator {
                 .getItems();
     }
 
+    public Pod pod(String name) {
+        return pods().stream()
+                .filter(p -> name.equals(p.getMetadata().getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no operator pod " + name + " in " + ns.name()));
+    }
+
     public Optional<Lease> lease() {
         return Optional.ofNullable(ns.cluster()
                 .client()

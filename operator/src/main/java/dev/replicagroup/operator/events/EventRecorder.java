@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.events;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.ha.Leadership;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,14 +30,16 @@ public class EventRecorder {
     static final String COMPONENT = "replicagroup-operator";
 
     private final KubernetesClient client;
+    private final String instance;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "event-writer");
         t.setDaemon(true);
         return t;
     });
 
-    public EventRecorder(KubernetesClient client) {
+    public EventRecorder(KubernetesClient client, Leadership leadership) {
         this.client = client;
+        this.instance = leadership.identity();
     }
 
     /** Writes what is still queued before the process exits (a deleted pod has a grace period for it). */
@@ -100,6 +103,7 @@ public class EventRecorder {
                 .withComponent(COMPONENT)
                 .endSource()
                 .withReportingComponent(COMPONENT)
+                .withReportingInstance(instance)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)

@@ -9,8 +9,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -30,21 +28,22 @@ public class LeaderElection {
     private static final int AFTER_OPERATOR_STOPPED = 4000;
 
     private final KubernetesClient client;
+    private final Leadership leadership;
     private final String leaseName;
     private final String identity;
 
     public LeaderElection(
             KubernetesClient client,
+            Leadership leadership,
             @ConfigProperty(
                             name = "replicagroup.leader-election.lease-name",
                             defaultValue = "replicagroup-operator-lease")
                     String leaseName) {
         this.client = client;
+        this.leadership = leadership;
         this.leaseName = leaseName;
-        // The pod name, as the SDK would choose it; explicit so that the release below knows whose Lease it is.
-        this.identity = Optional.ofNullable(System.getenv("HOSTNAME"))
-                .filter(h -> !h.isBlank())
-                .orElse(UUID.randomUUID().toString());
+        // Explicit, so that the release below knows whose Lease it is.
+        this.identity = leadership.identity();
     }
 
     @Produces
@@ -63,7 +62,7 @@ public class LeaderElection {
         }
         // exitOnStopLeading: a leader that could not renew in time exits, so it never acts beside the new one.
         return new LeaderElectionConfiguration(
-                leaseName, null, leaseDuration, renewDeadline, retryPeriod, identity, null, true);
+                leaseName, null, leaseDuration, renewDeadline, retryPeriod, identity, leadership.callbacks(), true);
     }
 
     void release(@Observes @Priority(AFTER_OPERATOR_STOPPED) ShutdownEvent shutdown) {

@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * Holds one Admin Watch stream per replica pod with an address, keeps the newest status of each with the time
  * it arrived, and wakes the group's reconciler (an inbound event source) when a status changes in a way a
- * failover decides on, or a stream ends. Streams are opened from the reconciler, so only the leading operator
- * holds them. This is how a quorum of helpers that lost their primary is heard within one push, not one resync.
+ * failover decides on, or a stream ends. Streams are opened from the observer: the leading operator's
+ * reconciler, and a standby's {@code Standby}, so that a new leader starts with fresh statuses (only the
+ * leader's event processing runs, so only its reconciler is woken). This is how a quorum of helpers that lost their primary is heard within one push, not one resync.
  */
 @ApplicationScoped
 public class ReplicaWatches {
@@ -110,32 +111,36 @@ public class ReplicaWatches {
     public void sync(ResourceID id, AdminClient admin, Map<String, String> addresses) {
         long now = System.nanoTime();
         Group group = groups.computeIfAbsent(id, k -> new Group());
-        group.syncedAt = now;
-        if (group.admin != admin) {
-            // A new admin token: every stream is reopened with the new client.
-            group.admin = admin;
-            group.streams.keySet().forEach(pod -> close(group.streams.remove(pod)));
+        // The reconciler and, on a standby, the standby's observer both sync: one at a time per group, so a
+        // pod never gets two streams.
+        synchronized (group) {
+            group.syncedAt = now;
+            if (group.admin != admin) {
+                // A new admin token: every stream is reopened with the new client.
+                group.admin = admin;
+                group.streams.keySet().forEach(pod -> close(group.streams.remove(pod)));
+            }
+            group.streams.entrySet().removeIf(e -> {
+                boolean gone = !e.getValue().address.equals(addresses.get(e.getKey()));
+                if (gone) {
+                    close(e.getValue());
+                }
+                return gone;
+            });
+            addresses.forEach((pod, address) -> {
+                Stream stream = group.streams.get(pod);
+                if (stream == null) {
+                    Stream opened = new Stream(address, now);
+                    group.streams.put(pod, opened);
+                    open(id, group, pod, opened);
+                } else if (stream.state.get().stale(now, keepaliveNanos)) {
+                    LOG.debugf("%s: watch of %s silent, reopening", id.getName(), pod);
+                    closeHandle(stream);
+                    stream.state.updateAndGet(s -> s.reopened(System.nanoTime()));
+                    open(id, group, pod, stream);
+                }
+            });
         }
-        group.streams.entrySet().removeIf(e -> {
-            boolean gone = !e.getValue().address.equals(addresses.get(e.getKey()));
-            if (gone) {
-                close(e.getValue());
-            }
-            return gone;
-        });
-        addresses.forEach((pod, address) -> {
-            Stream stream = group.streams.get(pod);
-            if (stream == null) {
-                Stream opened = new Stream(address, now);
-                group.streams.put(pod, opened);
-                open(id, group, pod, opened);
-            } else if (stream.state.get().stale(now, keepaliveNanos)) {
-                LOG.debugf("%s: watch of %s silent, reopening", id.getName(), pod);
-                closeHandle(stream);
-                stream.state.updateAndGet(s -> s.reopened(System.nanoTime()));
-                open(id, group, pod, stream);
-            }
-        });
     }
 
     /** What the pod's stream says of its replica now. */

@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.controller.ControllerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -41,9 +42,11 @@ public class Caches {
     private volatile InformerEventSource<Secret, ReplicaGroup> secrets;
     private volatile InformerEventSource<PersistentVolumeClaim, ReplicaGroup> claims;
     private volatile ControllerEventSource<ReplicaGroup> groups;
+    private volatile IndexerResourceCache<ReplicaGroup> allGroups;
 
     /** The informers the reconciler registers (each also triggers a reconcile of the owning group). */
     public List<EventSource<?, ReplicaGroup>> eventSources(EventSourceContext<ReplicaGroup> context) {
+        allGroups = context.getPrimaryCache();
         pods = new InformerEventSource<>(owned(Pod.class), context);
         services = new InformerEventSource<>(owned(Service.class), context);
         budgets = new InformerEventSource<>(owned(PodDisruptionBudget.class), context);
@@ -81,6 +84,15 @@ public class Caches {
         if (groups == null) {
             groups = context.eventSourceRetriever().getControllerEventSource();
         }
+    }
+
+    /**
+     * Every group in the cache. The informers run on a standby operator too (JOSDK starts only event
+     * processing on winning the Lease), so this is filled before this process leads.
+     */
+    public List<ReplicaGroup> groups() {
+        IndexerResourceCache<ReplicaGroup> cache = allGroups;
+        return cache == null ? List.of() : cache.list().toList();
     }
 
     /** The group's pods (by owner reference and group label), including any this operator just created. */
