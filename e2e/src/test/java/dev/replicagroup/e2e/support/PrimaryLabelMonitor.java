@@ -18,6 +18,8 @@ public final class PrimaryLabelMonitor implements AutoCloseable {
     private final Map<String, String> roles = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
     private final Watch watch;
+    /** Why the watch ended before close(), if it did: the check then saw only part of the run. */
+    private WatcherException ended;
 
     public PrimaryLabelMonitor(TestNamespace ns, Group group) {
         this.watch = ns.cluster()
@@ -33,7 +35,8 @@ public final class PrimaryLabelMonitor implements AutoCloseable {
 
                     @Override
                     public void onClose(WatcherException cause) {
-                        // The test's own assertions still hold; a closed watch only means fewer samples.
+                        // The client reconnects by itself; it gives up only on an error it cannot resume from.
+                        closedEarly(cause);
                     }
                 });
     }
@@ -55,7 +58,21 @@ public final class PrimaryLabelMonitor implements AutoCloseable {
         }
     }
 
+    private synchronized void closedEarly(WatcherException cause) {
+        ended = cause;
+    }
+
+    /**
+     * Every moment two live pods were labelled primary; an AssertionError if the watch ended early, since a
+     * check that stopped looking must not pass as "never two primaries".
+     */
     public synchronized List<String> twoPrimaries() {
+        if (ended != null) {
+            throw new AssertionError(
+                    "the watch of the group's pods ended early (" + ended.getMessage()
+                            + "): the never-two-primaries check saw only part of the run",
+                    ended);
+        }
         return List.copyOf(violations);
     }
 
