@@ -53,16 +53,17 @@ public class Standby {
         this.interval = interval;
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // observeAll() catches its own failures
+    @SuppressWarnings("FutureReturnValueIgnored") // observeGroups() catches its own failures
     void start(@Observes StartupEvent started) {
-        timer.scheduleWithFixedDelay(this::observeAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::observeGroups, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent stopping) {
         timer.shutdownNow();
     }
 
-    private void observeAll() {
+    /** One round, which the timer runs every interval: nothing while this process leads. */
+    public void observeGroups() {
         if (leadership.leads()) {
             return;
         }

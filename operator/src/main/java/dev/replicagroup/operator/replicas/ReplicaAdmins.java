@@ -39,7 +39,7 @@ public class ReplicaAdmins {
     }
 
     @PreDestroy
-    void closeAll() {
+    public void closeAll() {
         clients.values().forEach(e -> e.client().close());
         clients.clear();
     }

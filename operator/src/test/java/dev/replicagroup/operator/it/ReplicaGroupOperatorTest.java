@@ -3,6 +3,7 @@ package dev.replicagroup.operator.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,14 @@ import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
+import dev.replicagroup.operator.ha.Leadership;
+import dev.replicagroup.operator.reconcile.Observer;
+import dev.replicagroup.operator.reconcile.Standby;
+import dev.replicagroup.operator.replicas.AdminFanout;
+import dev.replicagroup.operator.replicas.Pushed;
+import dev.replicagroup.operator.replicas.ReplicaAdmins;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
+import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
@@ -32,6 +41,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -39,6 +49,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +91,12 @@ class ReplicaGroupOperatorTest {
 
     @Inject
     EventRecorder recorder;
+
+    @Inject
+    Caches caches;
+
+    @Inject
+    AdminFanout fanout;
 
     /** The test's own client (and the fake kubelet's): the same server, another User-Agent. */
     private KubernetesClient client;
@@ -327,6 +344,41 @@ class ReplicaGroupOperatorTest {
                                 get("rest").getStatus()));
         assertEquals(version, get("rest").getMetadata().getResourceVersion(), "status was not rewritten");
         assertEquals(before + 1, passes("rest"), "one pass for the nudge, and no resync at rest");
+    }
+
+    /**
+     * A standby operator (leader election on, no Lease won) holds its own Watch stream to every replica of the
+     * groups in its caches, so it starts leading with fresh statuses; a leader leaves that to its reconciler.
+     */
+    @Test
+    void aStandbyWatchesEveryReplicaSoThatItLeadsWithFreshStatuses() {
+        ReplicaGroup group = create("standby", 2, 1);
+        awaitRunning("standby", 2);
+        ResourceID id = ResourceID.fromResource(group);
+        ReplicaWatches standbyWatches = new ReplicaWatches(Duration.ofMillis(250));
+        ReplicaWatches leaderWatches = new ReplicaWatches(Duration.ofMillis(250));
+        ReplicaAdmins admins = new ReplicaAdmins(Duration.ofMillis(500));
+        try {
+            // This profile ("test") is one the election runs in, and nobody called back: not leading.
+            new Standby(new Leadership(List.of("test")), caches, admins, observer(standbyWatches), LONG)
+                    .observeGroups();
+            new Standby(new Leadership(List.of("prod")), caches, admins, observer(leaderWatches), LONG).observeGroups();
+            List<String> pods =
+                    pods("standby").stream().map(p -> p.getMetadata().getName()).toList();
+            assertEquals(2, pods.size());
+            // Fails if the standby opens no stream, or one that never delivers its replica's status.
+            await("the standby's streams deliver")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> pods.stream().allMatch(p -> standbyWatches.view(id, p) instanceof Pushed.Fresh));
+            pods.forEach(p -> assertInstanceOf(Pushed.Unknown.class, leaderWatches.view(id, p), p));
+        } finally {
+            standbyWatches.forget(id);
+            admins.closeAll();
+        }
+    }
+
+    private Observer observer(ReplicaWatches watches) {
+        return new Observer(caches, watches, fanout, Clock.systemUTC());
     }
 
     @Test
