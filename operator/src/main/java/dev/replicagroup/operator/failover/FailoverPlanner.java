@@ -94,20 +94,29 @@ public final class FailoverPlanner {
     }
 
     /**
-     * Every replica that answers and is not yet fenced in the failover's term. In the Fence step the old primary
-     * is fenced again even if it reports the term already (its answer is what proves it fenced, for the hold-off);
-     * in Select only replicas that answer from a lower term. The calls go out together, so the order is free:
-     * fencing a helper before the old primary only makes the old primary's writes fail sooner.
+     * Every replica that answers and is not yet fenced in the failover's term. In the Fence step ({@code
+     * fenceStep}) the old primary is fenced again even if it reports the term already (its answer is what proves
+     * it fenced, for the hold-off), and a live helper with no status (its Watch stream silent: starved, or just
+     * opened by a new leader) is fenced too: its answer is its status, so the failover need not wait for the
+     * stream, and a dead one costs one short deadline, in parallel with the rest. A silent old primary is left
+     * out: the helpers report it lost, and a frozen one would only make the step wait. In Select only replicas
+     * that answer from a lower term are fenced, so a dead helper is not called again on every step. The calls
+     * go out together, so the order is free: fencing a helper before the old primary only makes the old
+     * primary's writes fail sooner.
      */
-    static FailoverAction.Fence fence(Failover failover, Observation obs, boolean includeOld) {
+    static FailoverAction.Fence fence(Failover failover, Observation obs, boolean fenceStep) {
         long term = failover.getTerm();
         List<FailoverAction.Replica> targets = new ArrayList<>();
         // Pods being deleted too: their replica may still run until its grace period ends.
         obs.pods().stream()
                 .filter(p -> !p.failed() && p.address().isPresent())
-                .filter(p -> obs.replica(p.name())
-                        .filter(s -> s.term() < term || (includeOld && p.name().equals(failover.getFrom())))
-                        .isPresent())
+                .filter(p -> {
+                    boolean old = p.name().equals(failover.getFrom());
+                    Optional<NodeStatus> seen = obs.replica(p.name());
+                    return seen.isPresent()
+                            ? seen.get().term() < term || (fenceStep && old)
+                            : fenceStep && !old && !p.terminating();
+                })
                 .forEach(p -> targets.add(
                         new FailoverAction.Replica(p.name(), p.address().get())));
         return new FailoverAction.Fence(failover.getFrom(), targets, term);

@@ -109,6 +109,28 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void theFenceStepAlsoCallsALiveHelperWithNoStatusButNotASilentOldPrimary() {
+        // demo-2's stream is silent (a starved replica, or a new leader's stream not yet delivering): fencing it
+        // is how its status arrives; demo-0, the old primary, silent too, is not called (it may be frozen).
+        Observation helperSilent = obs(
+                List.of(pod(0, "primary", false), pod(1, "helper", true), pod(2, "helper", true)),
+                Map.of("demo-1", status(1, Role.HELPER, 3, 5)));
+        assertEquals(
+                new FailoverAction.Fence("demo-0", List.of(replica(1), replica(2)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), helperSilent, CTX));
+        // In Select a helper with no status is not called again (a dead one would cost a deadline per step).
+        Observation stillSilent = obs(helperSilent.pods(), Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
+        assertInstanceOf(FailoverAction.Block.class, FailoverPlanner.next(select(), stillSilent, CTX));
+        // A terminating helper with no status is on its way out: not called.
+        Observation helperLeaving = obs(
+                List.of(pod(0, "primary", false), pod(1, "helper", true), terminating(2, "helper")),
+                Map.of("demo-1", status(1, Role.HELPER, 3, 5)));
+        assertEquals(
+                new FailoverAction.Fence("demo-0", List.of(replica(1)), 4),
+                FailoverPlanner.next(failover(FailoverStep.Fence, "demo-0", null, 4L), helperLeaving, CTX));
+    }
+
+    @Test
     void selectFencesAHelperThatAnswersOnlyNow() {
         Observation late = obs(
                 List.of(pod(1, "helper", true), pod(2, "helper", true)),
