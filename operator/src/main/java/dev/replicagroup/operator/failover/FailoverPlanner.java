@@ -1,7 +1,11 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.Failover;
+import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.LogPositionStatus;
+import dev.replicagroup.operator.crd.Member;
+import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.core.LogPosition;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The failover state machine: from the step recorded in status and a fresh observation, the next action.
@@ -42,7 +47,27 @@ public final class FailoverPlanner {
             int syncAcks,
             Map<String, Integer> liveness,
             long leaseMillis,
-            long clockDriftMillis) {}
+            long clockDriftMillis) {
+
+        /** The group's context, from its spec and status. */
+        public static Context of(ReplicaGroup group) {
+            ReplicaGroupStatus status = group.getStatus();
+            Map<String, Integer> liveness = status.getMembers().stream()
+                    .filter(m -> m.getLiveness() != null)
+                    .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
+            // Counting every wanted helper (not only those alive now) keeps the quorum on the safe side.
+            int helpers = Math.max(
+                    group.getSpec().getReplicas() - 1, status.getMembers().size() - 1);
+            FailoverSpec spec = group.getSpec().getFailover();
+            return new Context(
+                    status.getTerm(),
+                    helpers,
+                    group.getSpec().getSyncAcks(),
+                    liveness,
+                    spec.getLeaseMillis(),
+                    spec.getClockDriftMillis());
+        }
+    }
 
     private FailoverPlanner() {}
 

@@ -1,20 +1,15 @@
 package dev.replicagroup.operator.failover;
 
 import dev.replicagroup.operator.crd.Failover;
-import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.LogPositionStatus;
-import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
-import dev.replicagroup.operator.events.EventRecorder;
-import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.replicas.AdminFanout;
 import dev.replicagroup.operator.resources.Labels;
-import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.StatusWriter;
 import dev.replicagroup.replica.client.AdminClient;
@@ -43,21 +38,12 @@ public class FailoverRunner {
     private static final Logger LOG = Logger.getLogger(FailoverRunner.class);
     /** More than the six steps, plus a reselect or two; a pass never loops forever. */
     private static final int MAX_STEPS_PER_PASS = 12;
-    /**
-     * A switchover's write pause on the old primary: it runs out by itself if this operator dies in between. The
-     * helper it waits for usually holds everything within a few round trips; past the wait, the fence goes ahead
-     * and the promotion rule chooses.
-     */
-    private static final int HANDOFF_PAUSE_MILLIS = 3000;
-
-    private static final Duration HANDOFF_WAIT = Duration.ofSeconds(2);
-    private static final Duration HANDOFF_POLL = Duration.ofMillis(10);
 
     private final KubernetesClient client;
     private final AdminFanout fanout;
     private final StatusWriter statusWriter;
     private final PodRoles roles;
-    private final EventRecorder events;
+    private final FailoverEvents failoverEvents;
     private final OperatorMetrics metrics;
     private final Clock clock;
 
@@ -66,14 +52,14 @@ public class FailoverRunner {
             AdminFanout fanout,
             StatusWriter statusWriter,
             PodRoles roles,
-            EventRecorder events,
+            FailoverEvents failoverEvents,
             OperatorMetrics metrics,
             Clock clock) {
         this.client = client;
         this.fanout = fanout;
         this.statusWriter = statusWriter;
         this.roles = roles;
-        this.events = events;
+        this.failoverEvents = failoverEvents;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -122,7 +108,8 @@ public class FailoverRunner {
             Failover failover = status.getFailover();
             FailoverStep step = failover.getStep();
             Instant started = clock.instant();
-            FailoverAction action = FailoverPlanner.next(failover, observe.get().withAnswers(answered), context(group));
+            FailoverAction action = FailoverPlanner.next(
+                    failover, observe.get().withAnswers(answered), FailoverPlanner.Context.of(group));
             LOG.debugf("%s: failover step %s -> %s", group.getMetadata().getName(), step, action);
             Outcome outcome = action.accept(new Step(group, admin, failover));
             if (outcome.waiting() != null) {
@@ -132,24 +119,6 @@ public class FailoverRunner {
             metrics.stepTook(group, step, Duration.between(started, clock.instant()));
         }
         return status.getFailover() == null ? null : "failover still running";
-    }
-
-    static FailoverPlanner.Context context(ReplicaGroup group) {
-        ReplicaGroupStatus status = group.getStatus();
-        Map<String, Integer> liveness = status.getMembers().stream()
-                .filter(m -> m.getLiveness() != null)
-                .collect(Collectors.toMap(Member::getName, Member::getLiveness, (a, b) -> a));
-        // Counting every wanted helper (not only those alive now) keeps the quorum on the safe side.
-        int helpers =
-                Math.max(group.getSpec().getReplicas() - 1, status.getMembers().size() - 1);
-        FailoverSpec spec = group.getSpec().getFailover();
-        return new FailoverPlanner.Context(
-                status.getTerm(),
-                helpers,
-                group.getSpec().getSyncAcks(),
-                liveness,
-                spec.getLeaseMillis(),
-                spec.getClockDriftMillis());
     }
 
     /** What a step left: why the failover waits (null: go on), and what replicas answered to its calls. */
@@ -185,15 +154,7 @@ public class FailoverRunner {
 
         @Override
         public Outcome announce(FailoverAction.Announce a) {
-            events.recordOnce(
-                    group,
-                    Reason.FailoverStarted,
-                    a.newTerm(),
-                    failover.isSwitchover()
-                            ? "switchover from " + failover.getFrom() + " to " + failover.getTo() + " requested"
-                            : failover.isRestart()
-                                    ? "whole-group restart: " + failover.getReason()
-                                    : "primary " + failover.getFrom() + " is gone: " + failover.getReason());
+            failoverEvents.started(group, failover, a.newTerm());
             raiseTerm(group, a.newTerm());
             // The new term goes to the API before any replica hears of it; a conflicting writer makes this throw.
             advance(group, FailoverStep.Fence);
@@ -203,27 +164,9 @@ public class FailoverRunner {
         @Override
         public Outcome handOff(FailoverAction.HandOff h) {
             failover.setHandedOff(true);
-            try {
-                NodeStatus old = admin.pauseWrites(h.oldPrimaryAddress(), h.oldTerm(), HANDOFF_PAUSE_MILLIS);
-                Instant deadline = clock.instant().plus(HANDOFF_WAIT);
-                while (!holdsEverything(old, h.targetAddress())) {
-                    if (clock.instant().isAfter(deadline)) {
-                        LOG.infof(
-                                "%s: %s did not catch up with %s within %d ms; fencing all the same",
-                                group.getMetadata().getName(), h.target(), h.oldPrimary(), HANDOFF_WAIT.toMillis());
-                        break;
-                    }
-                    Thread.sleep(HANDOFF_POLL.toMillis());
-                    old = admin.status(h.oldPrimaryAddress());
-                }
-            } catch (ReplicaException e) {
-                LOG.infof(
-                        "%s: handing over from %s: %s", group.getMetadata().getName(), h.oldPrimary(), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Outcome.waiting("interrupted while handing over to " + h.target());
-            }
-            return Outcome.next();
+            return Handover.run(admin, h, group.getMetadata().getName(), clock)
+                    ? Outcome.next()
+                    : Outcome.waiting("interrupted while handing over to " + h.target());
         }
 
         @Override
@@ -262,7 +205,7 @@ public class FailoverRunner {
             if (!b.reason().equals(failover.getBlocked())) {
                 failover.setBlocked(b.reason());
                 statusWriter.write(group);
-                events.record(group, Reason.FailoverBlocked, b.reason());
+                failoverEvents.blocked(group, b.reason());
             }
             return Outcome.waiting(b.reason());
         }
@@ -318,12 +261,8 @@ public class FailoverRunner {
             status.setCurrentPrimary(r.candidate());
             status.setPrimarySince(null);
             failover.setRepointedAt(now());
-            events.recordOnce(
-                    group,
-                    Reason.ServiceRepointed,
-                    r.term(),
-                    "Service " + Names.primaryService(group.getMetadata().getName()) + " now selects " + r.candidate());
-            Map<String, NodeStatus> answered = follow(r.followers(), r.candidateAddress(), r.term());
+            failoverEvents.repointed(group, r.term(), r.candidate());
+            Map<String, NodeStatus> answered = follow(admin, r.followers(), r.candidateAddress(), r.term());
             advance(group, FailoverStep.Verify);
             return Outcome.next(answered);
         }
@@ -338,27 +277,21 @@ public class FailoverRunner {
         public Outcome waitFor(FailoverAction.Wait w) {
             return Outcome.waiting(w.why());
         }
-
-        private Map<String, NodeStatus> follow(List<FailoverAction.Replica> followers, String primary, long term) {
-            Map<String, AdminFanout.Answer> answers =
-                    fanout.callAll(addresses(followers), address -> admin.follow(address, primary, term));
-            answers.forEach((pod, answer) -> {
-                if (!answer.ok()) {
-                    // A helper that misses this is told again in Verify, where it still shows up as not following.
-                    LOG.infof(
-                            "telling %s to follow %s: %s",
-                            pod, primary, answer.error().getMessage());
-                }
-            });
-            return statuses(answers);
-        }
     }
 
-    /** The primary's own report: the helper acked the last entry it took. */
-    static boolean holdsEverything(NodeStatus primary, String helperAddress) {
-        return primary.helper(helperAddress)
-                .filter(h -> h.ackedSeq() >= primary.last().seq())
-                .isPresent();
+    /** Tells each follower its new primary; one that misses it is told again in Verify (still not following). */
+    private Map<String, NodeStatus> follow(
+            AdminClient admin, List<FailoverAction.Replica> followers, String primary, long term) {
+        Map<String, AdminFanout.Answer> answers =
+                fanout.callAll(addresses(followers), address -> admin.follow(address, primary, term));
+        answers.forEach((pod, answer) -> {
+            if (!answer.ok()) {
+                LOG.infof(
+                        "telling %s to follow %s: %s",
+                        pod, primary, answer.error().getMessage());
+            }
+        });
+        return statuses(answers);
     }
 
     private static Map<String, String> addresses(List<FailoverAction.Replica> replicas) {
@@ -376,18 +309,7 @@ public class FailoverRunner {
     private void promoted(ReplicaGroup group, Failover failover, Long holdoffMillis) {
         if (failover.getPromotedAt() == null) {
             failover.setPromotedAt(now());
-            events.recordOnce(
-                    group,
-                    Reason.Promoted,
-                    failover.getTerm(),
-                    "promoted " + failover.getTo()
-                            + (failover.isRestart()
-                                    ? " (whole-group restart)"
-                                    : " (was primary: " + failover.getFrom() + ")")
-                            + " in term " + failover.getTerm()
-                            + (holdoffMillis == null
-                                    ? ""
-                                    : "; it serves after a lease hold-off of " + holdoffMillis + " ms"));
+            failoverEvents.promoted(group, failover, holdoffMillis);
         }
         // Not written: resumed from Promote, the next pass finds the candidate serving (AlreadyPromoted); the
         // Repoint step writes this with its own.
@@ -402,16 +324,7 @@ public class FailoverRunner {
     private void finish(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction.Finish fin) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
-        fanout.callAll(
-                        addresses(fin.followers()),
-                        address -> admin.follow(address, fin.newPrimaryAddress(), failover.getTerm()))
-                .forEach((pod, answer) -> {
-                    if (!answer.ok()) {
-                        LOG.infof(
-                                "telling %s to follow %s: %s",
-                                pod, fin.newPrimary(), answer.error().getMessage());
-                    }
-                });
+        follow(admin, fin.followers(), fin.newPrimaryAddress(), failover.getTerm());
         fin.followers().forEach(follower -> roles.set(ns, follower.pod(), Labels.HELPER));
         fin.delete().forEach(pod -> client.pods().inNamespace(ns).withName(pod).delete());
         failover.setStep(FailoverStep.Done);
@@ -423,25 +336,11 @@ public class FailoverRunner {
         Duration total =
                 Duration.between(Instant.parse(failover.getDetectedAt()), Instant.parse(failover.getCompletedAt()));
         metrics.failoverCompleted(group, failover.isSwitchover(), total);
-        if (failover.isSwitchover()) {
-            events.recordOnce(
-                    group,
-                    Reason.SwitchoverCompleted,
-                    failover.getTerm(),
-                    failover.getTo() + " is primary in term " + failover.getTerm() + "; " + failover.getFrom()
-                            + " follows it");
-            if (group.getMetadata().getAnnotations() != null
-                    && group.getMetadata().getAnnotations().containsKey(Labels.PROMOTE_ANNOTATION)) {
-                statusWriter.removeAnnotation(group, Labels.PROMOTE_ANNOTATION);
-            }
-        } else {
-            events.recordOnce(
-                    group,
-                    Reason.FailoverCompleted,
-                    failover.getTerm(),
-                    failover.getTo() + " is primary in term "
-                            + failover.getTerm() + " after " + total.toMillis() + " ms; "
-                            + (fin.delete().isEmpty() ? "" : String.join(", ", fin.delete()) + " will be replaced"));
+        failoverEvents.completed(group, failover, total, fin.delete());
+        if (failover.isSwitchover()
+                && group.getMetadata().getAnnotations() != null
+                && group.getMetadata().getAnnotations().containsKey(Labels.PROMOTE_ANNOTATION)) {
+            statusWriter.removeAnnotation(group, Labels.PROMOTE_ANNOTATION);
         }
     }
 

@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,9 @@ public class Standby {
     private final ReplicaAdmins admins;
     private final Observer observer;
     private final Duration interval;
+    /** How many groups the last round observed, to log a change once rather than every round. */
+    private int observed = -1;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "standby-observer");
         t.setDaemon(true);
@@ -67,13 +71,18 @@ public class Standby {
         if (leadership.leads()) {
             return;
         }
-        for (ReplicaGroup group : caches.groups()) {
+        List<ReplicaGroup> groups = caches.groups();
+        for (ReplicaGroup group : groups) {
             try {
                 observe(group);
             } catch (RuntimeException e) {
                 LOG.debugf(
                         "standby: observing %s failed: %s", group.getMetadata().getName(), e.getMessage());
             }
+        }
+        if (groups.size() != observed) {
+            observed = groups.size();
+            LOG.infof("standby: watching the replicas of %d group(s), ready to lead", observed);
         }
     }
 
