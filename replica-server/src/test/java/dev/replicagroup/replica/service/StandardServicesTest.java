@@ -9,6 +9,8 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.v1.CloneGrpc;
@@ -178,6 +180,26 @@ class StandardServicesTest {
         NodeStatus fenced = admin.fence(primary.address(), 2);
         assertEquals(Role.FENCED, fenced.role());
         assertEquals(ServingStatus.SERVING, check(channels.to(primary.address()), ""));
+    }
+
+    @Test
+    void aPrimaryThatFencedItselfHavingLostItsStateIsNotServing() throws Exception {
+        ReplicaServer primary = primary();
+        ReplicaServer helper = helperOf(primary);
+        try (ReplicaClient client =
+                ReplicaClient.connect(List.of(primary.address(), helper.address()), ClientOptions.defaults())) {
+            for (int i = 0; i < 3; i++) {
+                client.put("k" + i, new byte[] {1});
+            }
+        }
+        primary.close();
+        // Restarted in place with the same arguments: an empty primary of term 1, which the helper shows more
+        // committed entries than it has. It fences itself and must not look Ready: it holds nothing to promote.
+        ReplicaServer restarted =
+                start(ServerOptions.loopback(Integer.parseInt(primary.address().split(":", -1)[1]), "", 1, TOKEN));
+        await().atMost(WAIT).until(() -> restarted.node().view().role() == Role.FENCED);
+        assertEquals(ServingStatus.NOT_SERVING, check(channels.to(restarted.address()), ""));
+        assertEquals(ServingStatus.NOT_SERVING, check(channels.to(restarted.address()), CloneGrpc.SERVICE_NAME));
     }
 
     static ServingStatus check(Channel channel, String service) {
