@@ -34,7 +34,7 @@ class ExampleGroupIT {
         Map<String, String> row = getRg(group);
         assertEquals(primary, row.get("PRIMARY"), "kubectl get rg shows the primary");
         assertEquals(Long.toString(status.term()), row.get("TERM"), "kubectl get rg shows the term");
-        assertEquals("3", row.get("READY"), "kubectl get rg shows every replica Ready");
+        assertEquals("3/3", row.get("READY"), "kubectl get rg shows every replica Ready");
 
         List<Pod> pods = group.pods();
         for (Pod pod : pods) {
@@ -77,7 +77,7 @@ class ExampleGroupIT {
         }
     }
 
-    /** The columns of `kubectl get rg <name>` by header (NAME REPLICAS READY PRIMARY TERM PHASE AGE). */
+    /** The columns of `kubectl get rg <name>` by header, in this order: NAME READY PRIMARY TERM PHASE AGE. */
     private static Map<String, String> getRg(Group group) {
         List<String> lines =
                 group.kubectlOutput("get", "rg", group.name()).lines().toList();
@@ -89,7 +89,10 @@ class ExampleGroupIT {
         for (int i = 0; i < header.length; i++) {
             columns.put(header[i], row[i]);
         }
-        assertTrue(columns.keySet().containsAll(Arrays.asList("PRIMARY", "TERM")), "columns: " + columns.keySet());
+        assertEquals(
+                List.of("NAME", "READY", "PRIMARY", "TERM", "PHASE", "AGE"),
+                Arrays.asList(header),
+                "columns: " + lines);
         return columns;
     }
 }

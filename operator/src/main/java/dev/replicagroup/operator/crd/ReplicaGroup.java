@@ -12,11 +12,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ReplicaGroup.GROUP)
 @Version(ReplicaGroup.VERSION)
 @ShortNames("rg")
-@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".spec.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
+// kubectl get rg: NAME READY PRIMARY TERM PHASE AGE, in this order (PrinterColumnOrder keeps it in the CRD).
 @AdditionalPrinterColumn(
         name = "Ready",
-        jsonPath = ".status.readyReplicas",
-        type = AdditionalPrinterColumn.Type.INTEGER)
+        jsonPath = ".status.ready",
+        type = AdditionalPrinterColumn.Type.STRING,
+        getDescription = "Ready replicas of those wanted (spec.replicas), as kubectl shows a Deployment's")
 @AdditionalPrinterColumn(
         name = "Primary",
         jsonPath = ".status.currentPrimary",

@@ -32,6 +32,9 @@ public class ReplicaGroupStatus {
 
     private int readyReplicas;
 
+    @JsonPropertyDescription("readyReplicas/spec.replicas, for kubectl get rg (READY), e.g. 2/3.")
+    private String ready;
+
     @LabelSelector
     @JsonPropertyDescription("Label selector of the replica pods (for the scale subresource).")
     private String selector;
@@ -98,6 +101,14 @@ public class ReplicaGroupStatus {
 
     public void setReadyReplicas(int readyReplicas) {
         this.readyReplicas = readyReplicas;
+    }
+
+    public String getReady() {
+        return ready;
+    }
+
+    public void setReady(String ready) {
+        this.ready = ready;
     }
 
     public String getSelector() {

@@ -50,6 +50,8 @@ public final class StatusSummary {
         status.setMembers(members);
         status.setReplicas(obs.live().size());
         status.setReadyReplicas((int) obs.live().stream().filter(PodView::ready).count());
+        int wanted = group.getSpec().getReplicas();
+        status.setReady(status.getReadyReplicas() + "/" + wanted);
         status.setSelector(selector);
         status.setObservedGeneration(group.getMetadata().getGeneration());
         primary.ifPresent(p -> status.setTerm(Math.max(status.getTerm(), p.term())));
@@ -61,7 +63,6 @@ public final class StatusSummary {
         if (primaryReady && status.getPrimarySince() == null && status.getFailover() == null) {
             status.setPrimarySince(obs.now().truncatedTo(ChronoUnit.SECONDS).toString());
         }
-        int wanted = group.getSpec().getReplicas();
         boolean complete = status.getReplicas() == wanted && status.getReadyReplicas() == wanted;
         status.setPhase(
                 status.getFailover() != null

@@ -56,4 +56,16 @@ class StatusSummaryTest {
                 group, new Observation(List.of(pod(0, "primary", false)), Map.of(), NOW), Optional.empty(), "s");
         assertEquals(Phase.Pending, group.getStatus().getPhase());
     }
+
+    @Test
+    void readyCountsReadyPodsOfThoseWantedAsKubectlShowsThem() {
+        ReplicaGroup group = group();
+        group.getSpec().setReplicas(3);
+        StatusSummary.apply(
+                group,
+                new Observation(List.of(pod(0, "primary", true), pod(1, "helper", false)), Map.of(), NOW),
+                Optional.empty(),
+                "s");
+        assertEquals("1/3", group.getStatus().getReady());
+    }
 }

@@ -123,6 +123,12 @@ public class ServeCommand implements Callable<Integer> {
                     + " (for a member recreated in a group that had data)")
     boolean noBootstrap;
 
+    @Option(
+            names = "--no-reflection",
+            description = "do not serve gRPC server reflection (by default grpcurl can list and describe the"
+                    + " services: the schema only, never data)")
+    boolean noReflection;
+
     int httpPort() {
         return httpPort != null ? httpPort : port + 1000;
     }
@@ -144,7 +150,8 @@ public class ServeCommand implements Callable<Integer> {
                                 Duration.ofMillis(detectionMillis),
                                 Duration.ofMillis(clockDriftMillis)),
                 new StorageOptions(dataDir, FsyncPolicy.parse(fsync), snapshotEvery),
-                noBootstrap);
+                noBootstrap,
+                !noReflection);
         ReplicaServer server = ReplicaServer.start(options, registry);
         try {
             Quarkus.waitForExit();

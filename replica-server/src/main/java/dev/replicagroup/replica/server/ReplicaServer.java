@@ -63,7 +63,8 @@ public final class ReplicaServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
         this.watch = new StatusWatch(node);
-        ReplicaServices.of(node, options.adminToken(), metrics, watch).forEach(builder::addService);
+        ReplicaServices.of(node, options.adminToken(), metrics, watch, options.reflection())
+                .forEach(builder::addService);
         this.server = builder.build();
         try {
             server.start();

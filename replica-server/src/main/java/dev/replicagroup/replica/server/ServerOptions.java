@@ -13,6 +13,7 @@ import dev.replicagroup.replica.replication.NodeConfig;
  * @param adminToken the token Admin calls must carry; empty disables the Admin API
  * @param storage   where the state is kept (memory, or a data directory)
  * @param noBootstrap without --tbc and without data, start fenced in term 0 rather than as the primary of term 1
+ * @param reflection  serve gRPC server reflection (the schema, for grpcurl); off with --no-reflection
  */
 public record ServerOptions(
         String bindHost,
@@ -23,7 +24,8 @@ public record ServerOptions(
         String adminToken,
         NodeConfig node,
         StorageOptions storage,
-        boolean noBootstrap) {
+        boolean noBootstrap,
+        boolean reflection) {
 
     public ServerOptions {
         if (port < 1 || port > 65535) {
@@ -53,15 +55,22 @@ public record ServerOptions(
                 adminToken,
                 NodeConfig.defaults(),
                 StorageOptions.inMemory(),
-                false);
+                false,
+                true);
     }
 
     public ServerOptions withNode(NodeConfig config) {
-        return new ServerOptions(bindHost, port, advertise, tbc, syncAcks, adminToken, config, storage, noBootstrap);
+        return new ServerOptions(
+                bindHost, port, advertise, tbc, syncAcks, adminToken, config, storage, noBootstrap, reflection);
     }
 
     public ServerOptions withStorage(StorageOptions newStorage, boolean newNoBootstrap) {
         return new ServerOptions(
-                bindHost, port, advertise, tbc, syncAcks, adminToken, node, newStorage, newNoBootstrap);
+                bindHost, port, advertise, tbc, syncAcks, adminToken, node, newStorage, newNoBootstrap, reflection);
+    }
+
+    public ServerOptions withReflection(boolean newReflection) {
+        return new ServerOptions(
+                bindHost, port, advertise, tbc, syncAcks, adminToken, node, storage, noBootstrap, newReflection);
     }
 }

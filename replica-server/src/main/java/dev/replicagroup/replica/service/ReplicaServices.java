@@ -3,19 +3,37 @@ package dev.replicagroup.replica.service;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The gRPC services of one replica, ready to be added to a server. */
 public final class ReplicaServices {
     private ReplicaServices() {}
 
+    /**
+     * @param reflection whether to add server reflection (grpcurl's {@code list} and {@code describe}): it tells the
+     *     services and message types, never data
+     */
     public static List<ServerServiceDefinition> of(
-            ReplicaNode node, String adminToken, RequestMetrics metrics, StatusWatch watch) {
-        return List.of(
+            ReplicaNode node, String adminToken, RequestMetrics metrics, StatusWatch watch, boolean reflection) {
+        List<ServerServiceDefinition> services = new ArrayList<>(List.of(
                 new CloneService(node, metrics).bindService(),
                 new PeerService(node).bindService(),
                 ServerInterceptors.intercept(
                         new AdminService(node, metrics, watch), new AdminTokenInterceptor(adminToken)),
-                new HealthService(node).bindService());
+                new ReplicaHealth(node).service().bindService()));
+        if (reflection) {
+            services.add(ProtoReflectionServiceV1.newInstance().bindService());
+            services.add(reflectionV1alpha());
+        }
+        return services;
+    }
+
+    /** The v1alpha version too: older grpcurl, grpcui and Postman know only that one. */
+    @SuppressWarnings("deprecation") // deprecated for V1, which is served beside it
+    private static ServerServiceDefinition reflectionV1alpha() {
+        return ProtoReflectionService.newInstance().bindService();
     }
 }
