@@ -108,12 +108,12 @@ class FailoverChaosTest {
             }
             // Fails if the group did not heal: some client can no longer get a write acknowledged.
             long healed = System.nanoTime();
-            await(replay("every client writes again after the last round"))
+            await("every client writes again after the last round")
                     .atMost(WAIT)
                     .until(() -> clients.stream().allMatch(c -> c.acknowledgedSince(healed) > 0));
             clients.forEach(ChaosClient::close);
             ReplicaNode last = primary().orElseThrow();
-            await(replay("every replica applied the last commit"))
+            await("every replica applied the last commit")
                     .atMost(WAIT)
                     .until(() -> nodes.values().stream()
                             .allMatch(n -> n.view().appliedSeq() == last.view().commitSeq()));
@@ -123,7 +123,7 @@ class FailoverChaosTest {
         void round(int number, ChaosPlan.Round round) throws Exception {
             // The clients make progress before each fault, so that each fault hits writes in flight.
             long began = System.nanoTime();
-            await(replay("writes before round " + number))
+            await("writes before round " + number)
                     .atMost(WAIT)
                     .until(() -> clients.stream()
                                     .mapToLong(c -> c.acknowledgedSince(began))
@@ -172,7 +172,7 @@ class FailoverChaosTest {
         void cutClientOff(ChaosClient client, String primary) {
             network.cut(client.address(), primary);
             long cut = System.nanoTime();
-            await(replay(client.address() + " sees failures once cut off from " + primary))
+            await(client.address() + " sees failures once cut off from " + primary)
                     .atMost(WAIT)
                     .until(() -> client.failedSince(cut) >= 2);
             long acknowledged = client.acknowledgedBetween(cut, System.nanoTime());
@@ -213,7 +213,7 @@ class FailoverChaosTest {
         }
 
         void awaitCaughtUp() {
-            await(replay("every replica caught up"))
+            await("every replica caught up")
                     .atMost(WAIT)
                     .until(() -> nodes.values().stream().allMatch(n -> n.view().caughtUp()));
         }

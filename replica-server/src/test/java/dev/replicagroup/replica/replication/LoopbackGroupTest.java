@@ -22,6 +22,7 @@ import dev.replicagroup.replica.server.ServerOptions;
 import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.testing.FreePorts;
+import dev.replicagroup.replica.testing.Progress;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
@@ -39,8 +40,6 @@ class LoopbackGroupTest {
     static final String TOKEN = "test-token";
     static final ClientOptions CLIENT =
             new ClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofSeconds(1));
-    /** Generous: progress is what these tests check, never a rate, and this machine's cores are shared. */
-    static final Duration PROGRESS = Duration.ofSeconds(30);
 
     final List<ReplicaServer> servers = new ArrayList<>();
     final AdminClient admin = new AdminClient(TOKEN, Duration.ofSeconds(3));
@@ -70,15 +69,6 @@ class LoopbackGroupTest {
         return group;
     }
 
-    /**
-     * Waits until {@code server}, the primary, has committed {@code entries} more than now: the load (the only
-     * writer) is making progress there. Fails after {@link #PROGRESS} without it.
-     */
-    static void awaitProgress(ReplicaServer server, long entries) {
-        long from = server.node().view().commitSeq();
-        await().atMost(PROGRESS).until(() -> server.node().view().commitSeq() >= from + entries);
-    }
-
     static List<String> addresses(List<ReplicaServer> group) {
         return group.stream().map(ReplicaServer::address).toList();
     }
@@ -89,11 +79,11 @@ class LoopbackGroupTest {
         LoadGenerator load = new LoadGenerator(addresses(group), CLIENT, 3, false);
         LoadGenerator.Running running = load.start();
         ReplicaServer primary = group.get(0);
-        awaitProgress(primary, 100);
+        Progress.awaitCommits(primary, 100);
         ReplicaServer late = start(FreePorts.next(), group.get(0).address(), 1);
         // Writes go on while it catches up: it joins a moving log. Fails if joining stalls the primary.
-        await().atMost(PROGRESS).until(() -> late.node().view().caughtUp());
-        awaitProgress(primary, 100);
+        await().atMost(Progress.WITHIN).until(() -> late.node().view().caughtUp());
+        Progress.awaitCommits(primary, 100);
         LoadReport done = running.stop();
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
@@ -115,7 +105,7 @@ class LoopbackGroupTest {
         LoadGenerator load = new LoadGenerator(all, CLIENT, 4, false);
         LoadGenerator.Running running = load.start();
         ReplicaServer oldPrimary = group.get(0);
-        awaitProgress(oldPrimary, 100);
+        Progress.awaitCommits(oldPrimary, 100);
         oldPrimary.close();
         List<String> log = new ArrayList<>();
         ManualFailover.Outcome outcome = new ManualFailover(admin, log::add).run(all, 1);
@@ -123,7 +113,7 @@ class LoopbackGroupTest {
         assertTrue(
                 outcome.newPrimary().equals(all.get(1)) || outcome.newPrimary().equals(all.get(2)));
         // Fails if the load does not find the new primary: writes must resume there, not merely not be lost.
-        awaitProgress(server(outcome.newPrimary()), 100);
+        Progress.awaitCommits(server(outcome.newPrimary()), 100);
         LoadReport done = running.stop();
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
@@ -148,14 +138,14 @@ class LoopbackGroupTest {
         // Clients keep writing through the old primary while the failover, which cannot reach it, runs.
         LoadGenerator load = new LoadGenerator(List.of(oldPrimary.address()), CLIENT, 3, false);
         LoadGenerator.Running running = load.start();
-        awaitProgress(oldPrimary, 50);
+        Progress.awaitCommits(oldPrimary, 50);
         String outOfReach = "127.0.0.1:" + FreePorts.next();
         List<String> asSeen =
                 List.of(outOfReach, group.get(1).address(), group.get(2).address());
         ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(asSeen, 1);
         ReplicaServer next = server(outcome.newPrimary());
         // The old primary's clients follow its redirect: fails if they stay stuck on it.
-        awaitProgress(next, 50);
+        Progress.awaitCommits(next, 50);
         LoadReport done = running.stop();
         assertEquals(
                 List.of(),
