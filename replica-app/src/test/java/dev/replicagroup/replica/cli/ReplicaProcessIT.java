@@ -2,6 +2,7 @@ package dev.replicagroup.replica.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.replica.client.AdminClient;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,8 @@ class ReplicaProcessIT {
      * never a rate.
      */
     void awaitProgress(String address, long entries) {
-        long from = statusOf(address).commitSeq();
+        long from = Objects.requireNonNull(statusOf(address), address + " does not answer")
+                .commitSeq();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             NodeStatus now = statusOf(address);
             return now != null && now.commitSeq() >= from + entries;
@@ -136,6 +139,7 @@ class ReplicaProcessIT {
         // Fails if the load does not move to the new primary: writes must resume, not merely not be lost.
         awaitProgress(newPrimary, 100);
         LoadReport done = running.stop();
+        assertFalse(done.acknowledged().isEmpty(), "a lost-write check of nothing proves nothing: " + done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
         replica(

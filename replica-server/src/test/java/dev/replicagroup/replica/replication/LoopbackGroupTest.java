@@ -115,6 +115,7 @@ class LoopbackGroupTest {
         // Fails if the load does not find the new primary: writes must resume there, not merely not be lost.
         Progress.awaitCommits(server(outcome.newPrimary()), 100);
         LoadReport done = running.stop();
+        assertFalse(done.acknowledged().isEmpty(), "a lost-write check of nothing proves nothing: " + done.summary());
         assertEquals(List.of(), LoadGenerator.lostWrites(all, CLIENT, done.acknowledged()));
 
         ReplicaServer rejoined = start(Integer.parseInt(all.get(0).split(":", -1)[1]), outcome.newPrimary(), 1);
