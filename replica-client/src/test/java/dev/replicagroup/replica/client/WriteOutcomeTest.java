@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +29,27 @@ import org.junit.jupiter.api.Test;
  * attempt (here: appended but not acknowledged) makes its fate unknown, whatever the later attempts said.
  */
 class WriteOutcomeTest {
+    // A short deadline, so that each test gives up soon, but a long attempt timeout: every fake reply here is
+    // immediate, and an attempt that timed out on a busy machine would rightly make the outcome unknown and fail
+    // the tests that expect it known.
     private static final ClientOptions SHORT =
-            new ClientOptions(Duration.ofMillis(800), Duration.ofMillis(300), Duration.ofSeconds(5));
+            new ClientOptions(Duration.ofMillis(800), Duration.ofSeconds(10), Duration.ofSeconds(5));
 
     private Server server;
+
+    /**
+     * The first gRPC call of a JVM is slow (class loading, Netty starting: seconds on a busy machine); made here, it
+     * costs no test its deadline. An invalid write is not retried, so this is one call.
+     */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        WriteOutcomeTest warm = new WriteOutcomeTest();
+        try {
+            failedPut(warm.replicaFailingWith(ReplicaException.of(Reason.INVALID, "warm-up")));
+        } finally {
+            warm.stop();
+        }
+    }
 
     @AfterEach
     void stop() {

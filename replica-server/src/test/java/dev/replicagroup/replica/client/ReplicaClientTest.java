@@ -1,10 +1,19 @@
 package dev.replicagroup.replica.client;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import dev.replicagroup.replica.core.WriteId;
+import dev.replicagroup.replica.grpc.Channels;
+import dev.replicagroup.replica.grpc.ProtoMapper;
+import dev.replicagroup.replica.grpc.v1.CloneGrpc;
+import dev.replicagroup.replica.grpc.v1.PutRequest;
+import dev.replicagroup.replica.grpc.v1.WriteResponse;
 import dev.replicagroup.replica.load.LoadGenerator;
 import dev.replicagroup.replica.load.LoadReport;
 import dev.replicagroup.replica.load.StaleReads;
@@ -12,6 +21,11 @@ import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
 import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.testing.FreePorts;
+import dev.replicagroup.replica.testing.Progress;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,10 +34,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The client moves on at once from a dead, frozen or demoted server; a frozen one costs one attempt timeout. */
+/**
+ * The client moves on at once from a dead, frozen or demoted server; a frozen one costs one attempt timeout; a write
+ * retried after a failover applies once.
+ */
 class ReplicaClientTest {
     static final String TOKEN = "test-token";
     static final Duration ATTEMPT = Duration.ofMillis(700);
@@ -44,6 +62,23 @@ class ReplicaClientTest {
         ReplicaServer server = ReplicaServer.start(ServerOptions.loopback(FreePorts.next(), tbc, 1, TOKEN));
         closing.add(server);
         return server;
+    }
+
+    /** A primary and two helpers of it. */
+    record Group(ReplicaServer primary, ReplicaServer helper, ReplicaServer other) {
+        List<String> all() {
+            return List.of(primary.address(), helper.address(), other.address());
+        }
+
+        /** The helper at {@code address} (the new primary a failover named). */
+        ReplicaServer helperAt(String address) {
+            return helper.address().equals(address) ? helper : other;
+        }
+    }
+
+    Group group() throws IOException {
+        ReplicaServer primary = start("");
+        return new Group(primary, start(primary.address()), start(primary.address()));
     }
 
     /** Accepts TCP connections and never answers: what a SIGSTOPped server looks like to a client. */
@@ -91,10 +126,9 @@ class ReplicaClientTest {
 
     @Test
     void afterTheFailoverTheNextWriteGoesToTheNewPrimaryAtOnce() throws Exception {
-        ReplicaServer primary = start("");
-        ReplicaServer helper = start(primary.address());
-        ReplicaServer other = start(primary.address());
-        List<String> all = List.of(primary.address(), helper.address(), other.address());
+        Group group = group();
+        ReplicaServer primary = group.primary();
+        List<String> all = group.all();
         try (ReplicaClient client = ReplicaClient.connect(all, CLIENT)) {
             client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
             primary.close();
@@ -129,18 +163,83 @@ class ReplicaClientTest {
 
     @Test
     void loadWithReadsAcrossAFailoverHasNoStaleReadAndLosesNothing() throws Exception {
-        ReplicaServer primary = start("");
-        ReplicaServer helper = start(primary.address());
-        ReplicaServer other = start(primary.address());
-        List<String> all = List.of(primary.address(), helper.address(), other.address());
+        Group group = group();
+        ReplicaServer primary = group.primary();
+        List<String> all = group.all();
         LoadGenerator.Running running = new LoadGenerator(all, CLIENT, 3, 0.5, true).start();
-        Thread.sleep(800);
+        Progress.awaitCommits(primary, 50);
         primary.close();
         ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
-        Thread.sleep(800);
+        Progress.awaitCommits(group.helperAt(outcome.newPrimary()), 50);
         LoadReport done = running.stop();
         assertTrue(done.ok() > 0 && done.reads() > 0, done.summary());
         assertEquals(List.of(), StaleReads.find(done.history()));
         assertEquals(List.of(), LoadGenerator.lostWrites(List.of(outcome.newPrimary()), CLIENT, done.acknowledged()));
+    }
+
+    /**
+     * After the lost reply another client overwrites the key. Were the retry applied a second time, the key would
+     * hold the retried value again, the new primary's log would have grown by an entry of term 2, and the answer
+     * would name that entry and say the key existed; applied once, the retry gets the first answer and changes
+     * nothing.
+     */
+    @Test
+    void aWriteWhoseReplyWasLostIsAppliedOnceWhenRetriedOnTheNewPrimary() throws Exception {
+        Group group = group();
+        ReplicaServer primary = group.primary();
+        List<String> all = group.all();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> group.helper().node().view().caughtUp()
+                        && group.other().node().view().caughtUp());
+        PutRequest write = PutRequest.newBuilder()
+                .setId(ProtoMapper.toProto(new WriteId("client-whose-reply-was-lost", 1)))
+                .setKey("k")
+                .setValue(ByteString.copyFromUtf8("retried"))
+                .build();
+
+        LostReplies lost = new LostReplies();
+        ManagedChannel lossy = NettyChannelBuilder.forTarget(primary.address())
+                .usePlaintext()
+                .intercept(lost)
+                .build();
+        closing.add(lossy::shutdownNow);
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> CloneGrpc.newBlockingStub(lossy)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .put(write));
+        assertEquals(Status.Code.UNAVAILABLE, unknown.getStatus().getCode(), unknown.toString());
+        // The primary answered (the client never saw it): the write is acknowledged, so a helper holds it.
+        assertEquals(1, lost.replies().size(), "the primary's reply, lost on the way");
+        WriteResponse acknowledged = (WriteResponse) lost.replies().get(0);
+        assertFalse(acknowledged.getExisted());
+
+        try (ReplicaClient overwriting = ReplicaClient.connect(all, CLIENT)) {
+            overwriting.put("k", "overwritten".getBytes(StandardCharsets.UTF_8));
+        }
+        primary.close();
+        ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
+        ReplicaServer newPrimary = group.helperAt(outcome.newPrimary());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> newPrimary.node().view().timing().serving());
+        long lastBefore = newPrimary.node().view().last().seq();
+
+        WriteResponse retried;
+        try (Channels channels = new Channels()) {
+            // As the client library retries after a lost reply: the same request, from the server that failed
+            // (now dead) on to wherever the group points.
+            retried = new Retries(new GroupView(all, CLIENT, channels), CLIENT)
+                    .withFailover(target -> CloneGrpc.newFutureStub(channels.to(target))
+                            .withDeadlineAfter(CLIENT.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .put(write));
+        }
+        assertEquals(acknowledged, retried, "the retry gets the first answer: term 1, its seq, the key new then");
+        assertEquals(lastBefore, newPrimary.node().view().last().seq(), "the retry appended nothing");
+        try (ReplicaClient reader = ReplicaClient.connect(List.of(newPrimary.address()), CLIENT)) {
+            assertEquals(
+                    "overwritten",
+                    new String(reader.get(List.of("k")).get("k").orElseThrow(), StandardCharsets.UTF_8),
+                    "the retry did not write the key again");
+        }
     }
 }

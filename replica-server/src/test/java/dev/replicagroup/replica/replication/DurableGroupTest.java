@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.client.ClientOptions;
+import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.load.LoadGenerator;
@@ -17,10 +18,15 @@ import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.storage.FsyncPolicy;
 import dev.replicagroup.replica.testing.FreePorts;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +50,12 @@ class DurableGroupTest {
     }
 
     ReplicaServer start(int port, String tbc, boolean noBootstrap) throws IOException {
+        return start(port, tbc, noBootstrap, StorageOptions.DEFAULT_SNAPSHOT_EVERY);
+    }
+
+    ReplicaServer start(int port, String tbc, boolean noBootstrap, long snapshotEvery) throws IOException {
         ServerOptions options = ServerOptions.loopback(port, tbc, 1, TOKEN)
-                .withStorage(StorageOptions.onDisk(dirs.resolve("r" + port), FsyncPolicy.BATCH), noBootstrap);
+                .withStorage(new StorageOptions(dir(port), FsyncPolicy.BATCH, snapshotEvery), noBootstrap);
         ReplicaServer server = ReplicaServer.start(options);
         servers.add(server);
         return server;
@@ -55,6 +65,10 @@ class DurableGroupTest {
     void kill(ReplicaServer server) {
         servers.remove(server);
         server.close();
+    }
+
+    Path dir(int port) {
+        return dirs.resolve("r" + port);
     }
 
     static int port(ReplicaServer server) {
@@ -110,6 +124,72 @@ class DurableGroupTest {
                         back.node().view().last().equals(primary.node().view().last()));
         assertEquals(Role.HELPER, back.node().view().role());
         assertEquals(0, back.node().snapshotsInstalled(), "it caught up by the log suffix it missed, no snapshot");
+    }
+
+    /**
+     * A primary whose log was compacted (--snapshot-every 16), restarted from its data: its log now starts at its
+     * snapshot, so a new, empty helper cannot be sent the log from the start and must install the snapshot over the
+     * peer service. Fails if the snapshot path was not taken (no snapshot installed), if the snapshot lost a key,
+     * a value or a delete on the way, or if the helper does not follow the writes after it (with --sync-acks 1 and
+     * no other helper, they cannot be acknowledged without it).
+     */
+    @Test
+    void aNewHelperOfAPrimaryWhoseLogWasCompactedCatchesUpBySnapshotOverGrpc() throws Exception {
+        ReplicaServer primary = start(FreePorts.next(), "", false, 16);
+        ReplicaServer helper = start(FreePorts.next(), primary.address(), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> helper.node().view().caughtUp());
+        List<String> keys = IntStream.range(0, 100).mapToObj(i -> "k" + i).toList();
+        try (ReplicaClient client = ReplicaClient.connect(List.of(primary.address()), CLIENT)) {
+            for (String key : keys) {
+                client.put(key, ("v-" + key).getBytes(StandardCharsets.UTF_8));
+            }
+            for (String key : keys.subList(0, 10)) {
+                client.delete(key);
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> newestSnapshotSeq(dir(port(primary))) >= 64);
+        kill(helper);
+        kill(primary);
+
+        ReplicaServer back = start(port(primary), "", false, 16);
+        admin.promote(back.address(), 2, 0);
+        ReplicaServer joiner = start(FreePorts.next(), back.address(), false);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> joiner.node().view().caughtUp()
+                        && joiner.node().view().last().equals(back.node().view().last()));
+        assertTrue(joiner.node().snapshotsInstalled() >= 1, "the log it needed was compacted: only a snapshot has it");
+        assertEquals(values(back, keys), values(joiner, keys), "every key, value and delete came with the snapshot");
+        assertEquals(
+                90, values(joiner, keys).stream().filter(Optional::isPresent).count());
+
+        List<String> later = IntStream.range(0, 20).mapToObj(i -> "later" + i).toList();
+        try (ReplicaClient client = ReplicaClient.connect(List.of(back.address()), CLIENT)) {
+            for (String key : later) {
+                client.put(key, ("v-" + key).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        joiner.node().view().appliedSeq() == back.node().view().commitSeq());
+        assertEquals(values(back, later), values(joiner, later), "it follows the primary after the snapshot");
+    }
+
+    /** The values of {@code keys} as {@code server} holds them, as text (absent ones empty), in the order given. */
+    static List<Optional<String>> values(ReplicaServer server, List<String> keys) throws Exception {
+        return server.node().readLocal(keys).get().stream()
+                .map(v -> v.map(bytes -> new String(bytes, StandardCharsets.UTF_8)))
+                .toList();
+    }
+
+    /** The seq of the newest snapshot written to a data directory ({@code snapshot-<seq>.snap}), 0 if none. */
+    static long newestSnapshotSeq(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.startsWith("snapshot-") && name.endsWith(".snap"))
+                    .mapToLong(name -> Long.parseLong(name.substring("snapshot-".length(), name.length() - 5)))
+                    .max()
+                    .orElse(0);
+        }
     }
 
     @Test
