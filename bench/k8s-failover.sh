@@ -54,7 +54,7 @@ stats() { # scenario field
       print line "| " v[NR] " | " NR " "}'
 }
 declare -A SCENARIO=([pod-deleted]=pod-deleted [sigkill]=jvm-killed [sigstop]=frozen-sigstop
-  [partition]=partition-helpers [partition-all]=partition-all [kubelet]=kubelet-stopped [leader]=leader-deleted)
+  [partition]=partition-helpers [partition-all]=partition-all [kubelet]=kubelet-stopped [leader]=leader-killed)
 {
   echo
   echo "## $started — failover on Kubernetes, $RUNS runs per kind (make bench-failover KIND=$KIND RUNS=$RUNS)"
