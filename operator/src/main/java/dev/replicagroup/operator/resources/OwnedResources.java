@@ -59,16 +59,20 @@ public class OwnedResources {
             create(desired);
             return;
         }
-        // Only the fields the spec controls; the cluster IP and node ports are the API server's.
+        // Only the fields the operator controls; the cluster IP and node ports are the API server's. A Service
+        // made by an older operator gets publishNotReadyAddresses on upgrade.
         String desiredType = Objects.requireNonNullElse(desired.getSpec().getType(), "ClusterIP");
+        boolean notReadyToo = Boolean.TRUE.equals(desired.getSpec().getPublishNotReadyAddresses());
         if (!Objects.equals(current.getSpec().getSelector(), desired.getSpec().getSelector())
-                || !Objects.equals(Objects.requireNonNullElse(current.getSpec().getType(), "ClusterIP"), desiredType)) {
+                || !Objects.equals(Objects.requireNonNullElse(current.getSpec().getType(), "ClusterIP"), desiredType)
+                || Boolean.TRUE.equals(current.getSpec().getPublishNotReadyAddresses()) != notReadyToo) {
             Service edited = client.services()
                     .inNamespace(ns)
                     .withName(desired.getMetadata().getName())
                     .edit(s -> {
                         s.getSpec().setSelector(desired.getSpec().getSelector());
                         s.getSpec().setType(desiredType);
+                        s.getSpec().setPublishNotReadyAddresses(notReadyToo ? Boolean.TRUE : null);
                         return s;
                     });
             caches.updated(edited, current);

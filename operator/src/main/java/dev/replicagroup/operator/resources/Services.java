@@ -12,7 +12,13 @@ import java.util.Map;
 public final class Services {
     private Services() {}
 
-    /** {@code <group>}: always the primary, because only the primary's pod carries {@code role=primary}. */
+    /**
+     * {@code <group>}: always the primary, because only the primary's pod carries {@code role=primary}. It routes
+     * by that label alone, not by the kubelet's readiness: the label is the operator's decision (moved in the
+     * failover's Repoint step), and a labelled replica that does not serve refuses by itself (UNAVAILABLE, with
+     * the reason), so readiness adds no safety. Gated by readiness, a just-promoted primary waited for its next
+     * probe (every second) and a probe that timed out on a busy node took it out of the Service for a period.
+     */
     public static Service primary(ReplicaGroup group) {
         return service(
                 group,
@@ -20,7 +26,8 @@ public final class Services {
                 "primary",
                 Labels.roleSelector(group, Labels.PRIMARY),
                 group.getSpec().getServiceType(),
-                false);
+                false,
+                true);
     }
 
     /** {@code <group>-helpers}: Ready helpers, for reads that may lag. */
@@ -31,6 +38,7 @@ public final class Services {
                 "helpers",
                 Labels.roleSelector(group, Labels.HELPER),
                 "ClusterIP",
+                false,
                 false);
     }
 
@@ -42,6 +50,7 @@ public final class Services {
                 "peers",
                 Labels.groupSelector(group),
                 null,
+                true,
                 true);
     }
 
@@ -51,7 +60,8 @@ public final class Services {
             String component,
             Map<String, String> selector,
             String type,
-            boolean headless) {
+            boolean headless,
+            boolean notReadyToo) {
         return new ServiceBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -62,7 +72,7 @@ public final class Services {
                 .withNewSpec()
                 .withType(type)
                 .withClusterIP(headless ? "None" : null)
-                .withPublishNotReadyAddresses(headless ? Boolean.TRUE : null)
+                .withPublishNotReadyAddresses(notReadyToo ? Boolean.TRUE : null)
                 .withSelector(selector)
                 .addNewPort()
                 .withName(ReplicaPods.GRPC_PORT_NAME)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -410,6 +411,8 @@ class ReplicaGroupOperatorTest {
         assertEquals(
                 Map.of(Labels.GROUP, "basic", Labels.ROLE, "primary"),
                 primary.getSpec().getSelector());
+        // Routed by the label alone: the kubelet's readiness does not delay a new primary.
+        assertTrue(primary.getSpec().getPublishNotReadyAddresses(), "publishNotReadyAddresses");
         Service helpers = client.services()
                 .inNamespace(namespace)
                 .withName("basic-helpers")
@@ -417,6 +420,7 @@ class ReplicaGroupOperatorTest {
         assertEquals(
                 Map.of(Labels.GROUP, "basic", Labels.ROLE, "helper"),
                 helpers.getSpec().getSelector());
+        assertNull(helpers.getSpec().getPublishNotReadyAddresses(), "reads that may lag go to Ready helpers only");
         Service peers =
                 client.services().inNamespace(namespace).withName("basic-peers").get();
         assertEquals("None", peers.getSpec().getClusterIP());
