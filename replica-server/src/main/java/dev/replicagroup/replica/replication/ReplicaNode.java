@@ -6,6 +6,7 @@ import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.ProposeOutcome;
 import dev.replicagroup.replica.core.ReadOutcome;
+import dev.replicagroup.replica.core.Ready;
 import dev.replicagroup.replica.core.ReplicaMachine;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
@@ -38,12 +39,16 @@ import org.jboss.logging.Logger;
  * engine thread; before each, the machine is told how many ticks have passed on the monotonic clock (so a
  * replica that was frozen sees at once that its lease ran out). After a batch of inputs (every input queued when
  * the engine got to it: group commit), what the machine changed is made durable through the
- * {@link ReplicaStorage}, one fsync for the batch; only then does what it wants sent go to the {@link PeerNetwork},
- * and are the writes whose entries were applied and the batch's calls answered ({@link WaitingWrites}). So an
- * Accepted sent to a primary and an acknowledgement to a client both imply that the state behind them is durable.
+ * {@link ReplicaStorage}, one fsync for the batch. A primary's updates to its helpers go out before that fsync,
+ * so helpers write their disks while it writes its own ({@link Ready#sendAtOnce}); everything else it wants sent
+ * goes to the {@link PeerNetwork} only after it, and only then are the writes whose entries were applied and the
+ * batch's calls answered ({@link WaitingWrites}). So an Accepted sent to a primary implies that the helper's log
+ * behind it is durable, and an acknowledgement to a client that the entry is durable on the primary (the machine
+ * counts its own copy only after {@link ReplicaMachine#persisted}) and on {@code syncAcks} helpers.
  *
- * <p>If the storage fails (disk full, I/O error), the batch's messages are dropped (the protocol repairs lost
- * messages), waiting writes fail with the cause, and writes and reads are refused until a later batch persists
+ * <p>If the storage fails (disk full, I/O error), the batch's remaining messages are dropped (the protocol repairs
+ * lost messages; updates already sent commit nothing without this replica's own persist), waiting writes fail with
+ * the cause, and writes and reads are refused until a later batch persists
  * everything not yet durable: nothing acknowledged depends on what did not reach the disk.
  */
 public final class ReplicaNode implements AutoCloseable {
@@ -199,14 +204,20 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** After a batch of inputs: persist, then send and answer, react to a new role, publish the status. */
     private void settle() {
-        ReplicaMachine.Ready ready = machine.ready();
-        if (persist(ready)) {
+        Ready ready = machine.ready();
+        do {
+            // A primary's updates leave now and reach its helpers while its own fsync runs (see Ready).
+            ready.sendAtOnce().forEach(network::send);
+            if (!persist(ready)) {
+                waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, storageProblem));
+                break;
+            }
             ready.messages().forEach(network::send);
             ready.applied().forEach(waiting::applied);
             snapshots.applied(state);
-        } else {
-            waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, storageProblem));
-        }
+            // The persist may have committed what helpers acked meanwhile: the next Ready applies it.
+            ready = machine.ready();
+        } while (!ready.isEmpty());
         snapshotsInstalled = state.snapshotsInstalled();
         answers.forEach(answer -> answer.give(storageProblem));
         answers.clear();
@@ -239,7 +250,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /** Makes the Ready's changes durable; false (and the reason kept) if the storage failed. */
-    private boolean persist(ReplicaMachine.Ready ready) {
+    private boolean persist(Ready ready) {
         try {
             storage.persist(ready.durable());
         } catch (IOException e) {
@@ -251,7 +262,7 @@ public final class ReplicaNode implements AutoCloseable {
             storageProblem = problem;
             return false;
         }
-        machine.advance();
+        machine.persisted();
         if (!storageProblem.isEmpty()) {
             LOG.infof("%s persists its state in %s again", state.self(), storage.location());
             storageProblem = "";
