@@ -5,11 +5,13 @@
 # primary first; replica_log_fsyncs_total in /q/metrics). Appends a table to bench/REPORT.md.
 # With an etcd binary (ETCD=/path/to/etcd, or on PATH) and Go, it also runs 3 etcd members on the same disk under
 # the same load (bench/etcd-load) for a ratio; see the end of this file.
-# Usage: bench/durable-writes.sh [seconds per run, default 15]
+# Usage: bench/durable-writes.sh [seconds per run, default 15]; JAR=path/to/quarkus-run.jar runs another build (a
+# copy of an older build's replica-app/target/quarkus-app, to compare two commits in one run); MODES="batch" etc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
-JAR=replica-app/target/quarkus-app/quarkus-run.jar
+JAR=${JAR:-replica-app/target/quarkus-app/quarkus-run.jar}
+MODES=${MODES:-memory batch always}
 [ -f "$JAR" ] || ./mvnw -B -o -q -DskipTests package -pl replica-app -am
 OUT=target/bench/durable; rm -rf "$OUT"; mkdir -p "$OUT"
 export REPLICA_ADMIN_TOKEN=bench
@@ -77,11 +79,11 @@ row() {
 
 {
   echo
-  echo "### $(date -u +%Y-%m-%dT%H:%MZ) — durable writes: 3 replicas, syncAcks 1, loopback, data dirs on $(df -P "$OUT" | awk 'NR==2{print $1}'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start"
+  echo "### $(date -u +%Y-%m-%dT%H:%MZ) — durable writes: 3 replicas, syncAcks 1, loopback, data dirs on $(df -P "$OUT" | awk 'NR==2{print $1}'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start, $JAR"
   echo
   echo "| storage | clients | writes/s | p50 ms | p99 ms | max ms | errors | writes per fsync (each member) |"
   echo "|---|---|---|---|---|---|---|---|"
-  for mode in memory batch always; do
+  for mode in $MODES; do
     start_group "$mode"
     measure "$mode"
     stop_all
