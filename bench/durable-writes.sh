@@ -2,7 +2,8 @@
 # Benchmark: write throughput and latency of a 3-replica group on loopback (syncAcks 1) with durable replicas
 # (serve --data-dir, --fsync batch and always; all three data directories on the same disk) and, for reference,
 # in memory, for 1, 4 and 16 clients, with how many acknowledged writes one fsync covered on each member (the
-# primary first; replica_log_fsyncs_total in /q/metrics). Appends a table to bench/REPORT.md.
+# primary first; replica_log_fsyncs_total in /q/metrics) and the servers' CPU time per write. Appends a table to
+# bench/REPORT.md.
 # With an etcd binary (ETCD=/path/to/etcd, or on PATH) and Go, it also runs 3 etcd members on the same disk under
 # the same load (bench/etcd-load) for a ratio; see the end of this file.
 # Usage: bench/durable-writes.sh [seconds per run, default 15]; JAR=path/to/quarkus-run.jar runs another build (a
@@ -47,17 +48,35 @@ measure() {
 }
 
 # Runs the load after `--` and prints its row, with the acknowledged writes per fsync on each member (the fsync
-# counter METRIC read from each URL before and after: how much one fsync covers; "-" when a member made none).
+# counter METRIC read from each URL before and after: how much one fsync covers; "-" when a member made none) and
+# the CPU time the three servers (pids) spent per acknowledged write: on 2 shared cores, the ceiling it sets.
 counted() {
   local mode=$1 clients=$2 metric=$3; shift 3
   local urls=()
   while [ "$1" != -- ]; do urls+=("$1"); shift; done
   shift
-  local before after line
+  local before after cpu_before cpu_after line
   before=$(fsyncs "$metric" "${urls[@]}")
+  cpu_before=$(cpu_ticks)
   line=$("$@" | grep '^writes:')
+  cpu_after=$(cpu_ticks)
   after=$(fsyncs "$metric" "${urls[@]}")
-  echo "$line" | row "$mode" "$clients" "$(per_fsync "$line" "$before" "$after")"
+  echo "$line" | row "$mode" "$clients" "$(per_fsync "$line" "$before" "$after") | $(cpu_per_write "$line" "$cpu_before" "$cpu_after")"
+}
+
+# User + system CPU ticks of the servers started so far.
+cpu_ticks() {
+  local total=0 p f
+  for p in "${pids[@]}"; do
+    read -r -a f <"/proc/$p/stat"
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+
+cpu_per_write() {
+  awk -v line="$1" -v before="$2" -v after="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { split(line, w, " "); printf "%.2f", (w[2] > 0 ? (after - before) * 1000 / hz / w[2] : 0) }'
 }
 
 fsyncs() {
@@ -81,8 +100,8 @@ row() {
   echo
   echo "### $(date -u +%Y-%m-%dT%H:%MZ) — durable writes: 3 replicas, syncAcks 1, loopback, data dirs on $(df -P "$OUT" | awk 'NR==2{print $1}'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start, $JAR"
   echo
-  echo "| storage | clients | writes/s | p50 ms | p99 ms | max ms | errors | writes per fsync (each member) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| storage | clients | writes/s | p50 ms | p99 ms | max ms | errors | writes per fsync (each member) | server CPU ms per write |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for mode in $MODES; do
     start_group "$mode"
     measure "$mode"
