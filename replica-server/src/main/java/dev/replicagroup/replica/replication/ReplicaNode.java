@@ -17,7 +17,6 @@ import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
 import dev.replicagroup.replica.storage.InMemoryStorage;
 import dev.replicagroup.replica.storage.ReplicaStorage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,14 +55,13 @@ public final class ReplicaNode implements AutoCloseable {
 
     private final ReplicaMachine machine;
     private final ReplicaState state;
-    private final PeerNetwork network;
     private final NodeConfig config;
     private final LongSupplier nanoClock;
     private final long tickNanos = NodeConfig.TICK.toNanos();
     private final ScheduledThreadPoolExecutor engine;
     private final long startedAtMillis = System.currentTimeMillis();
     private final WaitingWrites waiting;
-    private final ReplicaStorage storage;
+    private final ReadyPersister persister;
     private final Snapshots snapshots;
     /** Inputs handed to the engine and not yet run: while there are, the engine defers persisting. */
     private final AtomicInteger queued = new AtomicInteger();
@@ -71,8 +69,6 @@ public final class ReplicaNode implements AutoCloseable {
     private final List<Answer<?>> answers = new ArrayList<>();
 
     private int batched;
-    /** Why the storage failed at the last attempt; empty while it works. */
-    private String storageProblem = "";
 
     private volatile long snapshotsInstalled;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
@@ -105,10 +101,9 @@ public final class ReplicaNode implements AutoCloseable {
             long snapshotEvery,
             LongSupplier nanoClock) {
         this.state = state;
-        this.storage = storage;
         this.snapshots = new Snapshots(storage, snapshotEvery, state.appliedSeq());
         this.machine = new ReplicaMachine(state, config.protocol());
-        this.network = network;
+        this.persister = new ReadyPersister(state.self(), machine, storage, network);
         this.config = config;
         this.nanoClock = nanoClock;
         this.lastTickAt = nanoClock.getAsLong();
@@ -206,20 +201,17 @@ public final class ReplicaNode implements AutoCloseable {
     private void settle() {
         Ready ready = machine.ready();
         do {
-            // A primary's updates leave now and reach its helpers while its own fsync runs (see Ready).
-            ready.sendAtOnce().forEach(network::send);
-            if (!persist(ready)) {
-                waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, storageProblem));
+            if (!persister.carry(ready)) {
+                waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, persister.problem()));
                 break;
             }
-            ready.messages().forEach(network::send);
             ready.applied().forEach(waiting::applied);
             snapshots.applied(state);
             // The persist may have committed what helpers acked meanwhile: the next Ready applies it.
             ready = machine.ready();
         } while (!ready.isEmpty());
         snapshotsInstalled = state.snapshotsInstalled();
-        answers.forEach(answer -> answer.give(storageProblem));
+        answers.forEach(answer -> answer.give(persister.problem()));
         answers.clear();
         boolean serving = machine.serving();
         if (state.role() != seenRole
@@ -249,30 +241,9 @@ public final class ReplicaNode implements AutoCloseable {
         listeners.forEach(l -> l.accept(status));
     }
 
-    /** Makes the Ready's changes durable; false (and the reason kept) if the storage failed. */
-    private boolean persist(Ready ready) {
-        try {
-            storage.persist(ready.durable());
-        } catch (IOException e) {
-            String problem = state.self() + " cannot persist its state in " + storage.location() + ": " + e.getMessage()
-                    + "; it acknowledges nothing, and writes and reads fail, until it can (free space, fix the disk)";
-            if (!problem.equals(storageProblem)) {
-                LOG.error(problem, e);
-            }
-            storageProblem = problem;
-            return false;
-        }
-        machine.persisted();
-        if (!storageProblem.isEmpty()) {
-            LOG.infof("%s persists its state in %s again", state.self(), storage.location());
-            storageProblem = "";
-        }
-        return true;
-    }
-
     private void failIfCannotPersist() throws ReplicaException {
-        if (!storageProblem.isEmpty()) {
-            throw new ReplicaException(Reason.NOT_SERVING, storageProblem, state.term(), state.primary());
+        if (!persister.problem().isEmpty()) {
+            throw new ReplicaException(Reason.NOT_SERVING, persister.problem(), state.term(), state.primary());
         }
     }
 
@@ -452,8 +423,8 @@ public final class ReplicaNode implements AutoCloseable {
                 (int) config.detection().toMillis(),
                 (int) config.clockDrift().toMillis(),
                 machine.holdoffRemainingTicks() * tick);
-        String problem = !storageProblem.isEmpty()
-                ? storageProblem
+        String problem = !persister.problem().isEmpty()
+                ? persister.problem()
                 : machine.whyNotServing().orElse(machine.problem());
         return new NodeStatus(
                 state.self(),
@@ -505,10 +476,6 @@ public final class ReplicaNode implements AutoCloseable {
                 a -> a.result().completeExceptionally(ReplicaException.of(Reason.UNREACHABLE, "replica stopped")));
         answers.clear();
         snapshots.close();
-        try {
-            storage.close();
-        } catch (IOException e) {
-            LOG.warnf("closing the storage in %s: %s", storage.location(), e.getMessage());
-        }
+        persister.close();
     }
 }
