@@ -171,20 +171,29 @@ public final class ReplicaMachine {
     }
 
     /**
-     * What to make durable, what to send, and the entries applied, since the last call. The driver makes the
-     * changes durable first, then calls {@link #advance}, then sends and answers; if it cannot make them durable
-     * it sends nothing and answers no write with success (the protocol repairs lost messages), and the next Ready
-     * carries the same changes again, with whatever came since.
+     * What to make durable, what to send, and the entries applied, since the last call. The driver sends the
+     * Ready's {@code sendAtOnce} messages, makes the changes durable, calls {@link #persisted}, then sends the
+     * rest and answers; if it cannot make them durable it sends nothing more and answers no write with success
+     * (the protocol repairs lost messages), and the next Ready carries the same changes again, with whatever came
+     * since.
      */
     public Ready ready() {
-        Ready ready = new Ready(List.copyOf(outbox), state.drainApplied(), state.durableChanges());
+        Ready ready = Ready.of(outbox, state.role(), state.drainApplied(), state.durableChanges());
         outbox.clear();
         return ready;
     }
 
-    /** The driver made the last Ready's durable changes durable (etcd raft's Advance); no input in between. */
-    public void advance() {
+    /**
+     * The driver made the last Ready's durable changes durable, with no input in between (etcd raft's
+     * MsgStorageAppendResp): a primary now counts its own copy of those entries, which may commit entries its
+     * helpers acked while it wrote them; the next {@link #ready()} carries what that applied and the new commit.
+     */
+    public void persisted() {
+        long commit = state.commitSeq();
         state.markDurable();
+        if (state.commitSeq() > commit) {
+            primary.pumpAll();
+        }
     }
 
     // ------------------------------------------------------------------ serving (primary) and detection (helper)
@@ -289,10 +298,4 @@ public final class ReplicaMachine {
     public boolean inTouchWith(String helper) {
         return primary.inTouchWith(helper);
     }
-
-    /**
-     * What the driver must do after an input: make {@code durable} durable, then send these messages and answer
-     * the writes of these entries.
-     */
-    public record Ready(List<Message> messages, List<Applied> applied, DurableChanges durable) {}
 }

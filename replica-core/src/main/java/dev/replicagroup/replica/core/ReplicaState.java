@@ -13,8 +13,8 @@ import java.util.OptionalLong;
  * key-value state, the helpers' progress and the liveness of known servers. Deterministic: no threads, no
  * clock, no I/O. The protocol engine calls it, one call at a time, and performs what it asks for.
  *
- * <p>Safety, in short: a primary orders writes in its term and commits an entry once {@code syncAcks}
- * helpers hold it; it commits only through an entry of its own term (each term starts with a no-op), so an
+ * <p>Safety, in short: a primary orders writes in its term and commits an entry once it is durable on the
+ * primary itself and {@code syncAcks} helpers hold it (durably: a helper acks after its own persist); it commits only through an entry of its own term (each term starts with a no-op), so an
  * older term's unacknowledged suffix is never committed by counting. A replica rejects updates from lower
  * terms and steps down on seeing a higher one; a helper drops a conflicting suffix, never a committed entry.
  *
@@ -51,6 +51,12 @@ public final class ReplicaState {
     private String formerPrimary = "";
 
     private HardState durableHardState = HardState.NONE;
+    /**
+     * This replica's log is durable up to this seq (the driver said so: {@link #markDurable}). A primary sends its
+     * entries to its helpers while it writes them to its own disk, and counts itself towards a commit only up to
+     * here: an entry is acknowledged once it is durable on the primary and on {@code syncAcks} helpers.
+     */
+    private long durableSeq;
     /** A snapshot installed from the primary and not yet made durable. */
     private Snapshot installed;
 
@@ -114,6 +120,7 @@ public final class ReplicaState {
             }
         }
         state.log.markClean();
+        state.durableSeq = state.log.lastSeq();
         return state;
     }
 
@@ -235,7 +242,7 @@ public final class ReplicaState {
         }
         long candidate;
         if (syncAcks == 0) {
-            candidate = log.lastSeq();
+            candidate = durableSeq;
         } else {
             List<Long> acked = helperAcks.values().stream()
                     .sorted(Comparator.reverseOrder())
@@ -243,7 +250,7 @@ public final class ReplicaState {
             if (acked.size() < syncAcks) {
                 return;
             }
-            candidate = Math.min(acked.get(syncAcks - 1), log.lastSeq());
+            candidate = Math.min(acked.get(syncAcks - 1), durableSeq);
         }
         // Only an entry of our own term commits by counting acks (earlier ones commit with it).
         if (candidate > commitSeq && log.termAt(candidate).orElse(-1) == term) {
@@ -303,6 +310,7 @@ public final class ReplicaState {
                         + " conflicts with committed entry (" + have.getAsLong() + ", " + entry.seq() + ")");
             }
             log.truncateFrom(entry.seq());
+            durableSeq = Math.min(durableSeq, entry.seq() - 1);
         }
         log.append(entry);
     }
@@ -311,6 +319,7 @@ public final class ReplicaState {
         store.replaceWith(snapshot);
         log.resetTo(snapshot.lastIncluded());
         commitSeq = snapshot.lastIncluded().seq();
+        durableSeq = Math.min(durableSeq, commitSeq);
         installed = snapshot;
         snapshotsInstalled++;
     }
@@ -454,11 +463,22 @@ public final class ReplicaState {
         return new DurableChanges(changedHard, snapshot, from, log.slice(from, log.size()));
     }
 
-    /** The driver made {@link #durableChanges()} durable. */
+    /**
+     * The driver made {@link #durableChanges()} durable, with no other call in between (etcd raft's
+     * MsgStorageAppendResp): the whole log is durable now, and as a primary it counts its own copy of the entries
+     * it already sent, so entries its helpers acked meanwhile commit now.
+     */
     public void markDurable() {
         durableHardState = hardState();
         installed = null;
         log.markClean();
+        durableSeq = log.lastSeq();
+        advanceCommit();
+    }
+
+    /** The last seq of this replica's log that is durable (see {@link #markDurable}). */
+    public long durableSeq() {
+        return durableSeq;
     }
 
     /** The applied state as a snapshot at the commit point (the driver's periodic snapshot). */

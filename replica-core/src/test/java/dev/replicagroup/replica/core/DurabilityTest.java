@@ -27,7 +27,11 @@ class DurabilityTest {
         final List<Entry> log = new ArrayList<>();
 
         void write(ReplicaState state) {
-            DurableChanges c = state.durableChanges();
+            write(state.durableChanges());
+            state.markDurable();
+        }
+
+        void write(DurableChanges c) {
             if (c.hardState() != null) {
                 hard = c.hardState();
             }
@@ -39,7 +43,6 @@ class DurabilityTest {
                 log.removeIf(e -> e.seq() >= c.fromSeq());
                 log.addAll(c.entries());
             }
-            state.markDurable();
         }
 
         RecoveredState read() {
@@ -136,6 +139,7 @@ class DurabilityTest {
         h2.fence(2);
         h2.promote(2);
         h2.propose(new WriteId("d", 1), put("k", "new"));
+        h2.markDurable();
 
         ReplicaState back = ReplicaState.recovered(H1, 1, disk.read(), H2);
         assertEquals(Role.HELPER, back.role());
@@ -159,6 +163,7 @@ class DurabilityTest {
         for (int i = 1; i <= ReplicaState.COMPACT_ABOVE + 10; i++) {
             primary.propose(new WriteId("c", i), put("k" + (i % 7), "v" + i));
         }
+        primary.markDurable();
         ReplicaState helper = ReplicaState.newHelper(H1, 0, P);
         helper.accept(1, P, primary.catchUpFor(helper.last(), helper.commitSeq(), 100));
         DurableChanges changes = helper.durableChanges();

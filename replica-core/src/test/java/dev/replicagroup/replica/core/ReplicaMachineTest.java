@@ -30,15 +30,26 @@ class ReplicaMachineTest {
     /** Delivers every message until none is left. */
     void settle() {
         List<Message> queue = new ArrayList<>();
-        nodes.values().forEach(n -> queue.addAll(n.ready().messages()));
+        nodes.values().forEach(n -> queue.addAll(drive(n)));
         while (!queue.isEmpty()) {
             Message m = queue.remove(0);
             ReplicaMachine to = nodes.get(m.to());
             if (to != null && !lose.test(m)) {
                 to.step(m);
-                queue.addAll(to.ready().messages());
+                queue.addAll(drive(to));
             }
         }
+    }
+
+    /** What a driver does with each Ready until none is left: it persists at once and sends everything. */
+    static List<Message> drive(ReplicaMachine node) {
+        List<Message> out = new ArrayList<>();
+        for (Ready ready = node.ready(); !ready.isEmpty(); ready = node.ready()) {
+            out.addAll(ready.sendAtOnce());
+            node.persisted();
+            out.addAll(ready.messages());
+        }
+        return out;
     }
 
     void tick(int ticks) {

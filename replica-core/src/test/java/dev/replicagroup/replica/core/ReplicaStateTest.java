@@ -27,6 +27,7 @@ class ReplicaStateTest {
 
     /** Ships everything the helper misses from the primary to the helper and acks it back. */
     static void sync(ReplicaState primary, ReplicaState helper) {
+        primary.markDurable();
         CatchUp update = primary.catchUpFor(helper.last(), helper.commitSeq(), 10_000);
         AcceptOutcome outcome = helper.accept(primary.term(), primary.self(), update);
         AcceptOutcome.Accepted accepted = assertInstanceOf(AcceptOutcome.Accepted.class, outcome);
@@ -70,9 +71,11 @@ class ReplicaStateTest {
     }
 
     @Test
-    void syncAcksZeroCommitsAtOnce() {
+    void syncAcksZeroCommitsOnceThePrimaryPersisted() {
         ReplicaState primary = ReplicaState.newPrimary(P, 0);
         primary.propose(new WriteId("c", 1), put("k", "v"));
+        assertEquals(0, primary.commitSeq(), "not before it is durable on the primary");
+        primary.markDurable();
         assertEquals(1, primary.commitSeq());
         assertEquals("v", value(primary, "k"));
     }
@@ -198,6 +201,7 @@ class ReplicaStateTest {
                 P,
                 new CatchUp(LogPosition.ZERO, null, List.of(new Entry(1, 1, new WriteId("c", 1), put("a", "1"))), 0));
         assertTrue(helper.promote(2).accepted());
+        helper.markDurable();
         ReplicaState other = ReplicaState.newHelper(H2, 1, H1);
         // Ack of the old entry alone does not commit it.
         other.accept(
@@ -241,6 +245,7 @@ class ReplicaStateTest {
         for (int i = 1; i <= ReplicaState.COMPACT_ABOVE + 10; i++) {
             primary.propose(new WriteId("c", i), put("k" + (i % 100), "v" + i));
         }
+        primary.markDurable();
         ReplicaState late = ReplicaState.newHelper(H1, 0, P);
         CatchUp catchUp = primary.catchUpFor(late.last(), late.commitSeq(), 100);
         assertTrue(catchUp.snapshot() != null, "the start of the log is gone: snapshot");

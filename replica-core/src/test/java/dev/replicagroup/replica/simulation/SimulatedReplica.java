@@ -17,6 +17,9 @@ final class SimulatedReplica {
     ReplicaMachine machine;
     SimulatedDisk disk = new SimulatedDisk();
     boolean crashed;
+    /** SIGKILL at its next persist: after it sent what may go at once, before its disk has the Ready's changes. */
+    boolean killBeforePersist;
+
     long pausedUntil = -1;
     private long ticksSeen;
 
@@ -30,14 +33,15 @@ final class SimulatedReplica {
     void restart(ReplicaState state, ProtocolSettings settings, long now) {
         machine = new ReplicaMachine(state, settings);
         crashed = false;
+        killBeforePersist = false;
         pausedUntil = -1;
         ticksSeen = localTicks(now);
     }
 
-    /** The driver's step before it sends anything: what the machine changed becomes durable. */
+    /** The driver's step between a Ready's messages sent at once and the rest: what it changed becomes durable. */
     void persist(DurableChanges changes) {
         disk.write(changes);
-        machine.advance();
+        machine.persisted();
     }
 
     boolean running(long now) {

@@ -6,7 +6,7 @@ import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.ProposeOutcome;
 import dev.replicagroup.replica.core.ProtocolSettings;
 import dev.replicagroup.replica.core.ReadOutcome;
-import dev.replicagroup.replica.core.ReplicaMachine;
+import dev.replicagroup.replica.core.Ready;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.core.WriteId;
@@ -50,6 +50,8 @@ final class Simulation {
     private final int syncAcks;
     private final Map<Long, List<Runnable>> scheduled = new HashMap<>();
     private long now;
+    /** Primaries killed after sending updates, before their own persist of them ended. */
+    private long primariesKilledBeforePersist;
 
     /** A client request waiting in a replica's inbox (the replica may be paused). */
     private record Request(int client, long number, boolean write, long version, long newestAtInvoke) {}
@@ -155,36 +157,38 @@ final class Simulation {
                     serve(r, (Request) item);
                 }
             }
-            drain(r);
+            drain(r, true);
         }
         if (now % 20 == 0) {
             operator.observe(now, network);
-            replicas.stream().filter(r -> !r.crashed).forEach(this::drain);
+            // The operator counts on what it told a replica once the replica answered, after its persist: the
+            // Ready of an admin command is persisted whole (a kill here would fence nobody it believes fenced).
+            replicas.stream().filter(r -> !r.crashed).forEach(r -> drain(r, false));
         }
         clients();
         checkInvariants();
     }
 
-    private void drain(SimulatedReplica r) {
-        ReplicaMachine.Ready ready = r.machine.ready();
-        r.persist(ready.durable());
-        ready.messages().forEach(m -> network.send(now, m));
-        for (Applied applied : ready.applied()) {
-            for (int c = 0; c < CLIENTS; c++) {
-                Client client = clients[c];
-                if (client.busy
-                        && client.target.equals(r.address)
-                        && client.waitSeq == applied.entry().seq()) {
-                    if (applied.entry().term() == client.waitTerm) {
-                        history.acknowledged(key(c), client.waitVersion);
-                        if (now >= calmFrom) {
-                            client.acksAfterHeal++;
-                        }
-                    }
-                    done(client);
+    /**
+     * What the driver does: sends what may go at once, persists, sends the rest, answers; again until idle. With
+     * {@code mayKill}, a replica to be killed at its next persist dies right after sending what may go at once.
+     */
+    private void drain(SimulatedReplica r, boolean mayKill) {
+        Ready ready = r.machine.ready();
+        do {
+            ready.sendAtOnce().forEach(m -> network.send(now, m));
+            if (mayKill && r.killBeforePersist && !ready.durable().isEmpty()) {
+                if (!ready.sendAtOnce().isEmpty()) {
+                    primariesKilledBeforePersist++;
                 }
+                crashKeepingDisk(r);
+                return;
             }
-        }
+            r.persist(ready.durable());
+            ready.messages().forEach(m -> network.send(now, m));
+            ready.applied().forEach(applied -> answer(r, applied));
+            ready = r.machine.ready();
+        } while (!ready.isEmpty());
         Role role = r.machine.state().role();
         if (role == Role.PRIMARY && seenRoles.get(r.address) != Role.PRIMARY) {
             history.becamePrimary(now, r.address, r.machine.state().term());
@@ -192,6 +196,23 @@ final class Simulation {
                     + r.machine.state().term());
         }
         seenRoles.put(r.address, role);
+    }
+
+    private void answer(SimulatedReplica r, Applied applied) {
+        for (int c = 0; c < CLIENTS; c++) {
+            Client client = clients[c];
+            if (client.busy
+                    && client.target.equals(r.address)
+                    && client.waitSeq == applied.entry().seq()) {
+                if (applied.entry().term() == client.waitTerm) {
+                    history.acknowledged(key(c), client.waitVersion);
+                    if (now >= calmFrom) {
+                        client.acksAfterHeal++;
+                    }
+                }
+                done(client);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ clients
@@ -342,7 +363,16 @@ final class Simulation {
                 network.weather(random.nextDouble() * 0.1, random.nextInt(40));
                 story.add(now + " ms: network weather changed");
             }
-            case 6 -> crashKeepingDisk(victim);
+            case 6 -> {
+                if (random.nextBoolean()) {
+                    crashKeepingDisk(victim);
+                } else {
+                    // Most often the primary: it sent its updates, its helpers may ack them, its fsync never ends.
+                    SimulatedReplica r = random.nextBoolean() ? replica(operator.primary()) : victim;
+                    r.killBeforePersist = true;
+                    story.add(now + " ms: " + r.address + " is killed at its next persist, after it sent its updates");
+                }
+            }
             default -> {
                 network.cut("client", victim.address);
                 at(until, () -> network.heal("client", victim.address));
@@ -394,7 +424,9 @@ final class Simulation {
     /**
      * SIGKILL at any moment, then a restart with what it made durable (the same volume): as a helper of the
      * operator's primary, or fenced, waiting for the failover, if it was the primary itself. Unlike an exit that
-     * loses the state, nothing it sent is taken back: everything it sent was durable before it was sent.
+     * loses the state, nothing it sent is taken back: what it sent before its persist was a primary's update, which
+     * counts towards no acknowledgement until the primary's own persist; everything else was durable before it
+     * was sent.
      */
     private void crashKeepingDisk(SimulatedReplica r) {
         if (r.crashed) {
@@ -511,5 +543,9 @@ final class Simulation {
 
     long seed() {
         return seed;
+    }
+
+    long primariesKilledBeforePersist() {
+        return primariesKilledBeforePersist;
     }
 }

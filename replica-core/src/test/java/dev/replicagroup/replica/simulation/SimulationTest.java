@@ -23,6 +23,7 @@ class SimulationTest {
         List<String> failures = new ArrayList<>();
         long writes = 0;
         long reads = 0;
+        long killedBeforePersist = 0;
         for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 3; seed++) {
             if (Boolean.getBoolean("sim.trace")) {
                 System.out.println("simulation seed " + seed);
@@ -31,6 +32,7 @@ class SimulationTest {
             List<String> violations = simulation.run(FAULT_MILLIS, CALM_MILLIS);
             writes += simulation.history().writes();
             reads += simulation.history().reads();
+            killedBeforePersist += simulation.primariesKilledBeforePersist();
             if (!violations.isEmpty()) {
                 failures.add("seed " + seed + " (replay: -Dsim.first=" + seed + " -Dsim.seeds=1): " + violations.get(0)
                         + "\n" + simulation.story());
@@ -40,6 +42,9 @@ class SimulationTest {
         assertTrue(
                 writes > SEEDS * 100L && reads > SEEDS * 50L,
                 "the clients did work: " + writes + " writes, " + reads + " reads");
+        assertTrue(
+                SEEDS < 50 || killedBeforePersist > SEEDS / 10,
+                "primaries were killed after sending updates, before their fsync: " + killedBeforePersist);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.ProposeOutcome;
 import dev.replicagroup.replica.core.ReadOutcome;
+import dev.replicagroup.replica.core.Ready;
 import dev.replicagroup.replica.core.ReplicaMachine;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
@@ -16,7 +17,6 @@ import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
 import dev.replicagroup.replica.storage.InMemoryStorage;
 import dev.replicagroup.replica.storage.ReplicaStorage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,12 +38,16 @@ import org.jboss.logging.Logger;
  * engine thread; before each, the machine is told how many ticks have passed on the monotonic clock (so a
  * replica that was frozen sees at once that its lease ran out). After a batch of inputs (every input queued when
  * the engine got to it: group commit), what the machine changed is made durable through the
- * {@link ReplicaStorage}, one fsync for the batch; only then does what it wants sent go to the {@link PeerNetwork},
- * and are the writes whose entries were applied and the batch's calls answered ({@link WaitingWrites}). So an
- * Accepted sent to a primary and an acknowledgement to a client both imply that the state behind them is durable.
+ * {@link ReplicaStorage}, one fsync for the batch. A primary's updates to its helpers go out before that fsync,
+ * so helpers write their disks while it writes its own ({@link Ready#sendAtOnce}); everything else it wants sent
+ * goes to the {@link PeerNetwork} only after it, and only then are the writes whose entries were applied and the
+ * batch's calls answered ({@link WaitingWrites}). So an Accepted sent to a primary implies that the helper's log
+ * behind it is durable, and an acknowledgement to a client that the entry is durable on the primary (the machine
+ * counts its own copy only after {@link ReplicaMachine#persisted}) and on {@code syncAcks} helpers.
  *
- * <p>If the storage fails (disk full, I/O error), the batch's messages are dropped (the protocol repairs lost
- * messages), waiting writes fail with the cause, and writes and reads are refused until a later batch persists
+ * <p>If the storage fails (disk full, I/O error), the batch's remaining messages are dropped (the protocol repairs
+ * lost messages; updates already sent commit nothing without this replica's own persist), waiting writes fail with
+ * the cause, and writes and reads are refused until a later batch persists
  * everything not yet durable: nothing acknowledged depends on what did not reach the disk.
  */
 public final class ReplicaNode implements AutoCloseable {
@@ -51,14 +55,13 @@ public final class ReplicaNode implements AutoCloseable {
 
     private final ReplicaMachine machine;
     private final ReplicaState state;
-    private final PeerNetwork network;
     private final NodeConfig config;
     private final LongSupplier nanoClock;
     private final long tickNanos = NodeConfig.TICK.toNanos();
     private final ScheduledThreadPoolExecutor engine;
     private final long startedAtMillis = System.currentTimeMillis();
     private final WaitingWrites waiting;
-    private final ReplicaStorage storage;
+    private final ReadyPersister persister;
     private final Snapshots snapshots;
     /** Inputs handed to the engine and not yet run: while there are, the engine defers persisting. */
     private final AtomicInteger queued = new AtomicInteger();
@@ -66,8 +69,6 @@ public final class ReplicaNode implements AutoCloseable {
     private final List<Answer<?>> answers = new ArrayList<>();
 
     private int batched;
-    /** Why the storage failed at the last attempt; empty while it works. */
-    private String storageProblem = "";
 
     private volatile long snapshotsInstalled;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
@@ -100,10 +101,9 @@ public final class ReplicaNode implements AutoCloseable {
             long snapshotEvery,
             LongSupplier nanoClock) {
         this.state = state;
-        this.storage = storage;
         this.snapshots = new Snapshots(storage, snapshotEvery, state.appliedSeq());
         this.machine = new ReplicaMachine(state, config.protocol());
-        this.network = network;
+        this.persister = new ReadyPersister(state.self(), machine, storage, network);
         this.config = config;
         this.nanoClock = nanoClock;
         this.lastTickAt = nanoClock.getAsLong();
@@ -199,16 +199,19 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** After a batch of inputs: persist, then send and answer, react to a new role, publish the status. */
     private void settle() {
-        ReplicaMachine.Ready ready = machine.ready();
-        if (persist(ready)) {
-            ready.messages().forEach(network::send);
+        Ready ready = machine.ready();
+        do {
+            if (!persister.carry(ready)) {
+                waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, persister.problem()));
+                break;
+            }
             ready.applied().forEach(waiting::applied);
             snapshots.applied(state);
-        } else {
-            waiting.failAll(() -> ReplicaException.of(Reason.NOT_SERVING, storageProblem));
-        }
+            // The persist may have committed what helpers acked meanwhile: the next Ready applies it.
+            ready = machine.ready();
+        } while (!ready.isEmpty());
         snapshotsInstalled = state.snapshotsInstalled();
-        answers.forEach(answer -> answer.give(storageProblem));
+        answers.forEach(answer -> answer.give(persister.problem()));
         answers.clear();
         boolean serving = machine.serving();
         if (state.role() != seenRole
@@ -238,30 +241,9 @@ public final class ReplicaNode implements AutoCloseable {
         listeners.forEach(l -> l.accept(status));
     }
 
-    /** Makes the Ready's changes durable; false (and the reason kept) if the storage failed. */
-    private boolean persist(ReplicaMachine.Ready ready) {
-        try {
-            storage.persist(ready.durable());
-        } catch (IOException e) {
-            String problem = state.self() + " cannot persist its state in " + storage.location() + ": " + e.getMessage()
-                    + "; it acknowledges nothing, and writes and reads fail, until it can (free space, fix the disk)";
-            if (!problem.equals(storageProblem)) {
-                LOG.error(problem, e);
-            }
-            storageProblem = problem;
-            return false;
-        }
-        machine.advance();
-        if (!storageProblem.isEmpty()) {
-            LOG.infof("%s persists its state in %s again", state.self(), storage.location());
-            storageProblem = "";
-        }
-        return true;
-    }
-
     private void failIfCannotPersist() throws ReplicaException {
-        if (!storageProblem.isEmpty()) {
-            throw new ReplicaException(Reason.NOT_SERVING, storageProblem, state.term(), state.primary());
+        if (!persister.problem().isEmpty()) {
+            throw new ReplicaException(Reason.NOT_SERVING, persister.problem(), state.term(), state.primary());
         }
     }
 
@@ -441,8 +423,8 @@ public final class ReplicaNode implements AutoCloseable {
                 (int) config.detection().toMillis(),
                 (int) config.clockDrift().toMillis(),
                 machine.holdoffRemainingTicks() * tick);
-        String problem = !storageProblem.isEmpty()
-                ? storageProblem
+        String problem = !persister.problem().isEmpty()
+                ? persister.problem()
                 : machine.whyNotServing().orElse(machine.problem());
         return new NodeStatus(
                 state.self(),
@@ -494,10 +476,6 @@ public final class ReplicaNode implements AutoCloseable {
                 a -> a.result().completeExceptionally(ReplicaException.of(Reason.UNREACHABLE, "replica stopped")));
         answers.clear();
         snapshots.close();
-        try {
-            storage.close();
-        } catch (IOException e) {
-            LOG.warnf("closing the storage in %s: %s", storage.location(), e.getMessage());
-        }
+        persister.close();
     }
 }

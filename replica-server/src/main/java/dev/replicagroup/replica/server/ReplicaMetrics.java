@@ -4,7 +4,9 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import dev.replicagroup.replica.service.RequestMetrics;
 import dev.replicagroup.replica.status.NodeStatus;
+import dev.replicagroup.replica.storage.ReplicaStorage;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -22,9 +24,16 @@ final class ReplicaMetrics implements RequestMetrics {
     private final MultiGauge helperLag;
     private Set<String> lagRows = Set.of();
 
-    ReplicaMetrics(MeterRegistry registry, ReplicaNode node) {
+    ReplicaMetrics(MeterRegistry registry, ReplicaNode node, ReplicaStorage storage) {
         this.registry = registry;
         this.node = node;
+        // Together: how many log entries one fsync covers (group commit), on the primary and on each helper.
+        FunctionCounter.builder("replica_log_fsyncs", storage, ReplicaStorage::logSyncs)
+                .description("times the write-ahead log was forced to disk (0 in memory)")
+                .register(registry);
+        FunctionCounter.builder("replica_log_entries_written", storage, ReplicaStorage::entriesWritten)
+                .description("log entries written to the write-ahead log (0 in memory)")
+                .register(registry);
         Gauge.builder("replica_term", node, n -> n.view().term())
                 .description("current term")
                 .register(registry);

@@ -54,7 +54,7 @@ public final class ReplicaServer implements AutoCloseable {
         this.network = new GrpcPeerNetwork();
         this.node = new ReplicaNode(
                 state, network, options.node(), storage, options.storage().snapshotEvery());
-        ReplicaMetrics metrics = new ReplicaMetrics(registry, node);
+        ReplicaMetrics metrics = new ReplicaMetrics(registry, node, storage);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                         new InetSocketAddress(options.bindHost(), options.port()))
                 .maxInboundMessageSize(Channels.MAX_MESSAGE_BYTES)

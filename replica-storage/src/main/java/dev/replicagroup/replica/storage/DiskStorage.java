@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,8 @@ public final class DiskStorage implements ReplicaStorage {
     private final Path dir;
     private final SegmentedLog log;
     private long snapshotSeq;
+    /** Read by metrics on other threads. */
+    private final AtomicLong entriesWritten = new AtomicLong();
 
     private DiskStorage(Path dir, SegmentedLog log, long snapshotSeq) {
         this.dir = dir;
@@ -145,6 +148,7 @@ public final class DiskStorage implements ReplicaStorage {
             log.truncateFrom(changes.fromSeq());
             log.append(changes.entries());
             log.sync();
+            entriesWritten.addAndGet(changes.entries().size());
         }
     }
 
@@ -173,6 +177,16 @@ public final class DiskStorage implements ReplicaStorage {
                 Files.delete(file);
             }
         }
+    }
+
+    @Override
+    public long logSyncs() {
+        return log.syncs();
+    }
+
+    @Override
+    public long entriesWritten() {
+        return entriesWritten.get();
     }
 
     /** How many log segment files there are now (tests, and the operator's curiosity). */

@@ -20,6 +20,16 @@ public interface ReplicaStorage extends AutoCloseable {
      */
     void compact(Snapshot snapshot) throws IOException;
 
+    /** How many times the log was forced to disk (fsync) so far: with {@link #entriesWritten}, writes per fsync. */
+    default long logSyncs() {
+        return 0;
+    }
+
+    /** How many log entries were written so far. */
+    default long entriesWritten() {
+        return 0;
+    }
+
     /** Whether anything survives the process: false for the in-memory replica. */
     boolean durable();
 

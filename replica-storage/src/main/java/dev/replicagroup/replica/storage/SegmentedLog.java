@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -37,6 +38,8 @@ final class SegmentedLog implements AutoCloseable {
     private FileChannel active;
     /** A write failed half-way: the last segment's file may end in part of a record, cut it first. */
     private boolean cutBeforeWrite;
+    /** Forces of appended records (read by metrics on other threads; written by the one writing thread). */
+    private final AtomicLong syncs = new AtomicLong();
 
     private SegmentedLog(Path dir, long segmentBytes, FsyncPolicy fsync, List<Segment> segments) throws IOException {
         this.dir = dir;
@@ -252,6 +255,7 @@ final class SegmentedLog implements AutoCloseable {
             }
             if (fsync == FsyncPolicy.ALWAYS) {
                 active.force(false);
+                syncs.incrementAndGet();
             }
             cutBeforeWrite = false;
             last.added(at, at + record.limit());
@@ -262,7 +266,13 @@ final class SegmentedLog implements AutoCloseable {
     void sync() throws IOException {
         if (fsync == FsyncPolicy.BATCH) {
             active.force(false);
+            syncs.incrementAndGet();
         }
+    }
+
+    /** How many times appended records were forced to disk. */
+    long syncs() {
+        return syncs.get();
     }
 
     private static ByteBuffer encode(Entry entry) throws IOException {
