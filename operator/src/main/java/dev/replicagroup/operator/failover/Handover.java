@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  */
 final class Handover {
     private static final Logger LOG = Logger.getLogger(Handover.class);
-    static final int PAUSE_MILLIS = 3000;
+    private static final int PAUSE_MILLIS = 3000;
     private static final Duration WAIT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(10);
 

@@ -30,7 +30,6 @@ public class LeaderElection {
     private final KubernetesClient client;
     private final Leadership leadership;
     private final String leaseName;
-    private final String identity;
 
     public LeaderElection(
             KubernetesClient client,
@@ -42,8 +41,6 @@ public class LeaderElection {
         this.client = client;
         this.leadership = leadership;
         this.leaseName = leaseName;
-        // Explicit, so that the release below knows whose Lease it is.
-        this.identity = leadership.identity();
     }
 
     @Produces
@@ -62,7 +59,14 @@ public class LeaderElection {
         }
         // exitOnStopLeading: a leader that could not renew in time exits, so it never acts beside the new one.
         return new LeaderElectionConfiguration(
-                leaseName, null, leaseDuration, renewDeadline, retryPeriod, identity, leadership.callbacks(), true);
+                leaseName,
+                null,
+                leaseDuration,
+                renewDeadline,
+                retryPeriod,
+                leadership.identity(),
+                leadership.callbacks(),
+                true);
     }
 
     void release(@Observes @Priority(AFTER_OPERATOR_STOPPED) ShutdownEvent shutdown) {
@@ -73,7 +77,7 @@ public class LeaderElection {
                     : client.leases().inNamespace(namespace).withName(leaseName).get();
             if (lease == null
                     || lease.getSpec() == null
-                    || !identity.equals(lease.getSpec().getHolderIdentity())) {
+                    || !leadership.identity().equals(lease.getSpec().getHolderIdentity())) {
                 return;
             }
             lease.getSpec().setHolderIdentity(null);

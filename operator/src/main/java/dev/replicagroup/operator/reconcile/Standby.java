@@ -4,8 +4,7 @@ import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.ha.Leadership;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.resources.Caches;
-import dev.replicagroup.operator.resources.Names;
-import dev.replicagroup.operator.resources.Secrets;
+import dev.replicagroup.operator.resources.OwnedResources;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +31,7 @@ public class Standby {
 
     private final Leadership leadership;
     private final Caches caches;
+    private final OwnedResources owned;
     private final ReplicaAdmins admins;
     private final Observer observer;
     private final Duration interval;
@@ -47,11 +47,13 @@ public class Standby {
     public Standby(
             Leadership leadership,
             Caches caches,
+            OwnedResources owned,
             ReplicaAdmins admins,
             Observer observer,
             @ConfigProperty(name = "replicagroup.standby-interval", defaultValue = "1s") Duration interval) {
         this.leadership = leadership;
         this.caches = caches;
+        this.owned = owned;
         this.admins = admins;
         this.observer = observer;
         this.interval = interval;
@@ -88,9 +90,6 @@ public class Standby {
 
     /** A group whose token Secret the leader has not made yet has no replicas to watch either. */
     private void observe(ReplicaGroup group) {
-        String ns = group.getMetadata().getNamespace();
-        caches.secret(ns, Names.tokenSecret(group.getMetadata().getName()))
-                .map(Secrets::token)
-                .ifPresent(token -> observer.observe(group, admins.forGroup(group, token)));
+        owned.token(group).ifPresent(token -> observer.observe(group, admins.forGroup(group, token)));
     }
 }

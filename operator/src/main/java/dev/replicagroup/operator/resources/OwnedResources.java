@@ -2,12 +2,12 @@ package dev.replicagroup.operator.resources;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Makes sure the group's Secret, Services and PodDisruptionBudget exist and select the right pods, reading
@@ -34,17 +34,22 @@ public class OwnedResources {
     public String ensure(ReplicaGroup group) {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
-        Secret secret = caches.secret(ns, Names.tokenSecret(name)).orElse(null);
-        if (secret == null) {
-            secret = create(Secrets.adminToken(group));
-        }
+        String token = token(group).orElseGet(() -> Secrets.token(create(Secrets.adminToken(group))));
         for (Service desired : List.of(Services.primary(group), Services.helpers(group), Services.peers(group))) {
             ensureService(ns, desired);
         }
         if (caches.disruptionBudget(ns, Names.disruptionBudget(name)).isEmpty()) {
             create(Services.disruptionBudget(group));
         }
-        return Secrets.token(secret);
+        return token;
+    }
+
+    /** The group's admin token, from the cache; empty until its Secret exists (nothing is created here). */
+    public Optional<String> token(ReplicaGroup group) {
+        return caches.secret(
+                        group.getMetadata().getNamespace(),
+                        Names.tokenSecret(group.getMetadata().getName()))
+                .map(Secrets::token);
     }
 
     private <R extends HasMetadata> R create(R desired) {

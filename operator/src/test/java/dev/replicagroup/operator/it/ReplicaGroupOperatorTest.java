@@ -26,6 +26,7 @@ import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
+import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
 import dev.replicagroup.replica.client.AdminClient;
@@ -98,6 +99,9 @@ class ReplicaGroupOperatorTest {
 
     @Inject
     AdminFanout fanout;
+
+    @Inject
+    OwnedResources owned;
 
     /** The test's own client (and the fake kubelet's): the same server, another User-Agent. */
     private KubernetesClient client;
@@ -361,9 +365,10 @@ class ReplicaGroupOperatorTest {
         ReplicaAdmins admins = new ReplicaAdmins(Duration.ofMillis(500));
         try {
             // This profile ("test") is one the election runs in, and nobody called back: not leading.
-            new Standby(new Leadership(List.of("test")), caches, admins, observer(standbyWatches), LONG)
+            new Standby(new Leadership(List.of("test")), caches, owned, admins, observer(standbyWatches), LONG)
                     .observeGroups();
-            new Standby(new Leadership(List.of("prod")), caches, admins, observer(leaderWatches), LONG).observeGroups();
+            new Standby(new Leadership(List.of("prod")), caches, owned, admins, observer(leaderWatches), LONG)
+                    .observeGroups();
             List<String> pods =
                     pods("standby").stream().map(p -> p.getMetadata().getName()).toList();
             assertEquals(2, pods.size());
