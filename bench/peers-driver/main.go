@@ -5,6 +5,14 @@
 // counted, then a fixed duration, the clock started once every client is connected. Prints one summary line per
 // client count (the format of `replica load`, which bench/durable-writes.sh parses), with the CPU time the server
 // processes (-pids) spent per acknowledged write.
+//
+// replicapb/ is generated from replica-api's replicagroup.proto and committed, so that the bench needs no protoc.
+// After a change to the proto, from the repository's root (protoc from ~/.m2's com/google/protobuf/protoc, made
+// executable; protoc-gen-go and protoc-gen-go-grpc go-installed from google.golang.org/protobuf and grpc):
+//
+//	M=Mreplicagroup.proto=replicagroup.dev/bench/peers-driver/replicapb
+//	protoc -I replica-api/src/main/proto --go_out=bench/peers-driver/replicapb --go-grpc_out=bench/peers-driver/replicapb \
+//	  --go_opt=paths=source_relative,$M --go-grpc_opt=paths=source_relative,$M replicagroup.proto
 package main
 
 import (
