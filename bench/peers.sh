@@ -207,7 +207,8 @@ done
   echo
   echo "### $(date -u +%Y-%m-%dT%H:%MZ) — peers (make bench-peers): ours against Redis + WAIT and etcd, one driver"
   echo
-  echo "Commit $commit$dirty; loopback, $(nproc) cores, data on $disk; \`uptime\` at start: ${started# }."
+  echo "Commit $commit$dirty; loopback, $(nproc) cores, data on $disk; \`uptime\` at start: ${started# }; load"
+  echo "average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Settings: 3 members each (ours syncAcks 1; Redis a primary + 2 replicas, no persistence; etcd 3 members),"
   echo "one at a time; bench/peers-driver (Go) for all: clients $CLIENTS, each one connection and one write at a"
   echo "time to the primary (leader), distinct keys, 64-byte values; ${START_WARMUP} s of writes after each system"
