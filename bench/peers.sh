@@ -46,6 +46,7 @@ for mode in $MODES; do
   esac
 done
 need curl curl
+need ss iproute2
 [ -x "$GO" ] || die "no Go toolchain (GO=/path/to/go)"
 [ -f "$JAR" ] || ./mvnw -B -o -q -DskipTests package -pl replica-app -am
 rm -rf "$OUT"
