@@ -25,6 +25,10 @@ for pair in replica-app:replica operator:operator; do
   echo "built $image"
   images+=("$image")
 done
+# A second tag of the same replica image, so RollingUpdateIT can change spec.image (a new revision of the pod
+# template) without a second build: one more name for layers the cluster already holds.
+docker tag "replicagroup/replica:$VERSION" "replicagroup/replica:$VERSION-next"
+images+=("replicagroup/replica:$VERSION-next")
 if $load; then
   cluster/load-image.sh "${images[@]}"
 fi

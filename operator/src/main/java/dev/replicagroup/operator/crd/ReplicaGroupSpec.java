@@ -35,7 +35,8 @@ public class ReplicaGroupSpec {
     @JsonPropertyDescription("How many replicas: one primary and replicas - 1 helpers.")
     private int replicas = 3;
 
-    @Pattern("^[a-z0-9]([-a-z0-9._/:@]*[a-z0-9])?$")
+    // Repositories are lower case; tags and digests need not be (0.1.0-SNAPSHOT, the default image's own tag).
+    @Pattern("^[a-z0-9]([-a-zA-Z0-9._/:@]*[a-zA-Z0-9])?$")
     @JsonPropertyDescription(
             "The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
     private String image;
