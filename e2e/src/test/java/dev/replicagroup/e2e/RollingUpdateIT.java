@@ -15,6 +15,7 @@ import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +72,12 @@ class RollingUpdateIT {
         }
 
         GroupStatus after = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
+        group.events().stream()
+                .filter(e -> !earlierEvents.contains(e.getMetadata().getUid()))
+                // In the order written: the API server's resourceVersions grow (a diagnostic, not an assertion).
+                .sorted(Comparator.comparingLong(
+                        e -> Long.parseLong(e.getMetadata().getResourceVersion())))
+                .forEach(e -> System.out.println("e2e: rolling-update: " + e.getReason() + ": " + e.getMessage()));
         assertEquals(before.term() + 1, after.term(), "one switchover: the term went up by one, no failover");
         assertEquals(1, newEvents(group, "SwitchoverCompleted", earlierEvents), "exactly one switchover");
         assertEquals(1, newEvents(group, "FailoverStarted", earlierEvents), "no failover besides the switchover");

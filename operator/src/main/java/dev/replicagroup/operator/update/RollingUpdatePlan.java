@@ -121,7 +121,7 @@ public final class RollingUpdatePlan {
                                 + " serves only while " + needed + " ack it (syncAcks " + in.syncAcks()
                                 + "): scale up by one for the update, or delete the pods yourself");
             }
-            return new Replace(staleHelper.get().name(), towards + ": helpers first, one at a time");
+            return new Replace(staleHelper.get().name(), towards + ": one helper at a time, the primary last");
         }
         Optional<NodeStatus> serving = obs.replica(primary);
         return live.stream()

@@ -197,7 +197,7 @@ class NextActionTest {
         var allOld = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
         assertEquals(
                 new NextAction.ReplaceStale(
-                        "demo-1", "rev2", "rolling update to revision rev2: helpers first, one at a time"),
+                        "demo-1", "rev2", "rolling update to revision rev2: one helper at a time, the primary last"),
                 updating(allOld, caughtUp, 3));
         var helpersDone = List.of(
                 pod(0, "primary", true),

@@ -111,7 +111,7 @@ class RollingUpdatePlanTest {
         var switched = List.of(on(OLD, 0, "helper"), on(NEW, 1, "helper"), on(NEW, 2, "primary"));
         assertEquals(
                 new RollingUpdatePlan.Replace(
-                        "demo-0", "rolling update to revision rev2: helpers first, one at a time"),
+                        "demo-0", "rolling update to revision rev2: one helper at a time, the primary last"),
                 next(switched, lags(2, Map.of(0, 0L, 1, 0L)), "demo-2", ROLLING));
     }
 
