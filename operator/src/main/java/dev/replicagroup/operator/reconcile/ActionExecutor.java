@@ -153,17 +153,23 @@ public class ActionExecutor {
         }
     }
 
-    /** Once per revision: the first replacement (or the switchover, when only the primary is stale) starts it. */
+    /**
+     * At the update's first step: the pass that first sees the revision (status still holds the one before), or
+     * the first after a pause, when no pod runs it yet. Named once per revision, so an operator that restarts
+     * in between does not record it twice.
+     */
     private void rollingUpdateStarted(ReplicaGroup group, String revision) {
         ReplicaGroupStatus status = group.getStatus();
+        if (revision.equals(status.getUpdateRevision()) && status.getUpdatedReplicas() > 0) {
+            return;
+        }
         events.recordOnce(
                 group,
                 Reason.RollingUpdateStarted,
                 revision,
                 "pods move from revision "
-                        + Optional.ofNullable(status.getCurrentRevision()).orElse("(none)")
-                        + " to " + revision + ", one at a time, the primary last by one switchover ("
-                        + status.getUpdatedReplicas() + " of " + group.getSpec().getReplicas() + " run it)");
+                        + Optional.ofNullable(status.getCurrentRevision()).orElse("(none)") + " to " + revision
+                        + ", one helper at a time, the primary last by one switchover");
     }
 
     /**
