@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the replica and operator images from the packaged Quarkus apps, FROM the local base JRE image
-# (cluster/images.sh makes it), tagged with the project version; with --load also imports them into the
-# local cluster's containerd. Usage: scripts/build-images.sh [--load]
+# (cluster/images.sh makes it), tagged with the project version (the replica image also as <version>-next, for
+# RollingUpdateIT); with --load also imports them into the local cluster's containerd.
+# Usage: scripts/build-images.sh [--load]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
