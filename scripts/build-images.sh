@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the replica and operator images from the packaged Quarkus apps, FROM the local base JRE image
-# (cluster/images.sh makes it), tagged with the project version; with --load also imports them into the
-# local cluster's containerd. Usage: scripts/build-images.sh [--load]
+# (cluster/images.sh makes it), tagged with the project version (the replica image also as <version>-next, for
+# RollingUpdateIT); with --load also imports them into the local cluster's containerd.
+# Usage: scripts/build-images.sh [--load]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,10 @@ for pair in replica-app:replica operator:operator; do
   echo "built $image"
   images+=("$image")
 done
+# A second tag of the same replica image, so RollingUpdateIT can change spec.image (a new revision of the pod
+# template) without a second build: one more name for layers the cluster already holds.
+docker tag "replicagroup/replica:$VERSION" "replicagroup/replica:$VERSION-next"
+images+=("replicagroup/replica:$VERSION-next")
 if $load; then
   cluster/load-image.sh "${images[@]}"
 fi

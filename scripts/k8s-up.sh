@@ -43,9 +43,9 @@ if [ "$engine" = kubeconfig ]; then
   if [ -n "${RG_IMAGE_LOADER:-}" ]; then
     # A command line ("kind load docker-image"), split into words on purpose.
     read -r -a loader <<<"$RG_IMAGE_LOADER"
-    "${loader[@]}" "replicagroup/replica:$version" "replicagroup/operator:$version" >&2
+    "${loader[@]}" "replicagroup/replica:$version" "replicagroup/replica:$version-next" "replicagroup/operator:$version" >&2
   else
-    echo "note: RG_IMAGE_LOADER is not set; the cluster must already have replicagroup/{replica,operator}:$version" >&2
+    echo "note: RG_IMAGE_LOADER is not set; the cluster must already have replicagroup/{replica,operator}:$version and replicagroup/replica:$version-next" >&2
   fi
   echo "$KUBECONFIG"
   exit 0

@@ -3,6 +3,7 @@ package dev.replicagroup.operator;
 import dev.replicagroup.operator.crd.Failover;
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.observed.PodView;
+import dev.replicagroup.operator.update.UpdateTarget;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
@@ -14,6 +15,10 @@ import java.util.Optional;
 /** Small builders for the decisions' inputs. Pod demo-N has address 10.0.0.N:7000. */
 public final class Fixtures {
     public static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    /** The revision of the pod template the fixtures' pods run. */
+    public static final String REVISION = "rev1";
+    /** A group whose pods all run {@link #REVISION}: no rolling update to do. */
+    public static final UpdateTarget UP_TO_DATE = new UpdateTarget(REVISION, false, false);
 
     private Fixtures() {}
 
@@ -30,7 +35,8 @@ public final class Fixtures {
                 Optional.of(NOW.minusSeconds(60)),
                 false,
                 false,
-                Optional.of(address(ordinal)));
+                Optional.of(address(ordinal)),
+                Optional.of(REVISION));
     }
 
     public static PodView notReadySince(int ordinal, String role, Instant since) {
@@ -42,12 +48,35 @@ public final class Fixtures {
                 Optional.of(since),
                 false,
                 false,
-                Optional.of(address(ordinal)));
+                Optional.of(address(ordinal)),
+                Optional.of(REVISION));
     }
 
     public static PodView terminating(int ordinal, String role) {
         return new PodView(
-                "demo-" + ordinal, ordinal, role, false, Optional.empty(), true, false, Optional.of(address(ordinal)));
+                "demo-" + ordinal,
+                ordinal,
+                role,
+                false,
+                Optional.empty(),
+                true,
+                false,
+                Optional.of(address(ordinal)),
+                Optional.of(REVISION));
+    }
+
+    /** The pod as one built from another revision of the template. */
+    public static PodView onRevision(PodView pod, String revision) {
+        return new PodView(
+                pod.name(),
+                pod.ordinal(),
+                pod.role(),
+                pod.ready(),
+                pod.readySince(),
+                pod.terminating(),
+                pod.failed(),
+                pod.address(),
+                Optional.of(revision));
     }
 
     /**

@@ -148,12 +148,16 @@ public final class Group {
     }
 
     /** The events the operator recorded on this group (kubectl get events --field-selector involvedObject.kind=ReplicaGroup). */
-    public List<Event> events(String reason) {
+    public List<Event> events() {
         return client().v1().events().inNamespace(ns.name()).list().getItems().stream()
                 .filter(e -> KIND.equals(e.getInvolvedObject().getKind())
                         && name.equals(e.getInvolvedObject().getName()))
-                .filter(e -> reason.equals(e.getReason()))
                 .toList();
+    }
+
+    /** Those of the events with this reason. */
+    public List<Event> events(String reason) {
+        return events().stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
     public Set<String> eventUids() {

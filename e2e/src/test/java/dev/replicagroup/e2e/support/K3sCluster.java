@@ -35,6 +35,7 @@ final class K3sCluster {
             for (String module : new String[] {"replica", "operator"}) {
                 importImage(k3s, "replicagroup/" + module + ":" + Settings.imageVersion());
             }
+            importImage(k3s, Settings.nextReplicaImage());
             routeToClusterNetworks(k3s);
             Path kubeconfig = Settings.output().resolve("k3s-kubeconfig");
             Files.writeString(kubeconfig, k3s.getKubeConfigYaml());

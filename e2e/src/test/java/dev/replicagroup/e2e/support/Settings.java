@@ -19,6 +19,8 @@ public final class Settings {
     public static final Duration STEADY = Duration.ofSeconds(5);
     /** How long a test waits for the failover to show (Promoted event, new primary behind the Service). */
     public static final Duration FAILOVER_WAIT = Duration.ofSeconds(90);
+    /** A rolling update of the example's three pods: each new JVM starts and catches up, one after the other. */
+    public static final Duration ROLLING_UPDATE_WAIT = Duration.ofMinutes(6);
     /** For an event that follows a change at once (ScaledUp, the Lease taken). */
     public static final Duration EVENT_WAIT = Duration.ofMinutes(1);
     /** Fault to the first write acknowledged after the outage, with default settings (issue 8: goals 1–3 s). */
@@ -93,6 +95,14 @@ public final class Settings {
     /** The version tag of replicagroup/replica and replicagroup/operator (scripts/build-images.sh). */
     public static String imageVersion() {
         return System.getProperty("e2e.version", "0.1.0-SNAPSHOT");
+    }
+
+    /**
+     * A second tag of the replica image (scripts/build-images.sh): the same image under another name, which a
+     * ReplicaGroup's spec.image can change to (RollingUpdateIT).
+     */
+    public static String nextReplicaImage() {
+        return "replicagroup/replica:" + imageVersion() + "-next";
     }
 
     /** e2e/target: failure dumps and failover-times.txt. */

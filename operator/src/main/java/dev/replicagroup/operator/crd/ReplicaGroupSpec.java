@@ -25,6 +25,8 @@ import java.util.Map;
         message = "storage cannot be added to or removed from an existing ReplicaGroup: its members' data lives in"
                 + " memory or on volumes for the group's whole life; create a new ReplicaGroup instead")
 public class ReplicaGroupSpec {
+    public static final String ROLLING_UPDATE = "RollingUpdate";
+    public static final String ON_DELETE = "OnDelete";
 
     @SpecReplicas
     @Min(1)
@@ -33,7 +35,8 @@ public class ReplicaGroupSpec {
     @JsonPropertyDescription("How many replicas: one primary and replicas - 1 helpers.")
     private int replicas = 3;
 
-    @Pattern("^[a-z0-9]([-a-z0-9._/:@]*[a-z0-9])?$")
+    // Repositories are lower case; tags and digests need not be (0.1.0-SNAPSHOT, the default image's own tag).
+    @Pattern("^[a-z0-9]([-a-zA-Z0-9._/:@]*[a-zA-Z0-9])?$")
     @JsonPropertyDescription(
             "The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
     private String image;
@@ -76,6 +79,15 @@ public class ReplicaGroupSpec {
     @JsonPropertyDescription("A volume per member, so members keep their data when their pods go (docs/storage.md);"
             + " without it every replica is in memory only. Cannot be added or removed later.")
     private StorageSpec storage;
+
+    @Pattern("^(RollingUpdate|OnDelete)$")
+    @Default("RollingUpdate")
+    @JsonPropertyDescription("How pods move to a changed pod template (image, resources, probes, syncAcks, failover"
+            + " timing, scheduling): RollingUpdate replaces the helpers one at a time, each once the last one's"
+            + " replacement is Ready and caught up, then moves the primary by one switchover and replaces it;"
+            + " OnDelete replaces a pod only when it is deleted. The annotation replicagroup.dev/update-paused=true"
+            + " holds a RollingUpdate.")
+    private String updateStrategy = ROLLING_UPDATE;
 
     public int getReplicas() {
         return replicas;
@@ -163,6 +175,14 @@ public class ReplicaGroupSpec {
 
     public void setServiceType(String serviceType) {
         this.serviceType = serviceType;
+    }
+
+    public String getUpdateStrategy() {
+        return updateStrategy;
+    }
+
+    public void setUpdateStrategy(String updateStrategy) {
+        this.updateStrategy = updateStrategy;
     }
 
     public StorageSpec getStorage() {

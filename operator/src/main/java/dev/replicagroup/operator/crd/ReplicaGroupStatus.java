@@ -39,6 +39,17 @@ public class ReplicaGroupStatus {
     @JsonPropertyDescription("Label selector of the replica pods (for the scale subresource).")
     private String selector;
 
+    @JsonPropertyDescription("The revision of the current pod template (a hash of its inputs); each pod carries the"
+            + " one it was built from in the label replicagroup.dev/revision.")
+    private String updateRevision;
+
+    @JsonPropertyDescription("The revision every member ran when the group last had all its replicas Ready on one"
+            + " revision; differs from updateRevision while pods are being replaced.")
+    private String currentRevision;
+
+    @JsonPropertyDescription("How many live pods run updateRevision.")
+    private int updatedReplicas;
+
     private List<Member> members = new ArrayList<>();
     private List<Condition> conditions = new ArrayList<>();
 
@@ -117,6 +128,30 @@ public class ReplicaGroupStatus {
 
     public void setSelector(String selector) {
         this.selector = selector;
+    }
+
+    public String getUpdateRevision() {
+        return updateRevision;
+    }
+
+    public void setUpdateRevision(String updateRevision) {
+        this.updateRevision = updateRevision;
+    }
+
+    public String getCurrentRevision() {
+        return currentRevision;
+    }
+
+    public void setCurrentRevision(String currentRevision) {
+        this.currentRevision = currentRevision;
+    }
+
+    public int getUpdatedReplicas() {
+        return updatedReplicas;
+    }
+
+    public void setUpdatedReplicas(int updatedReplicas) {
+        this.updatedReplicas = updatedReplicas;
     }
 
     public List<Member> getMembers() {

@@ -68,6 +68,14 @@ public class EventRecorder {
      * made of the group's uid, the reason and the term, so the API server refuses the repeat as existing.
      */
     public void recordOnce(ReplicaGroup group, Reason reason, long term, String message) {
+        recordOnce(group, reason, Long.toString(term), message);
+    }
+
+    /**
+     * An event that happens once per {@code key} (lower-case letters, digits, '-' and '.'), such as a revision of
+     * the pod template, named and refused as a repeat as {@link #recordOnce(ReplicaGroup, Reason, long, String)}.
+     */
+    public void recordOnce(ReplicaGroup group, Reason reason, String key, String message) {
         String uid =
                 group.getMetadata().getUid() == null ? "" : group.getMetadata().getUid();
         write(
@@ -75,7 +83,7 @@ public class EventRecorder {
                 reason,
                 message,
                 group.getMetadata().getName() + "." + uid.substring(0, Math.min(8, uid.length())) + "."
-                        + reason.name().toLowerCase(Locale.ROOT) + "." + term);
+                        + reason.name().toLowerCase(Locale.ROOT) + "." + key);
     }
 
     private void write(ReplicaGroup group, Reason reason, String message, String name) {

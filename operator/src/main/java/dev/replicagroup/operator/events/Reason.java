@@ -18,6 +18,10 @@ public enum Reason {
     /** Every member of a group that held data was gone, and the group started again empty. */
     DataLost(true),
     VolumeExpanded(false),
+    /** Pods of an older revision of the pod template are being replaced (spec.updateStrategy RollingUpdate). */
+    RollingUpdateStarted(false),
+    /** Every member runs the current revision (status.currentRevision = updateRevision). */
+    RollingUpdateCompleted(false),
     /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
     VolumeNotExpandable(true),
     InvalidSpec(true);

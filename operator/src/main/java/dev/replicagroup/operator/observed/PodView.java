@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param readySince  when the Ready condition last changed (its lastTransitionTime), if known
  * @param address     the replica's gRPC address (pod IP and the {@code grpc} container port), once it has an IP
+ * @param revision    the revision of the pod template it was built from (label {@value Labels#REVISION}); empty
+ *                    for a pod made by an operator from before revisions
  */
 public record PodView(
         String name,
@@ -22,7 +24,8 @@ public record PodView(
         Optional<Instant> readySince,
         boolean terminating,
         boolean failed,
-        Optional<String> address) {
+        Optional<String> address,
+        Optional<String> revision) {
 
     public boolean isPrimaryLabelled() {
         return Labels.PRIMARY.equals(role);
@@ -48,6 +51,9 @@ public record PodView(
                         .map(Instant::parse),
                 pod.getMetadata().getDeletionTimestamp() != null,
                 "Failed".equals(phase) || "Succeeded".equals(phase),
-                ReplicaPods.address(pod));
+                ReplicaPods.address(pod),
+                pod.getMetadata().getLabels() == null
+                        ? Optional.empty()
+                        : Optional.ofNullable(pod.getMetadata().getLabels().get(Labels.REVISION)));
     }
 }

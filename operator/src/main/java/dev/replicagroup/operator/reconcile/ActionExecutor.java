@@ -58,7 +58,6 @@ public class ActionExecutor {
     }
 
     public Optional<String> execute(ReplicaGroup group, AdminClient admin, NextAction.Action action) {
-        String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
             Optional<String> waiting = create(group, c.ordinal(), new ReplicaPods.Start.Bootstrap());
@@ -71,6 +70,8 @@ public class ActionExecutor {
             }
             status.setCurrentPrimary(Names.pod(name, c.ordinal()));
             status.setPrimarySince(null);
+            // A group's first pod sets the revision its members start on: no update to run, none to report.
+            status.setCurrentRevision(ReplicaPods.revision(group, defaultImage));
             statusWriter.write(group);
         } else if (action instanceof NextAction.CreateHelper h) {
             Optional<String> waiting = create(group, h.ordinal(), new ReplicaPods.Start.Join(h.tbc()));
@@ -102,25 +103,26 @@ public class ActionExecutor {
         } else if (action instanceof NextAction.StartRestart r) {
             failovers.startRestart(group, r.reason());
         } else if (action instanceof NextAction.RemovePod r) {
-            client.pods().inNamespace(ns).withName(r.pod()).delete();
-            if (r.scaleDown() && group.getSpec().getStorage() != null) {
-                // A removed member's data goes with it (as CloudNativePG does): a later scale-up of the same
-                // ordinal starts empty and catches up from the primary, rather than from a stale volume.
-                client.persistentVolumeClaims()
-                        .inNamespace(ns)
-                        .withName(Names.claim(r.pod()))
-                        .delete();
-            }
+            remove(group, r.pod(), r.scaleDown());
             events.record(
                     group,
                     r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
                     "removed " + r.pod() + ": " + r.why());
+        } else if (action instanceof NextAction.ReplaceStale r) {
+            rollingUpdateStarted(group, r.revision());
+            // The only replica keeps its volume: it holds the group's data. A helper's goes as on scale-down.
+            remove(group, r.pod(), !r.pod().equals(group.getStatus().getCurrentPrimary()));
+            events.record(group, Reason.PodReplaced, "removed " + r.pod() + ": " + r.why());
         } else if (action instanceof NextAction.StartFailover f) {
             failovers.start(group, f.reason(), false, null, f.fromAddress());
         } else if (action instanceof NextAction.StartSwitchover s) {
+            s.forRevision().ifPresent(revision -> rollingUpdateStarted(group, revision));
             failovers.start(
                     group,
-                    "switchover requested by annotation " + Labels.PROMOTE_ANNOTATION,
+                    s.forRevision()
+                            .map(revision -> "rolling update to revision " + revision
+                                    + ": every helper runs it, so the primary moves to one and is replaced last")
+                            .orElse("switchover requested by annotation " + Labels.PROMOTE_ANNOTATION),
                     true,
                     s.target(),
                     s.fromAddress());
@@ -133,6 +135,41 @@ public class ActionExecutor {
             return Optional.of(w.why());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Deletes a member's pod; with {@code dropData}, in a group with storage, its claim too (as CloudNativePG
+     * does on scale-down): a later member of the same ordinal starts empty and catches up from the primary,
+     * rather than from a stale volume.
+     */
+    private void remove(ReplicaGroup group, String pod, boolean dropData) {
+        String ns = group.getMetadata().getNamespace();
+        client.pods().inNamespace(ns).withName(pod).delete();
+        if (dropData && group.getSpec().getStorage() != null) {
+            client.persistentVolumeClaims()
+                    .inNamespace(ns)
+                    .withName(Names.claim(pod))
+                    .delete();
+        }
+    }
+
+    /**
+     * At the update's first step: the pass that first sees the revision (status still holds the one before), or
+     * the first after a pause, when no pod runs it yet. Named once per revision, so an operator that restarts
+     * in between does not record it twice.
+     */
+    private void rollingUpdateStarted(ReplicaGroup group, String revision) {
+        ReplicaGroupStatus status = group.getStatus();
+        if (revision.equals(status.getUpdateRevision()) && status.getUpdatedReplicas() > 0) {
+            return;
+        }
+        events.recordOnce(
+                group,
+                Reason.RollingUpdateStarted,
+                revision,
+                "pods move from revision "
+                        + Optional.ofNullable(status.getCurrentRevision()).orElse("(none)") + " to " + revision
+                        + ", one helper at a time, the primary last by one switchover");
     }
 
     /**

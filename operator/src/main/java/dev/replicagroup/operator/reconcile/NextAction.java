@@ -6,6 +6,8 @@ import dev.replicagroup.operator.observed.ClaimView;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.operator.scaling.ScalePlan;
+import dev.replicagroup.operator.update.RollingUpdatePlan;
+import dev.replicagroup.operator.update.UpdateTarget;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import java.time.Instant;
@@ -43,10 +45,15 @@ public final class NextAction {
     /** Delete a helper pod: scale-down, or a failed pod to be replaced. */
     public record RemovePod(String pod, boolean scaleDown, String why) implements Action {}
 
+    /** Delete a pod of an older revision, for the rolling update to {@code revision}; the group replaces it. */
+    public record ReplaceStale(String pod, String revision, String why) implements Action {}
+
     /** @param fromAddress the failing primary's replica address, if known (for the lease hold-off) */
     public record StartFailover(String reason, Optional<String> fromAddress) implements Action {}
 
-    public record StartSwitchover(String target, Optional<String> fromAddress) implements Action {}
+    /** @param forRevision the revision a rolling update moves the primary for; empty when the annotation asks */
+    public record StartSwitchover(String target, Optional<String> fromAddress, Optional<String> forRevision)
+            implements Action {}
 
     /** Every member is back fenced on its volume and none serves: choose a primary among them (a failover). */
     public record StartRestart(String reason) implements Action {}
@@ -65,6 +72,7 @@ public final class NextAction {
      * @param liveness     pods' liveness as the primary reports it
      * @param term         the term in status
      * @param storage      whether the members keep their data on volumes (spec.storage)
+     * @param update       the pod template's revision, the update strategy and whether it is paused
      */
     public record Input(
             Observation obs,
@@ -77,7 +85,8 @@ public final class NextAction {
             Optional<String> switchoverTo,
             Map<String, Integer> liveness,
             long term,
-            boolean storage) {}
+            boolean storage,
+            UpdateTarget update) {}
 
     private NextAction() {}
 
@@ -157,6 +166,28 @@ public final class NextAction {
             return ScalePlan.toRemove(live, primary, in.liveness())
                     .<Action>map(p -> new RemovePod(p.name(), true, "scale down to " + in.replicas()))
                     .orElse(new Nothing());
+        }
+        return rollingUpdate(in, primary);
+    }
+
+    /** The rolling update's input; {@link #decide} runs outside a failover only. */
+    public static RollingUpdatePlan.Input update(Input in, boolean failingOver) {
+        return new RollingUpdatePlan.Input(
+                in.obs(), in.primary(), in.update(), in.replicas(), in.syncAcks(), in.storage(), failingOver);
+    }
+
+    /** The last thing to do for a group that has its replicas: move a stale pod to the current template. */
+    static Action rollingUpdate(Input in, String primary) {
+        RollingUpdatePlan.Step step = RollingUpdatePlan.next(update(in, false));
+        String revision = in.update().revision();
+        if (step instanceof RollingUpdatePlan.Replace r) {
+            return new ReplaceStale(r.pod(), revision, r.why());
+        }
+        if (step instanceof RollingUpdatePlan.Switchover s) {
+            return new StartSwitchover(s.target(), primaryAddress(in.obs(), primary, in.term()), Optional.of(revision));
+        }
+        if (step instanceof RollingUpdatePlan.Waiting w) {
+            return new Wait(w.why());
         }
         return new Nothing();
     }
@@ -271,7 +302,7 @@ public final class NextAction {
     static final long SWITCHOVER_MAX_LAG = 256;
 
     /** Whether the primary reports the target connected and close enough behind to hand over to. */
-    static boolean caughtUp(Observation obs, String primary, PodView target) {
+    public static boolean caughtUp(Observation obs, String primary, PodView target) {
         return target.address()
                 .flatMap(address -> obs.replica(primary).flatMap(p -> p.helper(address)))
                 .filter(h -> h.connected() && h.lag() <= SWITCHOVER_MAX_LAG)
@@ -290,6 +321,6 @@ public final class NextAction {
         if (!pod.get().ready() || !caughtUp(in.obs(), primary, pod.get())) {
             return new Wait("switchover to " + target + " waits until it is Ready and caught up");
         }
-        return new StartSwitchover(target, primaryAddress(in.obs(), primary, in.term()));
+        return new StartSwitchover(target, primaryAddress(in.obs(), primary, in.term()), Optional.empty());
     }
 }

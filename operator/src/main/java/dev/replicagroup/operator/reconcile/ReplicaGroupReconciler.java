@@ -16,7 +16,11 @@ import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.PodRoles;
+import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.StatusWriter;
+import dev.replicagroup.operator.update.RollingUpdatePlan;
+import dev.replicagroup.operator.update.RollingUpdateStatus;
+import dev.replicagroup.operator.update.UpdateTarget;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -75,6 +79,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final OperatorMetrics metrics;
     private final Duration resync;
     private final Clock clock;
+    private final String defaultImage;
 
     public ReplicaGroupReconciler(
             StatusWriter statusWriter,
@@ -90,7 +95,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             EventRecorder events,
             OperatorMetrics metrics,
             Clock clock,
-            @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync) {
+            @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync,
+            @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
         this.statusWriter = statusWriter;
         this.caches = caches;
         this.owned = owned;
@@ -105,6 +111,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.metrics = metrics;
         this.resync = resync;
         this.clock = clock;
+        this.defaultImage = defaultImage;
     }
 
     @Override
@@ -148,6 +155,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         String token = owned.ensure(group);
         volumes.sync(group);
         AdminClient admin = admins.forGroup(group, token);
+        UpdateTarget update = UpdateTarget.of(group, ReplicaPods.revision(group, defaultImage));
         Optional<String> waiting = Optional.empty();
         boolean acted = false;
         if (status.getFailover() != null) {
@@ -165,7 +173,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         }
         if (status.getFailover() == null) {
             alignRoles(group, obs);
-            NextAction.Action action = NextAction.decide(input(group, obs));
+            NextAction.Action action = NextAction.decide(input(group, obs, update));
             waiting = executor.execute(group, admin, action);
             if (action instanceof NextAction.StartFailover
                     || action instanceof NextAction.StartSwitchover
@@ -180,6 +188,22 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
         joined.forEach(pod -> events.record(
                 group, Reason.HelperJoined, pod + " is Ready and follows primary " + status.getCurrentPrimary()));
+        String was = status.getCurrentRevision();
+        RollingUpdateStatus.apply(
+                        status,
+                        obs,
+                        group.getSpec().getReplicas(),
+                        update.revision(),
+                        RollingUpdatePlan.next(
+                                NextAction.update(input(group, obs, update), status.getFailover() != null)),
+                        Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L))
+                .ifPresent(revision -> events.recordOnce(
+                        group,
+                        Reason.RollingUpdateCompleted,
+                        revision,
+                        "every member runs revision " + revision + " (was "
+                                + Optional.ofNullable(was).orElse("(none)") + "); primary "
+                                + status.getCurrentPrimary() + " in term " + status.getTerm()));
         for (Role role : Role.values()) {
             String name = role.name().toLowerCase(Locale.ROOT);
             metrics.members(
@@ -200,11 +224,11 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 && waiting.isEmpty()
                 && status.getPhase() == Phase.Running
                 && status.getFailover() == null
-                && input(group, obs).switchoverTo().isEmpty()
+                && input(group, obs, update).switchoverTo().isEmpty()
                 && obs.live().stream().allMatch(p -> seen.replica(p.name()).isPresent());
     }
 
-    static NextAction.Input input(ReplicaGroup group, Observation obs) {
+    static NextAction.Input input(ReplicaGroup group, Observation obs, UpdateTarget update) {
         ReplicaGroupStatus status = group.getStatus();
         Map<String, Integer> liveness = status.getMembers().stream()
                 .filter(m -> m.getLiveness() != null)
@@ -225,7 +249,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 switchoverTo,
                 liveness,
                 status.getTerm(),
-                group.getSpec().getStorage() != null);
+                group.getSpec().getStorage() != null,
+                update);
     }
 
     /** Outside a failover the primary label is on the recorded primary only; demote first, then promote. */

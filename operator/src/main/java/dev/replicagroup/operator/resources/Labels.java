@@ -14,6 +14,10 @@ public final class Labels {
     public static final String OPERATOR = "replicagroup-operator";
     /** Planned switchover: {@code kubectl annotate rg demo replicagroup.dev/promote=demo-2}. */
     public static final String PROMOTE_ANNOTATION = "replicagroup.dev/promote";
+    /** The revision of the pod template a pod was built from ({@link ReplicaPods#revision}). */
+    public static final String REVISION = "replicagroup.dev/revision";
+    /** Holds a rolling update: {@code kubectl annotate rg demo replicagroup.dev/update-paused=true}. */
+    public static final String UPDATE_PAUSED_ANNOTATION = "replicagroup.dev/update-paused";
 
     private Labels() {}
 

@@ -1,5 +1,8 @@
 package dev.replicagroup.operator.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -13,7 +16,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +41,12 @@ public final class ReplicaPods {
     /** A non-root user and group that need not exist in the image (files there are world-readable). */
     static final long RUN_AS = 10001L;
 
+    /** Ten hex digits, as short as a Deployment's pod-template-hash and as unlikely to collide within a group. */
+    private static final int REVISION_BYTES = 5;
+
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private ReplicaPods() {}
 
     /** How the replica starts (the replica's contract: docs/storage.md). */
@@ -52,7 +64,31 @@ public final class ReplicaPods {
         record Await() implements Start {}
     }
 
+    /** The pod of member {@code ordinal}, labelled with the revision of the group's template. */
     public static Pod build(ReplicaGroup group, int ordinal, Start start, String defaultImage) {
+        Pod pod = unlabelled(group, ordinal, start, defaultImage);
+        pod.getMetadata().getLabels().put(Labels.REVISION, revision(group, defaultImage));
+        return pod;
+    }
+
+    /**
+     * The revision of the group's pod template: a hash of the pod a helper of ordinal 0 would get, so every
+     * input of the pod (spec fields, the operator's default image, and what this class puts in) is in it
+     * without a list to keep up, and what differs between members (name, role, {@code --tbc}) is not. Map keys
+     * are sorted: the same spec with its keys in another order is the same revision.
+     */
+    public static String revision(ReplicaGroup group, String defaultImage) {
+        Pod template = unlabelled(group, 0, new Start.Join(""), defaultImage);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(template));
+            return HexFormat.of().formatHex(digest, 0, REVISION_BYTES);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(
+                    "hashing the pod template of " + group.getMetadata().getName(), e);
+        }
+    }
+
+    private static Pod unlabelled(ReplicaGroup group, int ordinal, Start start, String defaultImage) {
         ReplicaGroupSpec spec = group.getSpec();
         String name = Names.pod(group.getMetadata().getName(), ordinal);
         Map<String, String> labels = Labels.common(group, "replica");

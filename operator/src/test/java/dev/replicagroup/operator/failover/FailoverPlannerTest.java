@@ -477,7 +477,8 @@ class FailoverPlannerTest {
 
     @Test
     void repointWaitsWhileTheNewPrimaryHasNoAddress() {
-        PodView noIp = new PodView("demo-2", 2, "helper", false, Optional.empty(), false, false, Optional.empty());
+        PodView noIp = new PodView(
+                "demo-2", 2, "helper", false, Optional.empty(), false, false, Optional.empty(), Optional.empty());
         Observation obs = obs(List.of(pod(1, "helper", true), noIp), Map.of("demo-1", status(1, Role.HELPER, 4, 5)));
         assertEquals(
                 new FailoverAction.Wait("new primary demo-2 has no address"),

@@ -34,6 +34,7 @@ import dev.replicagroup.replica.client.ClientOptions;
 import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.ReplicaException;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -618,6 +619,62 @@ class ReplicaGroupOperatorTest {
             assertEquals(
                     "1", new String(kv.get(List.of("before")).get("before").orElseThrow(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void aTemplateChangeReplacesEveryPodOnceItIsResumedWithOneSwitchover() {
+        create("ru", 3, 1);
+        ReplicaGroup running = awaitRunning("ru", 3);
+        String before = running.getStatus().getUpdateRevision();
+        assertEquals(before, running.getStatus().getCurrentRevision());
+        List<String> uids =
+                pods("ru").stream().map(p -> p.getMetadata().getUid()).toList();
+        // Paused first: the new revision shows in status, and no pod goes.
+        edit("ru", g -> {
+            if (g.getMetadata().getAnnotations() == null) {
+                g.getMetadata().setAnnotations(new HashMap<>());
+            }
+            g.getMetadata().getAnnotations().put(Labels.UPDATE_PAUSED_ANNOTATION, "true");
+            g.getSpec().getReadinessProbe().setPeriodSeconds(2);
+            return g;
+        });
+        await().atMost(LONG)
+                .until(() ->
+                        upToDate("ru").map(c -> c.getReason().equals("Paused")).orElse(false));
+        ReplicaGroup paused = get("ru");
+        assertNotEquals(before, paused.getStatus().getUpdateRevision());
+        assertEquals(0, paused.getStatus().getUpdatedReplicas());
+        assertEquals(
+                uids, pods("ru").stream().map(p -> p.getMetadata().getUid()).toList());
+
+        edit("ru", g -> {
+            g.getMetadata().getAnnotations().remove(Labels.UPDATE_PAUSED_ANNOTATION);
+            return g;
+        });
+        await().atMost(LONG).until(() -> !events("ru", "RollingUpdateCompleted").isEmpty());
+        ReplicaGroup group = awaitRunning("ru", 3);
+        String after = group.getStatus().getUpdateRevision();
+        assertEquals(after, group.getStatus().getCurrentRevision());
+        assertEquals(3, group.getStatus().getUpdatedReplicas());
+        assertEquals(2, group.getStatus().getTerm(), "one switchover");
+        assertEquals(1, events("ru", "SwitchoverCompleted").size());
+        assertEquals(1, events("ru", "RollingUpdateStarted").size());
+        assertEquals(3, events("ru", "PodReplaced").size());
+        for (Pod pod : pods("ru")) {
+            assertFalse(
+                    uids.contains(pod.getMetadata().getUid()), pod.getMetadata().getName() + " was replaced");
+            assertEquals(after, pod.getMetadata().getLabels().get(Labels.REVISION));
+        }
+        assertEquals("True", upToDate("ru").orElseThrow().getStatus());
+    }
+
+    private Optional<Condition> upToDate(String group) {
+        ReplicaGroup g = get(group);
+        return g.getStatus() == null
+                ? Optional.empty()
+                : g.getStatus().getConditions().stream()
+                        .filter(c -> c.getType().equals("UpToDate"))
+                        .findFirst();
     }
 
     @Test

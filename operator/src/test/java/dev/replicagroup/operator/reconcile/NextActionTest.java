@@ -15,6 +15,7 @@ import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.observed.ClaimView;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
+import dev.replicagroup.operator.update.UpdateTarget;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import java.util.List;
@@ -42,7 +43,8 @@ class NextActionTest {
                 switchover,
                 Map.of(),
                 3,
-                false));
+                false,
+                Fixtures.UP_TO_DATE));
     }
 
     private static NextAction.Action decide(List<PodView> pods, int replicas, String primary) {
@@ -79,7 +81,8 @@ class NextActionTest {
                 Optional.empty(),
                 Map.of(),
                 3,
-                false));
+                false,
+                Fixtures.UP_TO_DATE));
         assertInstanceOf(NextAction.Wait.class, action);
     }
 
@@ -131,8 +134,16 @@ class NextActionTest {
 
     @Test
     void aLonePrimaryWhosePodFailedIsRemovedThenRecreated() {
-        PodView failed =
-                new PodView("demo-0", 0, "primary", false, Optional.empty(), false, true, Optional.of(address(0)));
+        PodView failed = new PodView(
+                "demo-0",
+                0,
+                "primary",
+                false,
+                Optional.empty(),
+                false,
+                true,
+                Optional.of(address(0)),
+                Optional.of(Fixtures.REVISION));
         assertEquals(
                 new NextAction.RemovePod(
                         "demo-0", false, "primary pod failed and no helper holds its data; a new primary replaces it"),
@@ -149,7 +160,7 @@ class NextActionTest {
         // A few entries behind under load is close enough: the hand-over lets the target catch up.
         var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 5000, Map.of(1, 0L, 2, 3L)));
         assertEquals(
-                new NextAction.StartSwitchover("demo-2", Optional.of(address(0))),
+                new NextAction.StartSwitchover("demo-2", Optional.of(address(0)), Optional.empty()),
                 decide(pods, caughtUp, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));
     }
 
@@ -164,6 +175,47 @@ class NextActionTest {
         assertEquals(true, ((NextAction.DropSwitchover) stranger).warning());
     }
 
+    private static NextAction.Action updating(List<PodView> pods, Map<String, NodeStatus> replicas, int wanted) {
+        return NextAction.decide(new NextAction.Input(
+                new Observation(pods, replicas, NOW),
+                wanted,
+                1,
+                new FailoverSpec(),
+                Optional.of("demo-0"),
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                3,
+                false,
+                new UpdateTarget("rev2", false, false)));
+    }
+
+    @Test
+    void aRollingUpdateReplacesStaleHelpersThenSwitchesOverForTheRevision() {
+        var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 5000, Map.of(1, 0L, 2, 0L)));
+        var allOld = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        assertEquals(
+                new NextAction.ReplaceStale(
+                        "demo-1", "rev2", "rolling update to revision rev2: one helper at a time, the primary last"),
+                updating(allOld, caughtUp, 3));
+        var helpersDone = List.of(
+                pod(0, "primary", true),
+                Fixtures.onRevision(pod(1, "helper", true), "rev2"),
+                Fixtures.onRevision(pod(2, "helper", true), "rev2"));
+        assertEquals(
+                new NextAction.StartSwitchover("demo-1", Optional.of(address(0)), Optional.of("rev2")),
+                updating(helpersDone, caughtUp, 3));
+    }
+
+    @Test
+    void scalingGoesBeforeTheRollingUpdate() {
+        var caughtUp = Map.of("demo-0", primaryStatus(0, 1, 5000, Map.of(1, 0L, 2, 0L)));
+        var allOld = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        assertEquals(new NextAction.CreateHelper(3, address(0)), updating(allOld, caughtUp, 4));
+        assertInstanceOf(NextAction.RemovePod.class, updating(allOld, caughtUp, 2));
+    }
+
     /** Pods in states the shared fixtures do not cover. */
     static final class Fixtures2 {
         static PodView starting(int ordinal) {
@@ -175,7 +227,8 @@ class NextActionTest {
                     Optional.of(NOW.minusSeconds(300)),
                     false,
                     false,
-                    Optional.empty());
+                    Optional.empty(),
+                    Optional.of(Fixtures.REVISION));
         }
     }
 
@@ -214,7 +267,8 @@ class NextActionTest {
                 Optional.empty(),
                 Map.of(),
                 4,
-                true));
+                true,
+                Fixtures.UP_TO_DATE));
     }
 
     private static NextAction.Action withStorage(List<PodView> pods, Map<String, NodeStatus> replicas) {

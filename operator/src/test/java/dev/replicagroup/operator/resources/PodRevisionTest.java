@@ -1,0 +1,89 @@
+package dev.replicagroup.operator.resources;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.replicagroup.operator.crd.ReplicaGroup;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The pod template's revision: every input of the pod moves it, what differs between members does not. */
+class PodRevisionTest {
+    private static final String IMAGE = "replicagroup/replica:1";
+
+    private static String revision(Consumer<ReplicaGroup> change) {
+        ReplicaGroup group = ReplicaPodsTest.group();
+        change.accept(group);
+        return ReplicaPods.revision(group, IMAGE);
+    }
+
+    private static final String BEFORE = revision(g -> {});
+
+    @Test
+    void isStableAndShortEnoughForALabel() {
+        assertEquals(BEFORE, revision(g -> {}));
+        assertTrue(BEFORE.matches("[0-9a-f]{10}"), BEFORE);
+    }
+
+    @Test
+    void everyPodMemberOfTheGroupCarriesTheSameRevisionWhateverItsOrdinalOrRole() {
+        ReplicaGroup group = ReplicaPodsTest.group();
+        assertEquals(
+                BEFORE,
+                ReplicaPods.build(group, 0, new ReplicaPods.Start.Bootstrap(), IMAGE)
+                        .getMetadata()
+                        .getLabels()
+                        .get(Labels.REVISION));
+        assertEquals(
+                BEFORE,
+                ReplicaPods.build(group, 4, new ReplicaPods.Start.Join("10.0.0.1:7000"), IMAGE)
+                        .getMetadata()
+                        .getLabels()
+                        .get(Labels.REVISION));
+    }
+
+    @Test
+    void changesWithEachInputOfThePodTemplate() {
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().setImage("replicagroup/replica:2")));
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().setImagePullPolicy("Always")));
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().setSyncAcks(2)));
+        assertNotEquals(
+                BEFORE,
+                revision(g -> g.getSpec()
+                        .setResources(new ResourceRequirementsBuilder()
+                                .addToRequests("memory", new Quantity("256Mi"))
+                                .build())));
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().getReadinessProbe().setPeriodSeconds(2)));
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().getFailover().setLeaseMillis(600)));
+        assertNotEquals(BEFORE, revision(g -> g.getSpec().setNodeSelector(Map.of("disk", "ssd"))));
+        // The operator's default image is an input too: a new operator release rolls groups that name none.
+        assertNotEquals(BEFORE, ReplicaPods.revision(ReplicaPodsTest.group(), "replicagroup/replica:2"));
+    }
+
+    @Test
+    void doesNotChangeWithWhatIsNotInThePod() {
+        assertEquals(BEFORE, revision(g -> g.getSpec().setReplicas(5)));
+        assertEquals(BEFORE, revision(g -> g.getSpec().getFailover().setDelaySeconds(9)));
+        assertEquals(BEFORE, revision(g -> g.getSpec().setUpdateStrategy("OnDelete")));
+        assertEquals(
+                BEFORE, revision(g -> g.getMetadata().setAnnotations(Map.of(Labels.PROMOTE_ANNOTATION, "demo-1"))));
+    }
+
+    @Test
+    void theOrderOfMapKeysInTheSpecDoesNotMatter() {
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        assertEquals(
+                revision(g -> g.getSpec().setNodeSelector(ab)),
+                revision(g -> g.getSpec().setNodeSelector(ba)));
+    }
+}
