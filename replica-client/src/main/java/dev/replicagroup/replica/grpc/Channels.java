@@ -41,6 +41,9 @@ public final class Channels implements AutoCloseable {
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
+                // Callers retry themselves (writes with their request id; update streams reopen), and gRPC's own
+                // retry buffers every message of a long-lived stream until it commits: a copy per update.
+                .disableRetry()
                 .build();
     }
 
