@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up bench-failover bench-operator clean
+.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up bench-failover bench-operator bench-peers clean
 
 ## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or another, see e2e).
@@ -68,6 +68,13 @@ GROUPS ?= 50
 WINDOW ?= 180
 bench-operator:
 	bench/operator-at-rest.sh $(GROUPS) $(WINDOW)
+
+## Our write path beside Redis (SET + WAIT 1 0) and etcd, 3 members each on loopback, one Go driver for all
+## (bench/peers.sh): a table per mode with the ratios, appended to bench/REPORT.md. Installs Redis and etcd if
+## missing. MODE=memory|durable|all; SECONDS_PER_RUN, WARMUP (seconds), CLIENTS (e.g. 1,4,16) as in the script.
+MODE ?= all
+bench-peers:
+	bench/peers.sh $(MODE)
 
 clean:
 	$(MVNW) -q clean

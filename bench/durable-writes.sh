@@ -5,7 +5,7 @@
 # primary first; replica_log_fsyncs_total in /q/metrics) and the servers' CPU time per write. Appends a table to
 # bench/REPORT.md.
 # With an etcd binary (ETCD=/path/to/etcd, or on PATH) and Go, it also runs 3 etcd members on the same disk under
-# the same load (bench/etcd-load) for a ratio; see the end of this file.
+# the same load (bench/peers-driver -system etcd) for a ratio; see the end of this file.
 # Usage: bench/durable-writes.sh [seconds per run, default 15]; JAR=path/to/quarkus-run.jar runs another build (a
 # copy of an older build's replica-app/target/quarkus-app, to compare two commits in one run); MODES="batch" etc.
 set -euo pipefail
@@ -91,7 +91,7 @@ per_fsync() {
     print out }'
 }
 
-# The load's summary line (replica load and bench/etcd-load print the same) as a table row.
+# The load's summary line (replica load and bench/peers-driver print the same) as a table row.
 row() {
   sed -E 's#writes: ([0-9]+) ok, ([0-9]+) errors in [0-9.]+ s = ([0-9]+) writes/s;.*latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*#| '"$1"' | '"$2"' | \3 | \4 | \5 | \6 | \2 | '"$3"' |#'
 }
@@ -110,8 +110,8 @@ row() {
   done
 } | tee -a bench/REPORT.md
 
-# etcd for a ratio: 3 members on the same disk, driven by bench/etcd-load (the same load: N clients, one put at a
-# time each). ETCD=/path/to/etcd, or an etcd on PATH; without one this part is skipped. An etcd binary can be built
+# etcd for a ratio: 3 members on the same disk, driven by bench/peers-driver (the same load: N clients, one put
+# at a time each, to the leader). ETCD=/path/to/etcd, or an etcd on PATH; without one this part is skipped. An etcd binary can be built
 # from the Go module proxy in a scratch module: go mod init x && go get go.etcd.io/etcd/server/v3@v3.6.16 &&
 # go build -o etcd go.etcd.io/etcd/server/v3 (go install refuses: that module has replace directives).
 ETCD=${ETCD:-$(command -v etcd || true)}
@@ -120,7 +120,7 @@ if [ -z "$ETCD" ] || [ ! -x "$GO" ]; then
   echo "(no etcd binary or no Go toolchain: set ETCD=/path/to/etcd to compare with etcd)"
   exit 0
 fi
-(cd bench/etcd-load && "$GO" build -o "../../$OUT/etcd-load" .)
+(cd bench/peers-driver && "$GO" build -o "../../$OUT/peers-driver" .)
 cluster=e1=http://127.0.0.1:2381,e2=http://127.0.0.1:2382,e3=http://127.0.0.1:2383
 for i in 1 2 3; do
   "$ETCD" --name "e$i" --data-dir "$OUT/etcd/e$i" --listen-peer-urls "http://127.0.0.1:238$i" \
@@ -131,10 +131,10 @@ for i in 1 2 3; do
 done
 sleep 5
 E=127.0.0.1:2371,127.0.0.1:2372,127.0.0.1:2373
-"$OUT/etcd-load" -endpoints "$E" -clients 4 -duration 5s >/dev/null   # warm-up
+"$OUT/peers-driver" -system etcd -endpoints "$E" -clients 4 -warmup 0s -duration 5s >/dev/null   # warm-up
 version=$("$ETCD" --version | awk '/etcd Version/{print $3}')
 ETCD_METRICS=(http://127.0.0.1:2371/metrics http://127.0.0.1:2372/metrics http://127.0.0.1:2373/metrics)
 for c in 1 4 16; do
   counted "etcd $version (3 members)" "$c" etcd_disk_wal_fsync_duration_seconds_count "${ETCD_METRICS[@]}" -- \
-    "$OUT/etcd-load" -endpoints "$E" -clients "$c" -duration "${SECONDS_PER_RUN}s"
+    "$OUT/peers-driver" -system etcd -endpoints "$E" -clients "$c" -warmup 0s -duration "${SECONDS_PER_RUN}s"
 done | tee -a bench/REPORT.md

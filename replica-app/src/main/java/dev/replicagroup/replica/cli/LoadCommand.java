@@ -72,26 +72,39 @@ public class LoadCommand implements Callable<Integer> {
             description = "seconds the linearizability checker may take (default: ${DEFAULT-VALUE})")
     long checkTimeoutSeconds;
 
+    // Named by its positive form: picocli sets a negatable option to its fallback value when its own name is
+    // given, so an option named --no-verify with fallback true was true either way.
     @Option(
-            names = "--no-verify",
+            names = "--verify",
             negatable = true,
             defaultValue = "true",
             fallbackValue = "true",
             description = "read every acknowledged write (register: every key) back at the end and fail if one is"
-                    + " missing or, for the register workload, the history is not linearizable (default: on)")
+                    + " missing or, for the register workload, the history is not linearizable (default: on;"
+                    + " --no-verify skips it)")
     boolean verify;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description = "seconds of writes, to keys of their own and not counted, before the measured run"
+                    + " (default: ${DEFAULT-VALUE})")
+    long warmupSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (durationSeconds < 1) {
             throw new IllegalArgumentException("--duration must be at least 1 second, got " + durationSeconds);
         }
+        if (warmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup must not be negative, got " + warmupSeconds);
+        }
         Workload kind = Workload.parse(workload);
         // The history is always kept: the stale-read and linearizability checks need it.
         LoadGenerator generator = kind == Workload.REGISTER
                 ? LoadGenerator.registers(servers.list(), servers.options(), clients, readRatio, keys)
                 : new LoadGenerator(servers.list(), servers.options(), clients, readRatio, true);
-        LoadReport report = generator.run(Duration.ofSeconds(durationSeconds));
+        LoadReport report = generator.run(Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
         System.out.println(report.summary());
         boolean failed = false;
         if (report.endedInOutage(Duration.ofMillis(outageMillis))) {

@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.replica.client.AdminClient;
@@ -141,6 +142,45 @@ class LoadCommandTest {
         HistoryFile.write(history, report.history());
         LinearizabilityCheck.Result result = LinearizabilityCheck.find().check(history, Duration.ofMinutes(1));
         assertTrue(result.linearizable(), result.output());
+    }
+
+    @Test
+    void verifyIsOnByDefaultAndNoVerifyTurnsItOff() {
+        LoadCommand byDefault = new LoadCommand();
+        new CommandLine(byDefault).parseArgs("-s", "127.0.0.1:1");
+        assertTrue(byDefault.verify);
+        LoadCommand off = new LoadCommand();
+        new CommandLine(off).parseArgs("-s", "127.0.0.1:1", "--no-verify");
+        assertFalse(off.verify);
+    }
+
+    /** --no-verify reads nothing back; --warmup's writes are neither counted nor in the history. */
+    @Test
+    void noVerifyAndWarmupRunWithoutTheirWritesCounted(@TempDir Path dir) throws Exception {
+        ReplicaServer primary = start("");
+        start(primary.address());
+        Path history = dir.resolve("history.jsonl");
+        String[] result = load(
+                "load",
+                "-s",
+                primary.address(),
+                "--clients",
+                "2",
+                "--warmup",
+                "1",
+                "--duration",
+                "1",
+                "--read-ratio",
+                "0",
+                "--no-verify",
+                "--history",
+                history.toString());
+        assertEquals("0", result[0], result[1]);
+        assertFalse(result[1].contains("verified"), result[1]);
+        assertTrue(result[1].matches("(?s)writes: [1-9]\\d* ok, 0 errors in 1\\.\\d s.*"), result[1]);
+        List<String> lines = Files.readAllLines(history);
+        assertFalse(lines.isEmpty());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("warmup")), "no warm-up write in the history");
     }
 
     @Test

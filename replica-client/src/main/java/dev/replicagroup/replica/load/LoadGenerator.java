@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -93,10 +95,13 @@ public final class LoadGenerator {
         return new LoadGenerator(servers, options, clients, readRatio, true, Workload.REGISTER, keys);
     }
 
-    /** Runs for {@code duration}. */
-    public LoadReport run(Duration duration) throws InterruptedException {
-        long end = System.nanoTime() + duration.toNanos();
-        return run(() -> System.nanoTime() < end);
+    /**
+     * Writes for {@code warmup} (not counted: the JIT, the connections to the primary), then runs for {@code
+     * duration}; both clocks start once every client has connected.
+     */
+    public LoadReport run(Duration warmup, Duration duration) throws InterruptedException {
+        long length = duration.toNanos();
+        return run(warmup, elapsed -> elapsed < length);
     }
 
     /** A load running in the background until {@link #stop()} (or {@link #close()}, which does not wait). */
@@ -132,7 +137,7 @@ public final class LoadGenerator {
         Thread runner = new Thread(
                 () -> {
                     try {
-                        load.report.complete(run(load.going::get));
+                        load.report.complete(run(Duration.ZERO, elapsed -> load.going.get()));
                     } catch (InterruptedException | RuntimeException e) {
                         load.report.completeExceptionally(e);
                     }
@@ -143,16 +148,32 @@ public final class LoadGenerator {
         return load;
     }
 
-    /** Runs while {@code keepGoing} says so. */
-    public LoadReport run(BooleanSupplier keepGoing) throws InterruptedException {
-        Tally tally = new Tally(System.nanoTime(), clients, keepHistory, workload == Workload.UNIQUE);
+    /**
+     * Connects every client, lets them write keys of their own for {@code warmup}, then runs while {@code
+     * keepGoing} says so of the nanoseconds since the measured run started.
+     */
+    private LoadReport run(Duration warmup, LongPredicate keepGoing) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(clients);
+        CompletableFuture<Tally> measured = new CompletableFuture<>();
+        boolean warming = !warmup.isZero();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
             workers.add(pool.submit(() -> {
-                try (ReplicaClient client = ReplicaClient.connect(servers, options)) {
-                    for (long n = 0; tally.going(keepGoing); n++) {
+                ReplicaClient connecting;
+                try {
+                    connecting = ReplicaClient.connect(servers, options);
+                } finally {
+                    connected.countDown();
+                }
+                try (ReplicaClient client = connecting) {
+                    for (long n = 0; warming && !measured.isDone(); n++) {
+                        warmUp(client, "load-" + run + "-warmup-" + id + "-" + n);
+                    }
+                    Tally tally = measured.join();
+                    BooleanSupplier going = () -> keepGoing.test(System.nanoTime() - tally.start());
+                    for (long n = 0; tally.going(going); n++) {
                         boolean reading = ThreadLocalRandom.current().nextDouble() < readRatio;
                         if (workload == Workload.REGISTER) {
                             String key =
@@ -176,6 +197,16 @@ public final class LoadGenerator {
                 return null;
             }));
         }
+        Tally tally;
+        try {
+            connected.await();
+            Thread.sleep(warmup.toMillis());
+            tally = new Tally(System.nanoTime(), clients, keepHistory, workload == Workload.UNIQUE);
+            measured.complete(tally);
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            throw e;
+        }
         try {
             for (Future<?> worker : workers) {
                 worker.get();
@@ -187,6 +218,15 @@ public final class LoadGenerator {
             pool.shutdownNow();
         }
         return tally.report();
+    }
+
+    /** A write of the warm-up: on a key no check reads, its outcome not counted. */
+    private static void warmUp(ReplicaClient client, String key) {
+        try {
+            client.put(key, new byte[] {1});
+        } catch (ReplicaException e) {
+            // Not counted, like the warm-up's successes.
+        }
     }
 
     private static void write(ReplicaClient client, int id, String key, String value, Tally tally) {

@@ -40,6 +40,11 @@ final class Tally {
         this.latestKeys = new AtomicReferenceArray<>(clients);
     }
 
+    /** When the measured run started, on {@link System#nanoTime()}. */
+    long start() {
+        return start;
+    }
+
     boolean going(BooleanSupplier keepGoing) {
         if (stoppedAt.get() != Long.MAX_VALUE) {
             return false;
