@@ -13,6 +13,18 @@ public final class Channels implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
     private final Map<String, ManagedChannel> byAddress = new ConcurrentHashMap<>();
+    /** The loops the channels run on; null: gRPC's shared default ones. */
+    private final EventLoops loops;
+
+    /** Channels on gRPC's shared event loops. */
+    public Channels() {
+        this(null);
+    }
+
+    /** Channels on {@code loops} (owned by the caller, which closes them after these channels). */
+    public Channels(EventLoops loops) {
+        this.loops = loops;
+    }
 
     /**
      * The channel to {@code address}. A channel whose last connection attempt failed is replaced rather than
@@ -33,14 +45,20 @@ public final class Channels implements AutoCloseable {
     }
 
     private ManagedChannel open(String address) {
-        return NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
+        if (loops != null) {
+            builder.eventLoopGroup(loops.group()).channelType(loops.channelType());
+        }
+        return builder.usePlaintext()
                 // Callbacks (update streams, futures) only enqueue to an engine or complete a caller's future.
                 .directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(10, TimeUnit.SECONDS)
                 .keepAliveTimeout(5, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
+                // Callers retry themselves (writes with their request id; update streams reopen), and gRPC's own
+                // retry buffers every message of a long-lived stream until it commits: a copy per update.
+                .disableRetry()
                 .build();
     }
 

@@ -30,6 +30,8 @@ final class PrimarySide {
         LogPosition matchedAtBeat;
         /** Nothing came back for a beat, or the helper was behind: one message at a time until it accepts one. */
         boolean probing;
+        /** The tick the last update went out at: a new commit point alone waits for the next tick. */
+        long sentAt = Long.MIN_VALUE;
 
         Progress(LogPosition sentUpTo, long sentCommit) {
             this.sentUpTo = sentUpTo;
@@ -111,7 +113,6 @@ final class PrimarySide {
             p.sentUpTo = p.matched;
         }
         state.ack(m.from(), m.matched());
-        pumpAll();
     }
 
     void onBehind(Message.Behind m) {
@@ -184,7 +185,6 @@ final class PrimarySide {
                     new CatchUp(at, null, List.of(), commit),
                     servers));
         }
-        pumpAll();
     }
 
     void pumpAll() {
@@ -193,18 +193,24 @@ final class PrimarySide {
         }
     }
 
-    /** Sends what the helper lacks, up to the in-flight limit; with {@code force} at least one message. */
+    /**
+     * Sends what the helper lacks, up to the in-flight limit; with {@code force} at least one message. A commit
+     * point with no entry to carry it goes at most once a tick: under load the next update carries it, and an
+     * ack then costs no extra round trip of its own.
+     */
     private void pump(String helper, Progress p, boolean force) {
         int limit = p.probing ? 1 : settings.maxInflight();
         while (force
                 || (p.inflight < limit
-                        && (p.sentUpTo.seq() < state.last().seq() || p.sentCommit < state.commitSeq()))) {
+                        && (p.sentUpTo.seq() < state.last().seq()
+                                || (p.sentCommit < state.commitSeq() && p.sentAt < machine.now())))) {
             long helperCommit = Math.min(p.sentCommit, p.sentUpTo.seq());
             CatchUp update = state.catchUpFor(p.sentUpTo, helperCommit, settings.maxBatch());
             // The first message of a (re)start carries the Active List, as THX does; heartbeats carry it after.
             machine.send(new Message.Append(
                     state.self(), helper, state.term(), machine.now(), update, force ? state.activeList() : null));
             force = false;
+            p.sentAt = machine.now();
             p.sentUpTo = update.end();
             p.sentCommit = update.commitSeq();
             p.inflight++;

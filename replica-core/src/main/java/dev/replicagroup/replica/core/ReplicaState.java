@@ -289,7 +289,8 @@ public final class ReplicaState {
             appendFromPrimary(entry);
         }
         LogPosition matched = update.end();
-        if (update.commitSeq() >= matched.seq()) {
+        // It holds every write the primary had committed when it sent this: whatever it acknowledged is here.
+        if (matched.seq() >= update.commitSeq()) {
             caughtUp = true;
         }
         long newCommit = Math.min(update.commitSeq(), matched.seq());

@@ -210,4 +210,43 @@ class ReplicaMachineTest {
         assertEquals("a", old.state().primary());
         assertFalse(old.serving());
     }
+
+    @Test
+    void oneUpdateCarriesEveryWriteOfABatchAndACommitPointAloneWaitsForTheNextTick() {
+        ReplicaMachine primary = primaryWithHelpers("h1", "h2");
+        for (int i = 1; i <= 10; i++) {
+            primary.propose(new WriteId("c" + i, 1), put("k" + i, "v"));
+        }
+        List<Message> sent = drive(primary);
+        List<Message.Append> updates = appends(sent);
+        assertEquals(2, updates.size(), "one update per helper for the whole batch: " + sent);
+        updates.forEach(u -> assertEquals(10, u.update().entries().size()));
+
+        // The acks commit the batch on the primary; the new commit point has no entry to ride on in this tick.
+        List<Message> acks = new ArrayList<>();
+        for (Message.Append u : updates) {
+            nodes.get(u.to()).step(u);
+            acks.addAll(drive(nodes.get(u.to())));
+        }
+        acks.forEach(primary::step);
+        List<Message> sameTick = drive(primary);
+        assertEquals(0, appends(sameTick).size(), "a commit point alone went out in the tick of its update");
+        assertEquals(
+                10,
+                primary.state().commitSeq() - updates.get(0).update().after().seq());
+
+        // A write in the same tick carries it at once; with none, the next tick does.
+        primary.tick(1);
+        List<Message.Append> nextTick = appends(drive(primary));
+        assertEquals(2, nextTick.size());
+        nextTick.forEach(
+                u -> assertEquals(primary.state().commitSeq(), u.update().commitSeq()));
+    }
+
+    static List<Message.Append> appends(List<Message> messages) {
+        return messages.stream()
+                .filter(Message.Append.class::isInstance)
+                .map(Message.Append.class::cast)
+                .toList();
+    }
 }

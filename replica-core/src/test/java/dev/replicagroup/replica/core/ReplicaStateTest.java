@@ -327,4 +327,21 @@ class ReplicaStateTest {
         assertEquals(Role.PRIMARY, list.servers().get(0).role());
         assertEquals(P, list.primary());
     }
+
+    @Test
+    void aHelperIsCaughtUpOnceItHoldsEveryWriteThePrimaryHadCommitted() {
+        List<Entry> entries = List.of(
+                new Entry(1, 1, new WriteId("c", 1), put("a", "1")),
+                new Entry(1, 2, new WriteId("c", 2), put("a", "2")),
+                new Entry(1, 3, new WriteId("c", 3), put("a", "3")));
+        ReplicaState atTheHead = ReplicaState.newHelper(H1, 1, P);
+        atTheHead.accept(1, P, new CatchUp(LogPosition.ZERO, null, entries, 2));
+        assertTrue(atTheHead.caughtUp(), "it holds more than was committed: an update not yet committed is no lag");
+
+        ReplicaState behind = ReplicaState.newHelper(H2, 1, P);
+        behind.accept(1, P, new CatchUp(LogPosition.ZERO, null, entries.subList(0, 2), 3));
+        assertFalse(behind.caughtUp(), "the first batch of a catch-up lacks a committed write");
+        behind.accept(1, P, new CatchUp(new LogPosition(1, 2), null, entries.subList(2, 3), 3));
+        assertTrue(behind.caughtUp());
+    }
 }

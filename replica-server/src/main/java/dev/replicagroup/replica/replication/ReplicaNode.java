@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final NodeConfig config;
     private final LongSupplier nanoClock;
     private final long tickNanos = NodeConfig.TICK.toNanos();
-    private final ScheduledThreadPoolExecutor engine;
+    private final ScheduledExecutorService engine;
+    private final boolean ownsEngine;
     private final long startedAtMillis = System.currentTimeMillis();
     private final WaitingWrites waiting;
     private final ReadyPersister persister;
@@ -100,6 +102,32 @@ public final class ReplicaNode implements AutoCloseable {
             ReplicaStorage storage,
             long snapshotEvery,
             LongSupplier nanoClock) {
+        this(state, network, config, storage, snapshotEvery, nanoClock, ownEngine(state.self()), true);
+    }
+
+    /**
+     * A replica whose engine is {@code engine}, a single thread owned by the caller (the server's event loop,
+     * when nothing the engine does blocks), which stops it before {@link #close()}.
+     */
+    public ReplicaNode(
+            ReplicaState state,
+            PeerNetwork network,
+            NodeConfig config,
+            ReplicaStorage storage,
+            long snapshotEvery,
+            ScheduledExecutorService engine) {
+        this(state, network, config, storage, snapshotEvery, System::nanoTime, engine, false);
+    }
+
+    private ReplicaNode(
+            ReplicaState state,
+            PeerNetwork network,
+            NodeConfig config,
+            ReplicaStorage storage,
+            long snapshotEvery,
+            LongSupplier nanoClock,
+            ScheduledExecutorService engine,
+            boolean ownsEngine) {
         this.state = state;
         this.snapshots = new Snapshots(storage, snapshotEvery, state.appliedSeq());
         this.machine = new ReplicaMachine(state, config.protocol());
@@ -108,13 +136,20 @@ public final class ReplicaNode implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.lastTickAt = nanoClock.getAsLong();
         this.waiting = new WaitingWrites(state, config.writeTimeout());
-        this.engine = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "replica-engine-" + state.self());
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+        this.view = buildStatus();
+    }
+
+    /** The engine of a replica that has no loop to run on: a thread of its own. */
+    private static ScheduledExecutorService ownEngine(String self) {
+        ScheduledThreadPoolExecutor engine = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "replica-engine-" + self);
             t.setDaemon(true);
             return t;
         });
-        this.engine.setRemoveOnCancelPolicy(true);
-        this.view = buildStatus();
+        engine.setRemoveOnCancelPolicy(true);
+        return engine;
     }
 
     /** Starts the clock: the machine heartbeats, joins its primary and detects its loss from here on. */
@@ -463,13 +498,16 @@ public final class ReplicaNode implements AutoCloseable {
         return snapshotsInstalled;
     }
 
+    /** Stops the engine if it is its own (else its owner stopped it first) and fails whatever still waits. */
     @Override
     public void close() {
-        engine.shutdownNow();
-        try {
-            engine.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (ownsEngine) {
+            engine.shutdownNow();
+            try {
+                engine.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         waiting.failAll(() -> ReplicaException.of(Reason.UNREACHABLE, "replica stopped"));
         answers.forEach(

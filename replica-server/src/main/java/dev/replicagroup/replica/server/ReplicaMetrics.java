@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -23,6 +25,10 @@ final class ReplicaMetrics implements RequestMetrics {
     private final ReplicaNode node;
     private final MultiGauge helperLag;
     private Set<String> lagRows = Set.of();
+    /** Each (type, result)'s meters, looked up once: building a meter id per request costs more than the count. */
+    private final Map<String, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+
+    private record RequestMeters(Counter requests, Timer duration) {}
 
     ReplicaMetrics(MeterRegistry registry, ReplicaNode node, ReplicaStorage storage) {
         this.registry = registry;
@@ -87,15 +93,18 @@ final class ReplicaMetrics implements RequestMetrics {
 
     @Override
     public void record(String type, String result, long nanos) {
-        Counter.builder("replica_requests")
-                .tag("type", type)
-                .tag("result", result)
-                .description("requests served")
-                .register(registry)
-                .increment();
-        Timer.builder("replica_request_duration")
-                .tag("type", type)
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        RequestMeters meters = requestMeters.computeIfAbsent(
+                type + ' ' + result,
+                k -> new RequestMeters(
+                        Counter.builder("replica_requests")
+                                .tag("type", type)
+                                .tag("result", result)
+                                .description("requests served")
+                                .register(registry),
+                        Timer.builder("replica_request_duration")
+                                .tag("type", type)
+                                .register(registry)));
+        meters.requests().increment();
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -4,6 +4,7 @@ import dev.replicagroup.replica.core.RecoveredState;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.grpc.Channels;
+import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import dev.replicagroup.replica.service.GrpcPeerNetwork;
 import dev.replicagroup.replica.service.ReplicaServices;
@@ -31,6 +32,7 @@ public final class ReplicaServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicaServer.class);
 
     private final ServerOptions options;
+    private final EventLoops loop;
     private final GrpcPeerNetwork network;
     private final ReplicaNode node;
     private final StatusWatch watch;
@@ -51,14 +53,34 @@ public final class ReplicaServer implements AutoCloseable {
             state = startingState(options, RecoveredState.EMPTY);
         }
         LOG.info(describe(options, state, storage));
-        this.network = new GrpcPeerNetwork();
-        this.node = new ReplicaNode(
-                state, network, options.node(), storage, options.storage().snapshotEvery());
+        // One I/O thread for the server and the peer streams. In memory, the engine runs on it too: a write then
+        // crosses no thread between its request and its reply, and one read of the sockets is one batch. A durable
+        // replica's engine has a thread of its own, since its fsync would stall the loop, and with it the updates
+        // a primary sends before its own fsync (so that helpers write their disks while it writes its own).
+        this.loop = EventLoops.of("replica-io-" + options.port(), 1);
+        this.network = new GrpcPeerNetwork(loop);
+        this.node = storage.durable()
+                ? new ReplicaNode(
+                        state,
+                        network,
+                        options.node(),
+                        storage,
+                        options.storage().snapshotEvery())
+                : new ReplicaNode(
+                        state,
+                        network,
+                        options.node(),
+                        storage,
+                        options.storage().snapshotEvery(),
+                        loop.group().next());
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node, storage);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(
                         new InetSocketAddress(options.bindHost(), options.port()))
+                .bossEventLoopGroup(loop.group())
+                .workerEventLoopGroup(loop.group())
+                .channelType(loop.serverChannelType())
                 .maxInboundMessageSize(Channels.MAX_MESSAGE_BYTES)
-                // Every handler only hands work to the engine thread; none blocks, so no executor hop is needed.
+                // Every handler only hands work to the engine; none blocks, so no executor hop is needed.
                 .directExecutor()
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
@@ -70,8 +92,9 @@ public final class ReplicaServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             watch.close();
-            node.close();
             network.close();
+            loop.close();
+            node.close();
             throw new IOException(
                     "cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage()
                             + " (is another replica using that port? pick another with --port)",
@@ -157,12 +180,14 @@ public final class ReplicaServer implements AutoCloseable {
     public void close() {
         watch.close();
         server.shutdownNow();
-        node.close();
         network.close();
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // The loop may be the engine: stopped first, so that nothing runs on the node while it fails what waits.
+        loop.close();
+        node.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.replicagroup.replica.service;
 
 import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.grpc.Channels;
+import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.grpc.v1.PeerGrpc;
 import dev.replicagroup.replica.grpc.v1.PeerMessage;
 import dev.replicagroup.replica.grpc.v1.SendSummary;
@@ -22,8 +23,13 @@ public final class GrpcPeerNetwork implements PeerNetwork {
     /** What may wait in the transport for one peer before messages are dropped: a few full update batches. */
     static final int BUFFER_BYTES = 8 * 1024 * 1024;
 
-    private final Channels channels = new Channels();
+    private final Channels channels;
     private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
+
+    /** Streams on {@code loops} (the replica's own event loop; its owner closes it after this network). */
+    public GrpcPeerNetwork(EventLoops loops) {
+        this.channels = new Channels(loops);
+    }
 
     /** One open stream to a peer; the gRPC callbacks run on transport threads. */
     private final class Outbound implements ClientResponseObserver<PeerMessage, SendSummary> {

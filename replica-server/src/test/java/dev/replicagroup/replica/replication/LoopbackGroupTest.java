@@ -195,7 +195,8 @@ class LoopbackGroupTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> restarted.node().view().role() == Role.FENCED);
         assertTrue(admin.status(restarted.address()).problem().contains("lost its state"));
-        assertEquals(20, group.get(1).node().view().appliedSeq(), "the helpers kept everything");
+        // Held, if not yet applied: the commit point of the last write may have been due with the next update.
+        assertEquals(20, group.get(1).node().view().last().seq(), "the helpers kept everything");
 
         ManualFailover.Outcome outcome = new ManualFailover(admin, line -> {}).run(all, 1);
         try (ReplicaClient client = ReplicaClient.connect(List.of(outcome.newPrimary()), CLIENT)) {
