@@ -25,6 +25,8 @@ public final class GrpcPeerNetwork implements PeerNetwork {
 
     private final Channels channels;
     private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
+    /** Guarded by this: no stream opens after close. */
+    private boolean closed;
 
     /** Streams on {@code loops} (the replica's own event loop; its owner closes it after this network). */
     public GrpcPeerNetwork(EventLoops loops) {
@@ -90,16 +92,25 @@ public final class GrpcPeerNetwork implements PeerNetwork {
     /** Only the engine thread sends, so no other stream to the address can be opened meanwhile. */
     private Outbound open(String address) {
         Outbound out = new Outbound(address);
-        streams.put(address, out);
-        // With a direct executor the call may fail, and remove itself, before send returns.
-        PeerGrpc.newStub(channels.to(address))
-                .withOnReadyThreshold(BUFFER_BYTES)
-                .send(out);
+        synchronized (this) {
+            if (closed) {
+                // The replica is stopping and its engine still sends: a channel opened now would outlive close()
+                // and start on the event loop its owner is about to stop.
+                out.broken = true;
+                return out;
+            }
+            streams.put(address, out);
+            // With a direct executor the call may fail, and remove itself, before send returns.
+            PeerGrpc.newStub(channels.to(address))
+                    .withOnReadyThreshold(BUFFER_BYTES)
+                    .send(out);
+        }
         return out;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         streams.values().forEach(o -> {
             o.broken = true;
             if (o.call != null) {
