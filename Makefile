@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up bench-failover bench-operator bench-peers clean
+.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up install-plugin bench-failover bench-operator bench-peers clean
 
 ## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or another, see e2e).
@@ -53,6 +53,15 @@ demo-local: build
 
 k8s-up:
 	scripts/k8s-up.sh
+
+## `kubectl rg` (kubectl-plugin/kubectl-rg, bash and kubectl only) into $(PREFIX)/bin: kubectl finds any
+## kubectl-* on PATH. PREFIX=/usr/local by default (root); make install-plugin PREFIX=$$HOME/.local without.
+PREFIX ?= /usr/local
+install-plugin:
+	install -d "$(PREFIX)/bin"
+	install -m 0755 kubectl-plugin/kubectl-rg "$(PREFIX)/bin/kubectl-rg"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "installed $(PREFIX)/bin/kubectl-rg: kubectl rg --help" ;; \
+		*) echo "installed $(PREFIX)/bin/kubectl-rg; $(PREFIX)/bin is not on PATH: add it for kubectl to find the plugin" ;; esac
 
 ## Failover times on the local cluster, appended to bench/REPORT.md (not part of `make test`: hours for all kinds).
 ## KIND=all|pod-deleted|sigkill|sigstop|partition|partition-all|kubelet|leader|pause, RUNS=10 per kind.

@@ -186,6 +186,11 @@ public final class Group {
         return ns.cluster().tools().kubectl(withNamespace(args));
     }
 
+    /** {@code kubectl rg ARGS -n NS} (the repository's plugin); its exit code and output, not thrown. */
+    public Tools.Result kubectlRg(String... args) {
+        return ns.cluster().tools().kubectlPlugin(withNamespace(args));
+    }
+
     private String[] withNamespace(String... args) {
         String[] all = java.util.Arrays.copyOf(args, args.length + 2);
         all[args.length] = "-n";
