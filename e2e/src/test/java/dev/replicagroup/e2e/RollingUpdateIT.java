@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.e2e.support.Deployed;
+import dev.replicagroup.e2e.support.FailoverCheck;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.LoadRun;
@@ -16,7 +17,6 @@ import dev.replicagroup.e2e.support.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -58,11 +58,7 @@ class RollingUpdateIT {
             Thread.sleep(Settings.STEADY.toMillis());
 
             result = load.stop();
-            LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
-            LoadRun.assertNoStaleRead(result);
-            load.assertLinearizable();
-            assertEquals(List.of(), labels.twoPrimaries(), "never two live pods labelled primary");
-            assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
+            FailoverCheck.assertSafe(load, result, labels, serving);
             Recovery recovery = result.recoveryAfter(changed);
             assertTrue(recovery.recovered(), "writes were acknowledged during the update");
             System.out.println("e2e: rolling-update: image change to RollingUpdateCompleted " + took.toMillis()

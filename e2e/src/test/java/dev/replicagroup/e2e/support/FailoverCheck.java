@@ -91,12 +91,7 @@ public final class FailoverCheck {
                 fault.afterFailover();
             }
             result = load.stop();
-            LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
-            LoadRun.assertNoStaleRead(result);
-            load.assertLinearizable();
-            assertEquals(List.of(), labels.twoPrimaries(), "never two live pods labelled primary");
-            assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
-            assertTrue(serving.stretches() > 0, "the serving monitor saw a primary serving");
+            assertSafe(load, result, labels, serving);
         }
         if (failoverFailed != null) {
             throw failoverFailed;
@@ -120,5 +115,19 @@ public final class FailoverCheck {
         assertEquals(after.currentPrimary(), healed.currentPrimary(), "the group healed around the new primary");
         assertNotEquals(old, healed.currentPrimary());
         return healed;
+    }
+
+    /**
+     * What every run through a fault or a change must show: no acknowledged write lost, no stale read, a
+     * linearizable history, never two primaries by label or by serving, and a primary seen serving.
+     */
+    public static void assertSafe(
+            LoadRun load, LoadRun.Result result, PrimaryLabelMonitor labels, ServingMonitor serving) throws Exception {
+        LoadRun.assertNoneLost(load.lostWrites(result.report()), result);
+        LoadRun.assertNoStaleRead(result);
+        load.assertLinearizable();
+        assertEquals(List.of(), labels.twoPrimaries(), "never two live pods labelled primary");
+        assertEquals(List.of(), serving.twoServing(), "never two pods serving as primary");
+        assertTrue(serving.stretches() > 0, "the serving monitor saw a primary serving");
     }
 }
