@@ -8,7 +8,7 @@
 # latency, errors, the servers' CPU time per write, and each of our figures as a ratio to the peer's at the same
 # client count) and appends them to bench/REPORT.md. Installs Redis and etcd (Debian's packages) if missing.
 # Usage: bench/peers.sh [memory|durable|all (default)]; SECONDS_PER_RUN=10 WARMUP=3 (before each point)
-# START_WARMUP=20 (after a system starts) CLIENTS=1,4,16;
+# START_WARMUP=60 (after a system starts: on 2 cores our JVMs still compile at 45 s) CLIENTS=1,4,16;
 # JAR=path/to/quarkus-run.jar runs another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ MODES=${1:-all}
 [ "$MODES" = all ] && MODES="memory durable"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 WARMUP=${WARMUP:-3}
-START_WARMUP=${START_WARMUP:-20}
+START_WARMUP=${START_WARMUP:-60}
 CLIENTS=${CLIENTS:-1,4,16}
 JAR=${JAR:-replica-app/target/quarkus-app/quarkus-run.jar}
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
