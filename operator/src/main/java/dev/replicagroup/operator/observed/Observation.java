@@ -23,6 +23,22 @@ public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, 
                 .toList();
     }
 
+    /**
+     * How far behind a switchover's target may be when the switchover starts. The hand-over pauses the old
+     * primary's writes until the target holds its last entry (the operator's FailoverRunner), so the target need not be at
+     * exactly 0: under a steady load a lag of 0 is a rare instant (CI waited 7.5 s for one). A few hundred
+     * entries stream in a few round trips, well inside the hand-over's wait.
+     */
+    public static final long SWITCHOVER_MAX_LAG = 256;
+
+    /** Whether the primary reports the target connected and close enough behind to hand over to. */
+    public boolean caughtUp(String primary, PodView target) {
+        return target.address()
+                .flatMap(address -> replica(primary).flatMap(p -> p.helper(address)))
+                .filter(h -> h.connected() && h.lag() <= SWITCHOVER_MAX_LAG)
+                .isPresent();
+    }
+
     /** A group without storage: no claims. */
     public Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now) {
         this(pods, replicas, now, List.of());

@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.reconcile;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
@@ -213,7 +214,7 @@ public class ActionExecutor {
                         : "no member's volume claim is left")
                 + "); re-initialized empty with primary " + pod + ": lost " + lost;
         events.record(group, Reason.DataLost, message);
-        StatusSummary.set(
+        Conditions.set(
                 status,
                 StatusSummary.DATA_LOST,
                 true,

@@ -293,22 +293,6 @@ public final class NextAction {
                         .map(Map.Entry::getKey));
     }
 
-    /**
-     * How far behind a switchover's target may be when the switchover starts. The hand-over pauses the old
-     * primary's writes until the target holds its last entry (FailoverRunner), so the target need not be at
-     * exactly 0: under a steady load a lag of 0 is a rare instant (CI waited 7.5 s for one). A few hundred
-     * entries stream in a few round trips, well inside the hand-over's wait.
-     */
-    static final long SWITCHOVER_MAX_LAG = 256;
-
-    /** Whether the primary reports the target connected and close enough behind to hand over to. */
-    public static boolean caughtUp(Observation obs, String primary, PodView target) {
-        return target.address()
-                .flatMap(address -> obs.replica(primary).flatMap(p -> p.helper(address)))
-                .filter(h -> h.connected() && h.lag() <= SWITCHOVER_MAX_LAG)
-                .isPresent();
-    }
-
     static Action switchover(Input in, String primary, String target) {
         if (target.equals(primary)) {
             return new DropSwitchover(target + " is already the primary", false);
@@ -318,7 +302,7 @@ public final class NextAction {
         if (pod.isEmpty()) {
             return new DropSwitchover("switchover target " + target + " is not a live pod of this group", true);
         }
-        if (!pod.get().ready() || !caughtUp(in.obs(), primary, pod.get())) {
+        if (!pod.get().ready() || !in.obs().caughtUp(primary, pod.get())) {
             return new Wait("switchover to " + target + " waits until it is Ready and caught up");
         }
         return new StartSwitchover(target, primaryAddress(in.obs(), primary, in.term()), Optional.empty());

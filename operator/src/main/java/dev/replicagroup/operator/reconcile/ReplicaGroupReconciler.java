@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.reconcile;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
@@ -275,7 +276,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 status.getPhase() == Phase.Invalid && Objects.equals(status.getObservedGeneration(), generation);
         status.setPhase(Phase.Invalid);
         status.setObservedGeneration(generation);
-        StatusSummary.set(
+        Conditions.set(
                 status,
                 StatusSummary.DEGRADED,
                 true,

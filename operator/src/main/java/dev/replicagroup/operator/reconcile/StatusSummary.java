@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.reconcile;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.Member;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
@@ -7,13 +8,10 @@ import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.replica.status.NodeStatus;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -76,7 +74,7 @@ public final class StatusSummary {
         String now = obs.now().truncatedTo(ChronoUnit.SECONDS).toString();
         long generation =
                 Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L);
-        set(
+        Conditions.set(
                 status,
                 AVAILABLE,
                 primaryReady,
@@ -87,7 +85,7 @@ public final class StatusSummary {
                 generation,
                 now);
         boolean failingOver = status.getFailover() != null;
-        set(
+        Conditions.set(
                 status,
                 PROGRESSING,
                 failingOver || !complete,
@@ -103,7 +101,7 @@ public final class StatusSummary {
         Optional<String> blocked =
                 failingOver ? Optional.ofNullable(status.getFailover().getBlocked()) : Optional.empty();
         boolean degraded = blocked.isPresent() || waiting.isPresent() || status.getReadyReplicas() < wanted;
-        set(
+        Conditions.set(
                 status,
                 DEGRADED,
                 degraded,
@@ -139,33 +137,5 @@ public final class StatusSummary {
 
     static boolean isTrue(ReplicaGroupStatus status, String type) {
         return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    /** Sets a condition, keeping its lastTransitionTime unless its status changes. */
-    public static void set(
-            ReplicaGroupStatus status,
-            String type,
-            boolean value,
-            String reason,
-            String message,
-            long generation,
-            String now) {
-        String text = value ? "True" : "False";
-        Optional<Condition> old = status.getConditions().stream()
-                .filter(c -> type.equals(c.getType()))
-                .findFirst();
-        String since = old.filter(c -> text.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime)
-                .orElse(now);
-        Condition condition = new ConditionBuilder()
-                .withType(type)
-                .withStatus(text)
-                .withReason(reason)
-                .withMessage(Objects.requireNonNullElse(message, ""))
-                .withObservedGeneration(generation)
-                .withLastTransitionTime(since)
-                .build();
-        status.getConditions().removeIf(c -> type.equals(c.getType()));
-        status.getConditions().add(condition);
     }
 }

@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.reconcile;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
@@ -79,7 +80,7 @@ public class Volumes {
         if (changed && !refused.isEmpty()) {
             events.record(group, Reason.VolumeNotExpandable, message);
         }
-        StatusSummary.set(
+        Conditions.set(
                 status,
                 SIZE_APPLIED,
                 refused.isEmpty(),

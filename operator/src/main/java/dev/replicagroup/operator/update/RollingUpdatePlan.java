@@ -2,7 +2,6 @@ package dev.replicagroup.operator.update;
 
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
-import dev.replicagroup.operator.reconcile.NextAction;
 import dev.replicagroup.replica.status.NodeStatus;
 import java.util.Comparator;
 import java.util.List;
@@ -103,7 +102,7 @@ public final class RollingUpdatePlan {
                                     + " every write: delete pod " + primary + " to accept that");
         }
         Optional<PodView> behind = live.stream()
-                .filter(p -> !p.ready() || (!p.name().equals(primary) && !NextAction.caughtUp(obs, primary, p)))
+                .filter(p -> !p.ready() || (!p.name().equals(primary) && !obs.caughtUp(primary, p)))
                 .findFirst();
         if (behind.isPresent()) {
             return new Waiting(towards + " waits until " + behind.get().name() + " is Ready and caught up");

@@ -1,9 +1,9 @@
 package dev.replicagroup.operator.update;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
-import dev.replicagroup.operator.reconcile.StatusSummary;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +58,7 @@ public final class RollingUpdateStatus {
             message = "switching the primary over to " + ((RollingUpdatePlan.Switchover) step).target()
                     + ", which runs revision " + revision;
         }
-        StatusSummary.set(
+        Conditions.set(
                 status, UP_TO_DATE, step instanceof RollingUpdatePlan.UpToDate, reason, message, generation, now);
         return completed;
     }

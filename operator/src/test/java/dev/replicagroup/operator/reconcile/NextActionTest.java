@@ -153,7 +153,7 @@ class NextActionTest {
     @Test
     void aSwitchoverWaitsUntilTheTargetCaughtUp() {
         var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
-        var behind = Map.of("demo-0", primaryStatus(0, 1, 5000, Map.of(1, 0L, 2, NextAction.SWITCHOVER_MAX_LAG + 1)));
+        var behind = Map.of("demo-0", primaryStatus(0, 1, 5000, Map.of(1, 0L, 2, Observation.SWITCHOVER_MAX_LAG + 1)));
         assertInstanceOf(
                 NextAction.Wait.class,
                 decide(pods, behind, 3, Optional.of("demo-0"), Optional.of("demo-2"), new FailoverSpec()));

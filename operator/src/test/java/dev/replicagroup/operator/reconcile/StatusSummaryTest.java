@@ -4,6 +4,7 @@ import static dev.replicagroup.operator.Fixtures.NOW;
 import static dev.replicagroup.operator.Fixtures.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.replicagroup.operator.crd.Conditions;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
@@ -32,7 +33,7 @@ class StatusSummaryTest {
     @Test
     void aGroupThatLostItsDataSaysSoUntilItsNewPrimaryServesAndTheConditionStays() {
         ReplicaGroup group = group();
-        StatusSummary.set(group.getStatus(), StatusSummary.DATA_LOST, true, "Reinitialized", "lost", 1, "t");
+        Conditions.set(group.getStatus(), StatusSummary.DATA_LOST, true, "Reinitialized", "lost", 1, "t");
         StatusSummary.apply(
                 group, new Observation(List.of(pod(0, "primary", false)), Map.of(), NOW), Optional.empty(), "s");
         assertEquals(Phase.Reinitialized, group.getStatus().getPhase());
