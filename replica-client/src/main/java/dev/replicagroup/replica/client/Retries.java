@@ -63,8 +63,8 @@ final class Retries {
             if (System.nanoTime() > deadline) {
                 throw new ReplicaException(
                         failure.reason(),
-                        "gave up after " + options.deadline().toSeconds() + " s and " + attempts.count + " attempts: "
-                                + failure.getMessage(),
+                        "gave up after " + options.deadline().toSeconds() + " s and " + attempts.count
+                                + " attempts over " + group.known() + ": " + failure.getMessage(),
                         failure.term(),
                         failure.primary(),
                         !attempts.mayHaveApplied);

@@ -142,6 +142,34 @@ class ReplicaClientTest {
         }
     }
 
+    /**
+     * A client given only the primary's address (its bootstrap list is dead after the fault) finds the new
+     * primary from the helpers its Active List named, also while every live server is fenced and names none.
+     */
+    @Test
+    void aClientBootstrappedFromThePrimaryAloneFindsTheNewPrimaryAfterItDies() throws Exception {
+        Group group = group();
+        ReplicaServer primary = group.primary();
+        List<String> all = group.all();
+        try (ReplicaClient client = ReplicaClient.connect(List.of(primary.address()), CLIENT)) {
+            client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
+            primary.close();
+            for (String helper : all.subList(1, 3)) {
+                admin.fence(helper, 2);
+            }
+            // Asks while every live server is fenced: the lists it gets name no primary.
+            try (ReplicaClient probe =
+                    ReplicaClient.connect(all.subList(1, 3), CLIENT.withDeadline(Duration.ofMillis(300)))) {
+                assertEquals("", probe.servers().primary(), "the fenced helpers name no primary");
+            }
+            client.servers();
+            admin.promote(all.get(1), 2, 0);
+            admin.follow(all.get(2), all.get(1), 2);
+            client.put("after", "v2".getBytes(StandardCharsets.UTF_8));
+            assertEquals(all.get(1), client.servers().primary());
+        }
+    }
+
     /** A primary that lost its helpers stops serving by itself; the client keeps asking and gives up on time. */
     @Test
     void isolatedPrimaryIsNotServingAndTheClientGivesUpAtItsDeadline() throws Exception {
