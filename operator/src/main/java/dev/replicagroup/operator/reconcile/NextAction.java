@@ -22,6 +22,11 @@ import java.util.stream.Collectors;
 /**
  * Outside a failover: the one next thing to do for a group, or nothing. One action per pass keeps every
  * step small and lets the next observation confirm it.
+ *
+ * <p>About 300 lines because the order of its checks is the priority between them (a restart on volumes, a
+ * lost primary, a failed pod, a switchover, missing or extra pods, then the rolling update) and is read best in
+ * one place; what each check decides is
+ * in its own plan (ScalePlan, RollingUpdatePlan, StoragePlan, PrimaryHealth).
  */
 public final class NextAction {
 

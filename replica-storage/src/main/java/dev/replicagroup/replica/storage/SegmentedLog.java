@@ -21,6 +21,10 @@ import java.util.zip.CRC32C;
  * with a header (magic, version, first seq); each record is its payload's length, a CRC32C of length and payload,
  * and the payload (one entry). Only the last segment is written; it is rotated once it passes the segment size,
  * and the full one is fsynced first. Used by one thread at a time ({@link DiskStorage} serializes).
+ *
+ * <p>Over 300 lines because the record format is read, checked and repaired (a torn tail cut) in the same class
+ * that writes it: kept together, one reading shows that what is written is what recovery accepts. The segment
+ * files themselves are {@link Segment}, their names {@link SeqNamedFiles}.
  */
 final class SegmentedLog implements AutoCloseable {
     static final int MAGIC = 0x5247574c; // "RGWL"
