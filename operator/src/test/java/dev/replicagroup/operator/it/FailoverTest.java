@@ -18,7 +18,6 @@ import dev.replicagroup.replica.client.ClientOptions;
 import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.ReplicaException;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -31,8 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -44,25 +41,9 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailoverTest {
-    /** The operator's client. */
-    @Inject
-    KubernetesClient operatorClient;
-
+class FailoverTest extends MockClusterTest {
     @Inject
     MeterRegistry metrics;
-
-    private MockCluster cluster;
-
-    @BeforeAll
-    void startKubelet() {
-        cluster = new MockCluster(operatorClient);
-    }
-
-    @AfterAll
-    void stopKubelet() {
-        cluster.close();
-    }
 
     /** Watches that no two pods of the group carry the primary label at once, for as long as it runs. */
     private final class PrimaryLabelWatch implements AutoCloseable {

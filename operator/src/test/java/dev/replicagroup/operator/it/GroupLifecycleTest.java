@@ -16,14 +16,11 @@ import dev.replicagroup.operator.resources.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -34,25 +31,9 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GroupLifecycleTest {
-    /** The operator's client. */
-    @Inject
-    KubernetesClient operatorClient;
-
+class GroupLifecycleTest extends MockClusterTest {
     @Inject
     EventRecorder recorder;
-
-    private MockCluster cluster;
-
-    @BeforeAll
-    void startKubelet() {
-        cluster = new MockCluster(operatorClient);
-    }
-
-    @AfterAll
-    void stopKubelet() {
-        cluster.close();
-    }
 
     @Test
     void createsOwnedObjectsWithLabelsAndStartsHelpersWithTheTbcOfThePrimary() {

@@ -16,7 +16,6 @@ import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.OwnedResources;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -45,11 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperatorAtRestTest {
-    /** The operator's client. */
-    @Inject
-    KubernetesClient operatorClient;
-
+class OperatorAtRestTest extends MockClusterTest {
     @KubernetesTestServer
     KubernetesServer server;
 
@@ -64,18 +57,6 @@ class OperatorAtRestTest {
 
     @Inject
     OwnedResources owned;
-
-    private MockCluster cluster;
-
-    @BeforeAll
-    void startKubelet() {
-        cluster = new MockCluster(operatorClient);
-    }
-
-    @AfterAll
-    void stopKubelet() {
-        cluster.close();
-    }
 
     /** Every request the mock server recorded since the last call, in order. */
     private List<RecordedRequest> recorded() throws InterruptedException {

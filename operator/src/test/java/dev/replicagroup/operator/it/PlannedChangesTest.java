@@ -14,17 +14,13 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,23 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PlannedChangesTest {
-    /** The operator's client. */
-    @Inject
-    KubernetesClient operatorClient;
-
-    private MockCluster cluster;
-
-    @BeforeAll
-    void startKubelet() {
-        cluster = new MockCluster(operatorClient);
-    }
-
-    @AfterAll
-    void stopKubelet() {
-        cluster.close();
-    }
-
+class PlannedChangesTest extends MockClusterTest {
     @Test
     void aSwitchoverMovesThePrimaryToTheNamedPod() throws Exception {
         cluster.create("sw", 3, 1);
