@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * ReplicaState's safety rules, a test each, through its public calls only (ReplicaData and KnownServers are tested
+ * as the parts of it they are). Over 300 lines for 17 rules: each test builds the primary and helpers it needs in a
+ * few lines, and a split by rule would only spread the shared {@code sync} helper.
+ */
 class ReplicaStateTest {
     static final String P = "p:1";
     static final String H1 = "h1:1";
