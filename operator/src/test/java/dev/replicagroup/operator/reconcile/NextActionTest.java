@@ -6,6 +6,7 @@ import static dev.replicagroup.operator.Fixtures.contact;
 import static dev.replicagroup.operator.Fixtures.pod;
 import static dev.replicagroup.operator.Fixtures.primaryStatus;
 import static dev.replicagroup.operator.Fixtures.status;
+import static dev.replicagroup.operator.Fixtures.terminating;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -54,6 +55,37 @@ class NextActionTest {
         assertEquals(
                 new NextAction.CreatePrimary(0),
                 decide(List.of(), Map.of(), 3, Optional.empty(), Optional.empty(), new FailoverSpec()));
+    }
+
+    /** What to do with these pods when status names no primary, in status term {@code term}. */
+    private static NextAction.Action noPrimaryRecorded(List<PodView> pods, long term) {
+        return NextAction.decide(new NextAction.Input(
+                new Observation(pods, Map.of(), NOW),
+                3,
+                1,
+                new FailoverSpec(),
+                Optional.empty(),
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                term,
+                false,
+                Fixtures.UP_TO_DATE));
+    }
+
+    /** The pass that created the first pod failed before its status write (a conflict, an operator restart). */
+    @Test
+    void aFirstPrimaryPodThatStatusDoesNotNameIsAdoptedNotWaitedForForEver() {
+        assertEquals(
+                new NextAction.AdoptFirstPrimary("demo-0"), noPrimaryRecorded(List.of(pod(0, "primary", false)), 0));
+        // Anything else may hold data or be a helper: nothing is guessed.
+        assertInstanceOf(NextAction.Wait.class, noPrimaryRecorded(List.of(pod(0, "primary", true)), 2));
+        assertInstanceOf(NextAction.Wait.class, noPrimaryRecorded(List.of(pod(1, "primary", true)), 0));
+        assertInstanceOf(NextAction.Wait.class, noPrimaryRecorded(List.of(pod(0, "helper", true)), 0));
+        assertInstanceOf(
+                NextAction.Wait.class, noPrimaryRecorded(List.of(pod(0, "primary", true), pod(1, "helper", true)), 0));
+        assertInstanceOf(NextAction.Wait.class, noPrimaryRecorded(List.of(terminating(0, "primary")), 0));
     }
 
     @Test
