@@ -52,6 +52,20 @@ public final class Fixtures {
                 Optional.of(REVISION));
     }
 
+    /** A primary's pod still starting: not Ready for five minutes, no IP yet. */
+    public static PodView startingPrimary(int ordinal) {
+        return new PodView(
+                "demo-" + ordinal,
+                ordinal,
+                "primary",
+                false,
+                Optional.of(NOW.minusSeconds(300)),
+                false,
+                false,
+                Optional.empty(),
+                Optional.of(REVISION));
+    }
+
     public static PodView terminating(int ordinal, String role) {
         return new PodView(
                 "demo-" + ordinal,

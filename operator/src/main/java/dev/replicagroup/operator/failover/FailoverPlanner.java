@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  *
  * <p>A replica the observation has no status for (its pod is gone, has no IP, or its Watch stream is silent) is
  * known not to answer: it is left out of every call rather than waited for.
+ *
+ * <p>Over 300 lines on purpose: the graph above is the failover's safety argument, and read in one class, one
+ * case per step, each transition can be checked against the next; the choice itself is core's PromotionRule and
+ * the hold-off core's LeaseHoldoff.
  */
 public final class FailoverPlanner {
 

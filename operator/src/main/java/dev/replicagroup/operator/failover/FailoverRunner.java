@@ -32,6 +32,10 @@ import org.jboss.logging.Logger;
  * Carries out the failover the status records, step by step, writing status after each step so that a
  * restart resumes where this pass stopped. Decisions come from {@link FailoverPlanner}; the calls of a step go
  * to all its replicas at once, with the short admin deadline.
+ *
+ * <p>Over 300 lines because it has one case per action of the planner (its {@code Step} visitor: announce,
+ * fence, choose, promote, repoint, finish, block...) with the status write, event and metric each needs; a class
+ * per action would spread the order of writes a resume depends on across files.
  */
 @ApplicationScoped
 public class FailoverRunner {

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One look at a group: its pods, its members' volume claims (spec.storage) and what each replica that answered
- * said about itself. Decisions take an Observation and return what to do; only the reconciler talks to
- * Kubernetes and the replicas.
+ * One look at a group: its pods, its members' volume claims (spec.storage) and what each replica last said about
+ * itself (pushed on its Watch stream, or answered to a call just made: {@link #withAnswers}); a replica that said
+ * nothing is not in {@code replicas}. Decisions take an Observation and return what to do; only the reconciler
+ * talks to Kubernetes and the replicas.
  */
 public record Observation(List<PodView> pods, Map<String, NodeStatus> replicas, Instant now, List<ClaimView> claims) {
 

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Carries out one {@link NextAction.Action}; returns why the group waits, if it does. A pod it creates goes
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ActionExecutor {
+    private static final Logger LOG = Logger.getLogger(ActionExecutor.class);
     private final KubernetesClient client;
     private final EventRecorder events;
     private final FailoverRunner failovers;
@@ -65,15 +67,13 @@ public class ActionExecutor {
             if (waiting.isPresent()) {
                 return waiting;
             }
-            ReplicaGroupStatus status = group.getStatus();
-            if (status.getTerm() > 0) {
+            if (group.getStatus().getTerm() > 0) {
                 dataLost(group, Names.pod(name, c.ordinal()));
             }
-            status.setCurrentPrimary(Names.pod(name, c.ordinal()));
-            status.setPrimarySince(null);
-            // A group's first pod sets the revision its members start on: no update to run, none to report.
-            status.setCurrentRevision(ReplicaPods.revision(group, defaultImage));
-            statusWriter.write(group);
+            recordFirstPrimary(group, Names.pod(name, c.ordinal()));
+        } else if (action instanceof NextAction.AdoptFirstPrimary a) {
+            LOG.infof("%s: its first primary %s exists but status did not name it; naming it", name, a.pod());
+            recordFirstPrimary(group, a.pod());
         } else if (action instanceof NextAction.CreateHelper h) {
             Optional<String> waiting = create(group, h.ordinal(), new ReplicaPods.Start.Join(h.tbc()));
             if (waiting.isPresent()) {
@@ -136,6 +136,16 @@ public class ActionExecutor {
             return Optional.of(w.why());
         }
         return Optional.empty();
+    }
+
+    /** Names the group's first primary in status. */
+    private void recordFirstPrimary(ReplicaGroup group, String pod) {
+        ReplicaGroupStatus status = group.getStatus();
+        status.setCurrentPrimary(pod);
+        status.setPrimarySince(null);
+        // A group's first pod sets the revision its members start on: no update to run, none to report.
+        status.setCurrentRevision(ReplicaPods.revision(group, defaultImage));
+        statusWriter.write(group);
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.stream.Collectors;
 /**
  * Outside a failover: the one next thing to do for a group, or nothing. One action per pass keeps every
  * step small and lets the next observation confirm it.
+ *
+ * <p>About 300 lines because the order of its checks is the priority between them (a restart on volumes, a
+ * lost primary, a failed pod, a switchover, missing or extra pods, then the rolling update) and is read best in
+ * one place; what each check decides is
+ * in its own plan (ScalePlan, RollingUpdatePlan, StoragePlan, PrimaryHealth).
  */
 public final class NextAction {
 
@@ -29,6 +34,12 @@ public final class NextAction {
 
     /** Start the group's first primary (no --tbc). */
     public record CreatePrimary(int ordinal) implements Action {}
+
+    /**
+     * The group's first primary pod exists but status never named it (the pass that created it failed before its
+     * status write, or its operator stopped in between): name it now, rather than wait for ever.
+     */
+    public record AdoptFirstPrimary(String pod) implements Action {}
 
     /** Add a helper that joins the primary at {@code tbc}. */
     public record CreateHelper(int ordinal, String tbc) implements Action {}
@@ -97,7 +108,12 @@ public final class NextAction {
             return restart(in);
         }
         if (in.primary().isEmpty()) {
-            return obs.pods().isEmpty() ? new CreatePrimary(0) : new Wait("pods exist but no primary is recorded");
+            if (obs.pods().isEmpty()) {
+                return new CreatePrimary(0);
+            }
+            return firstPrimary(in)
+                    .<Action>map(AdoptFirstPrimary::new)
+                    .orElseGet(() -> new Wait("pods exist but no primary is recorded"));
         }
         String primary = in.primary().get();
         PrimaryHealth.Verdict health = PrimaryHealth.assess(
@@ -306,5 +322,20 @@ public final class NextAction {
             return new Wait("switchover to " + target + " waits until it is Ready and caught up");
         }
         return new StartSwitchover(target, primaryAddress(in.obs(), primary, in.term()), Optional.empty());
+    }
+
+    /**
+     * The pod {@link CreatePrimary} made, if it is all there is: the group never had a primary (term 0 in status)
+     * and its only pod is the first ordinal, labelled primary, alive. Nothing else can have started as a primary.
+     */
+    private static Optional<String> firstPrimary(Input in) {
+        List<PodView> pods = in.obs().pods();
+        if (in.term() != 0 || pods.size() != 1) {
+            return Optional.empty();
+        }
+        PodView only = pods.get(0);
+        return only.ordinal() == 0 && only.isPrimaryLabelled() && !only.terminating() && !only.failed()
+                ? Optional.of(only.name())
+                : Optional.empty();
     }
 }

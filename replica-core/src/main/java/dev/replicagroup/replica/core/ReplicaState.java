@@ -1,49 +1,39 @@
 package dev.replicagroup.replica.core;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * The replicated state machine of one replica: role and term, the log of (term, seq) updates, the applied
- * key-value state, the helpers' progress and the liveness of known servers. Deterministic: no threads, no
- * clock, no I/O. The protocol engine calls it, one call at a time, and performs what it asks for.
+ * The replicated state machine of one replica: role and term, the helpers' acks, and the safety rules that move
+ * them, over the replica's data ({@link ReplicaData}: log, applied state, commit point) and the servers it knows
+ * ({@link KnownServers}). Deterministic: no threads, no clock, no I/O. The protocol engine calls it, one call at
+ * a time, and performs what it asks for.
  *
  * <p>Safety, in short: a primary orders writes in its term and commits an entry once it is durable on the
- * primary itself and {@code syncAcks} helpers hold it (durably: a helper acks after its own persist); it commits only through an entry of its own term (each term starts with a no-op), so an
- * older term's unacknowledged suffix is never committed by counting. A replica rejects updates from lower
- * terms and steps down on seeing a higher one; a helper drops a conflicting suffix, never a committed entry.
+ * primary itself and {@code syncAcks} helpers hold it (durably: a helper acks after its own persist); it commits
+ * only through an entry of its own term (each term starts with a no-op), so an older term's unacknowledged suffix
+ * is never committed by counting. A replica rejects updates from lower terms and steps down on seeing a higher
+ * one; a helper drops a conflicting suffix, never a committed entry.
  *
- * <p>Why one class of about 450 lines: the storage is already its own parts ({@link ReplicatedLog},
- * {@link KeyValueStore}, {@link DedupTable}, {@link LivenessTable}); what is left here is the safety rules above,
- * and each of them reads or changes role, term, log and commit point together (promote appends the term's no-op
- * and resets the acks; accept checks the term, truncates the suffix and advances the commit; fence and follow
- * move the term). Split by role or by operation, one rule would live in two classes that must agree on the same
- * fields; kept whole, each rule reads top to bottom. A quarter of the lines are the one-line getters at the end.
+ * <p>Why it is still over 300 lines: each rule above reads or changes role, term, primary and commit point
+ * together (promote appends the term's no-op and resets the acks; accept checks the term, truncates the suffix and
+ * advances the commit; fence and follow move the term), so split by role or operation one rule would live in two
+ * classes that must agree on the same fields. About a quarter of it is one-line getters and delegations that keep
+ * this class the engine's one entry point.
  */
 public final class ReplicaState {
-    /** The number of entries kept in memory behind the applied state before the log is compacted. */
-    static final int COMPACT_ABOVE = 16_384;
-
-    static final int KEEP_AFTER_COMPACT = 4_096;
-
     private final String self;
     private final int syncAcks;
     private Role role;
     private long term;
     private String primary;
     private boolean caughtUp;
-    private final ReplicatedLog log = new ReplicatedLog();
-    private final KeyValueStore store = new KeyValueStore();
-    private long commitSeq;
+    private final ReplicaData data = new ReplicaData();
     private final Map<String, Long> helperAcks = new LinkedHashMap<>();
-    private final Map<String, Role> lookup = new LinkedHashMap<>();
-    private final LivenessTable liveness = new LivenessTable();
-    private final List<Applied> applied = new ArrayList<>();
+    private final KnownServers known = new KnownServers();
     /**
      * The primary of the current term this replica knew before it restarted: it comes back knowing no primary, but
      * must not be promoted in that term, nor follow another primary of it.
@@ -51,16 +41,6 @@ public final class ReplicaState {
     private String formerPrimary = "";
 
     private HardState durableHardState = HardState.NONE;
-    /**
-     * This replica's log is durable up to this seq (the driver said so: {@link #markDurable}). A primary sends its
-     * entries to its helpers while it writes them to its own disk, and counts itself towards a commit only up to
-     * here: an entry is acknowledged once it is durable on the primary and on {@code syncAcks} helpers.
-     */
-    private long durableSeq;
-    /** A snapshot installed from the primary and not yet made durable. */
-    private Snapshot installed;
-
-    private long snapshotsInstalled;
 
     private ReplicaState(String self, int syncAcks, Role role, long term, String primary) {
         if (syncAcks < 0) {
@@ -82,7 +62,7 @@ public final class ReplicaState {
     /** A replica started to help {@code primary} (the seed's {@code --tbc}); it learns the term on joining. */
     public static ReplicaState newHelper(String self, int syncAcks, String primary) {
         ReplicaState state = new ReplicaState(self, syncAcks, Role.HELPER, 0, primary);
-        state.lookup.put(primary, Role.PRIMARY);
+        state.known.primaryIs(primary);
         return state;
     }
 
@@ -106,21 +86,9 @@ public final class ReplicaState {
         state.term = hard.term();
         state.formerPrimary = hard.primary();
         state.caughtUp = hard.caughtUp();
-        hard.peers().forEach(peer -> state.lookup.putIfAbsent(peer, Role.HELPER));
+        hard.peers().forEach(state.known::remembered);
         state.durableHardState = hard;
-        Snapshot snapshot = recovered.snapshot();
-        if (snapshot != null) {
-            state.store.replaceWith(snapshot);
-            state.log.resetTo(snapshot.lastIncluded());
-            state.commitSeq = snapshot.lastIncluded().seq();
-        }
-        for (Entry entry : recovered.entries()) {
-            if (entry.seq() > state.log.lastSeq()) {
-                state.log.append(entry);
-            }
-        }
-        state.log.markClean();
-        state.durableSeq = state.log.lastSeq();
+        state.data.restore(recovered);
         return state;
     }
 
@@ -131,54 +99,35 @@ public final class ReplicaState {
             return new ProposeOutcome.NotPrimary(role, term, primary);
         }
         if (!id.clientId().isEmpty()) {
-            Optional<ProposeOutcome> retry = retryOf(id);
+            Optional<ProposeOutcome> retry = data.retryOf(id);
             if (retry.isPresent()) {
                 return retry.get();
             }
         }
-        Entry entry = new Entry(term, log.lastSeq() + 1, id, op);
-        log.append(entry);
+        Entry entry = new Entry(term, data.lastSeq() + 1, id, op);
+        data.append(entry);
         advanceCommit();
         return new ProposeOutcome.Appended(entry.term(), entry.seq());
     }
 
-    private Optional<ProposeOutcome> retryOf(WriteId id) {
-        Optional<WriteResult> done = store.dedup().applied(id);
-        if (done.isPresent()) {
-            return Optional.of(new ProposeOutcome.AlreadyApplied(done.get()));
-        }
-        if (store.dedup().superseded(id)) {
-            return Optional.of(new ProposeOutcome.Superseded(id));
-        }
-        for (long seq = commitSeq + 1; seq <= log.lastSeq(); seq++) {
-            Entry pending = log.get(seq);
-            if (pending.id().equals(id)) {
-                return Optional.of(new ProposeOutcome.Pending(pending.term(), pending.seq()));
-            }
-        }
-        return Optional.empty();
-    }
-
     public Optional<byte[]> get(String key) {
-        return store.get(key);
+        return data.get(key);
     }
 
     /** The entries applied since the last call, in order: the engine answers the writes waiting on them. */
     public List<Applied> drainApplied() {
-        List<Applied> drained = List.copyOf(applied);
-        applied.clear();
-        return drained;
+        return data.drainApplied();
     }
 
     // ------------------------------------------------------------------ replication (primary side)
 
     /** A helper reports that it holds our log up to {@code position}. */
     public void ack(String helper, LogPosition position) {
-        if (role != Role.PRIMARY || !log.contains(position)) {
+        if (role != Role.PRIMARY || !data.contains(position)) {
             return;
         }
         helperAcks.merge(helper, position.seq(), Math::max);
-        lookup.put(helper, Role.HELPER);
+        known.helper(helper);
         advanceCommit();
     }
 
@@ -189,13 +138,13 @@ public final class ReplicaState {
      * rather than hand out its empty state; the failover then promotes a helper that has the data.
      */
     public Decision admitHelper(String helper, long helperCommit) {
-        if (role == Role.PRIMARY && helperCommit > log.lastSeq()) {
+        if (role == Role.PRIMARY && helperCommit > data.lastSeq()) {
             role = Role.FENCED;
             caughtUp = false;
             primary = "";
             helperAcks.clear();
             return Decision.refused("helper " + helper + " has committed up to seq " + helperCommit
-                    + ", beyond this replica's log (" + log.lastSeq() + "): this replica lost its state (restarted"
+                    + ", beyond this replica's log (" + data.lastSeq() + "): this replica lost its state (restarted"
                     + " without --tbc?) and stopped acting as primary; promote a helper and make this one follow it");
         }
         return Decision.OK;
@@ -208,8 +157,8 @@ public final class ReplicaState {
      */
     public void helperJoined(String helper) {
         helperAcks.put(helper, 0L);
-        lookup.put(helper, Role.HELPER);
-        liveness.success(helper);
+        known.helper(helper);
+        known.liveness().success(helper);
     }
 
     /**
@@ -218,22 +167,7 @@ public final class ReplicaState {
      * (committed entries are the same everywhere), else (that point compacted away) with a snapshot.
      */
     public CatchUp catchUpFor(LogPosition helperLast, long helperCommit, int maxEntries) {
-        LogPosition after;
-        if (log.contains(helperLast)) {
-            after = helperLast;
-        } else if (helperCommit >= log.base().seq() && helperCommit <= log.lastSeq()) {
-            // Committed entries are the same in every later primary's log, even those this primary does not yet
-            // know are committed (a helper can learn a commit before the primary that replaced its old primary).
-            after = new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
-        } else {
-            return snapshotCatchUp(maxEntries);
-        }
-        return new CatchUp(after, null, log.slice(after.seq() + 1, maxEntries), commitSeq);
-    }
-
-    private CatchUp snapshotCatchUp(int maxEntries) {
-        LogPosition upTo = new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
-        return new CatchUp(upTo, store.snapshot(upTo), log.slice(commitSeq + 1, maxEntries), commitSeq);
+        return data.catchUpFor(helperLast, helperCommit, maxEntries);
     }
 
     private void advanceCommit() {
@@ -242,7 +176,7 @@ public final class ReplicaState {
         }
         long candidate;
         if (syncAcks == 0) {
-            candidate = durableSeq;
+            candidate = data.durableSeq();
         } else {
             List<Long> acked = helperAcks.values().stream()
                     .sorted(Comparator.reverseOrder())
@@ -250,11 +184,11 @@ public final class ReplicaState {
             if (acked.size() < syncAcks) {
                 return;
             }
-            candidate = Math.min(acked.get(syncAcks - 1), durableSeq);
+            candidate = Math.min(acked.get(syncAcks - 1), data.durableSeq());
         }
         // Only an entry of our own term commits by counting acks (earlier ones commit with it).
-        if (candidate > commitSeq && log.termAt(candidate).orElse(-1) == term) {
-            commitTo(candidate);
+        if (candidate > data.commitSeq() && data.termAt(candidate).orElse(-1) == term) {
+            data.commitTo(candidate);
         }
     }
 
@@ -277,16 +211,16 @@ public final class ReplicaState {
             becomeHelper(fromTerm, from);
         }
         if (update.snapshot() != null) {
-            if (update.snapshot().lastIncluded().seq() < commitSeq) {
-                return new AcceptOutcome.Gap(log.last(), commitSeq);
+            if (update.snapshot().lastIncluded().seq() < data.commitSeq()) {
+                return new AcceptOutcome.Gap(data.last(), data.commitSeq());
             }
-            installSnapshot(update.snapshot());
+            data.installSnapshot(update.snapshot());
         }
-        if (!log.contains(update.after())) {
-            return new AcceptOutcome.Gap(log.last(), commitSeq);
+        if (!data.contains(update.after())) {
+            return new AcceptOutcome.Gap(data.last(), data.commitSeq());
         }
         for (Entry entry : update.entries()) {
-            appendFromPrimary(entry);
+            data.appendFromPrimary(entry);
         }
         LogPosition matched = update.end();
         // It holds every write the primary had committed when it sent this: whatever it acknowledged is here.
@@ -294,44 +228,15 @@ public final class ReplicaState {
             caughtUp = true;
         }
         long newCommit = Math.min(update.commitSeq(), matched.seq());
-        if (newCommit > commitSeq) {
-            commitTo(newCommit);
+        if (newCommit > data.commitSeq()) {
+            data.commitTo(newCommit);
         }
         return new AcceptOutcome.Accepted(matched);
     }
 
-    private void appendFromPrimary(Entry entry) {
-        if (entry.seq() <= log.lastSeq()) {
-            OptionalLong have = log.termAt(entry.seq());
-            if (have.isEmpty() || have.getAsLong() == entry.term()) {
-                return;
-            }
-            if (entry.seq() <= commitSeq) {
-                throw new IllegalStateException("the primary's entry " + entry.position()
-                        + " conflicts with committed entry (" + have.getAsLong() + ", " + entry.seq() + ")");
-            }
-            log.truncateFrom(entry.seq());
-            durableSeq = Math.min(durableSeq, entry.seq() - 1);
-        }
-        log.append(entry);
-    }
-
-    private void installSnapshot(Snapshot snapshot) {
-        store.replaceWith(snapshot);
-        log.resetTo(snapshot.lastIncluded());
-        commitSeq = snapshot.lastIncluded().seq();
-        durableSeq = Math.min(durableSeq, commitSeq);
-        installed = snapshot;
-        snapshotsInstalled++;
-    }
-
     /** The Active List a helper received from its primary: it becomes this helper's lookup list. */
     public void learnServers(ActiveList list) {
-        for (ServerEntry server : list.servers()) {
-            if (!server.address().equals(self)) {
-                lookup.put(server.address(), server.role());
-            }
-        }
+        known.learn(list, self);
     }
 
     // ------------------------------------------------------------------ terms and roles (admin)
@@ -360,8 +265,8 @@ public final class ReplicaState {
         primary = self;
         caughtUp = true;
         helperAcks.clear();
-        lookup.replaceAll((address, r) -> Role.HELPER);
-        log.append(new Entry(term, log.lastSeq() + 1, WriteId.NONE, new Operation.Noop()));
+        known.allHelpers();
+        data.append(new Entry(term, data.lastSeq() + 1, WriteId.NONE, new Operation.Noop()));
         advanceCommit();
         return Decision.OK;
     }
@@ -424,10 +329,7 @@ public final class ReplicaState {
         enterTerm(newTerm);
         primary = newPrimary == null ? "" : newPrimary;
         helperAcks.clear();
-        if (!primary.isEmpty()) {
-            lookup.put(primary, Role.PRIMARY);
-        }
-        lookup.replaceAll((address, r) -> address.equals(primary) ? Role.PRIMARY : Role.HELPER);
+        known.primaryIs(primary);
     }
 
     private void enterTerm(long newTerm) {
@@ -450,18 +352,7 @@ public final class ReplicaState {
      */
     public DurableChanges durableChanges() {
         HardState hard = hardState();
-        HardState changedHard = hard.equals(durableHardState) ? null : hard;
-        Snapshot snapshot = installed;
-        long from = log.dirtyFrom();
-        if (snapshot == null && from <= log.base().seq()) {
-            snapshot = snapshot();
-        }
-        if (snapshot != null) {
-            from = snapshot.lastIncluded().seq() + 1;
-        } else if (from == ReplicatedLog.CLEAN) {
-            return changedHard == null ? DurableChanges.NONE : new DurableChanges(changedHard, null, 0, List.of());
-        }
-        return new DurableChanges(changedHard, snapshot, from, log.slice(from, log.size()));
+        return data.changes(hard.equals(durableHardState) ? null : hard);
     }
 
     /**
@@ -471,68 +362,47 @@ public final class ReplicaState {
      */
     public void markDurable() {
         durableHardState = hardState();
-        installed = null;
-        log.markClean();
-        durableSeq = log.lastSeq();
+        data.markDurable();
         advanceCommit();
     }
 
     /** The last seq of this replica's log that is durable (see {@link #markDurable}). */
     public long durableSeq() {
-        return durableSeq;
+        return data.durableSeq();
     }
 
     /** The applied state as a snapshot at the commit point (the driver's periodic snapshot). */
     public Snapshot snapshot() {
-        return store.snapshot(committed());
+        return data.snapshot();
     }
 
     /** How many snapshots this replica installed from a primary (catching up by snapshot, not by log suffix). */
     public long snapshotsInstalled() {
-        return snapshotsInstalled;
+        return data.snapshotsInstalled();
     }
 
     // ------------------------------------------------------------------ liveness and the Active List
 
     public void contactSucceeded(String address) {
-        liveness.success(address);
+        known.liveness().success(address);
     }
 
     public void contactFailed(String address) {
-        liveness.failure(address);
+        known.liveness().failure(address);
     }
 
     /** This server, the lookup list and the helper list, most live first; this server counts as fully live. */
     public ActiveList activeList() {
-        List<ServerEntry> servers = new ArrayList<>();
-        servers.add(new ServerEntry(self, role, LivenessTable.MAX));
-        lookup.forEach((address, r) -> servers.add(new ServerEntry(address, r, liveness.of(address))));
-        servers.sort(Comparator.comparingInt(ServerEntry::liveness).reversed());
-        return new ActiveList(term, primary, List.copyOf(servers));
+        return known.activeList(self, role, term, primary);
     }
 
     /** Every other server this replica knows of (its lookup list). */
     public List<String> peers() {
-        return List.copyOf(lookup.keySet());
+        return known.addresses();
     }
 
     public LivenessTable liveness() {
-        return liveness;
-    }
-
-    // ------------------------------------------------------------------ applying and compaction
-
-    private void commitTo(long seq) {
-        commitSeq = seq;
-        long from = Math.max(store.appliedSeq(), log.base().seq()) + 1;
-        for (long s = from; s <= commitSeq; s++) {
-            Entry entry = log.get(s);
-            applied.add(new Applied(entry, store.apply(entry)));
-        }
-        long compactTo = commitSeq - KEEP_AFTER_COMPACT;
-        if (log.size() > COMPACT_ABOVE && compactTo > log.base().seq()) {
-            log.compactTo(compactTo);
-        }
+        return known.liveness();
     }
 
     // ------------------------------------------------------------------ observation
@@ -558,20 +428,20 @@ public final class ReplicaState {
     }
 
     public LogPosition last() {
-        return log.last();
+        return data.last();
     }
 
     public long commitSeq() {
-        return commitSeq;
+        return data.commitSeq();
     }
 
     /** The position of the last committed entry. */
     public LogPosition committed() {
-        return new LogPosition(log.termAt(commitSeq).orElseThrow(), commitSeq);
+        return data.committed();
     }
 
     public long appliedSeq() {
-        return store.appliedSeq();
+        return data.appliedSeq();
     }
 
     /**
@@ -589,6 +459,6 @@ public final class ReplicaState {
     }
 
     public int size() {
-        return store.size();
+        return data.size();
     }
 }

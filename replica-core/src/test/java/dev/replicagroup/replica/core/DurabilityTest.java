@@ -160,7 +160,7 @@ class DurabilityTest {
     @Test
     void aSnapshotFromThePrimaryIsReportedAndCounted() {
         ReplicaState primary = ReplicaState.newPrimary(P, 0);
-        for (int i = 1; i <= ReplicaState.COMPACT_ABOVE + 10; i++) {
+        for (int i = 1; i <= ReplicaData.COMPACT_ABOVE + 10; i++) {
             primary.propose(new WriteId("c", i), put("k" + (i % 7), "v" + i));
         }
         primary.markDurable();

@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * ReplicaState's safety rules, a test each, through its public calls only (ReplicaData and KnownServers are tested
+ * as the parts of it they are). Over 300 lines for 17 rules: each test builds the primary and helpers it needs in a
+ * few lines, and a split by rule would only spread the shared {@code sync} helper.
+ */
 class ReplicaStateTest {
     static final String P = "p:1";
     static final String H1 = "h1:1";
@@ -242,7 +247,7 @@ class ReplicaStateTest {
     @Test
     void laggingHelperGetsASnapshotOnceTheLogIsCompacted() {
         ReplicaState primary = ReplicaState.newPrimary(P, 0);
-        for (int i = 1; i <= ReplicaState.COMPACT_ABOVE + 10; i++) {
+        for (int i = 1; i <= ReplicaData.COMPACT_ABOVE + 10; i++) {
             primary.propose(new WriteId("c", i), put("k" + (i % 100), "v" + i));
         }
         primary.markDurable();
@@ -257,14 +262,14 @@ class ReplicaStateTest {
                     primary.get("k" + i).orElseThrow(), late.get("k" + i).orElseThrow());
         }
         assertEquals(
-                new ProposeOutcome.AlreadyApplied(new WriteResult(1, ReplicaState.COMPACT_ABOVE + 10, true)),
+                new ProposeOutcome.AlreadyApplied(new WriteResult(1, ReplicaData.COMPACT_ABOVE + 10, true)),
                 retryOnSnapshotHolder(late, primary),
                 "dedup records travel with the snapshot");
     }
 
     private static ProposeOutcome retryOnSnapshotHolder(ReplicaState helper, ReplicaState primary) {
         assertTrue(helper.promote(primary.term() + 1).accepted());
-        return helper.propose(new WriteId("c", ReplicaState.COMPACT_ABOVE + 10), put("x", "y"));
+        return helper.propose(new WriteId("c", ReplicaData.COMPACT_ABOVE + 10), put("x", "y"));
     }
 
     @Test

@@ -26,9 +26,10 @@ import java.util.Random;
  * that no term has two primaries; at the end, faults stop and the group must serve again. Everything random
  * comes from the seed, so a failing seed replays exactly.
  *
- * <p>Why one class of about 450 lines: the network, replicas, operator and history are their own classes; this
- * is the one step loop that interleaves faults, clients and invariant checks on a single random stream. Moving
- * the fault schedule or the checks out would not shorten the loop and would hide the order the seed depends on.
+ * <p>Why one class of about 550 lines: the network, replicas, disks, operator and history are their own classes;
+ * this is the one step loop that interleaves faults, clients and invariant checks on a single random stream, and
+ * every part of it draws from that stream in an order a seed's replay depends on. Moving the fault schedule, the
+ * clients or the checks out would pass the same fields and the stream around without shortening the loop.
  */
 final class Simulation {
     static final ProtocolSettings SETTINGS = new ProtocolSettings(10, 50, 100, 20, 64, 4);

@@ -35,7 +35,10 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Several real replicas (gRPC servers on loopback) in one JVM, with crashes and failovers. */
+/**
+ * Several real replicas (gRPC servers on loopback) in one JVM, with crashes and failovers. Just over 300 lines:
+ * nine scenarios, each on a group it starts with the {@code group} and {@code start} helpers here.
+ */
 class LoopbackGroupTest {
     static final String TOKEN = "test-token";
     static final ClientOptions CLIENT =

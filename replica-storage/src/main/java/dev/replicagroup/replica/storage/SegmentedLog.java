@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,14 +21,17 @@ import java.util.zip.CRC32C;
  * with a header (magic, version, first seq); each record is its payload's length, a CRC32C of length and payload,
  * and the payload (one entry). Only the last segment is written; it is rotated once it passes the segment size,
  * and the full one is fsynced first. Used by one thread at a time ({@link DiskStorage} serializes).
+ *
+ * <p>Over 300 lines because the record format is read, checked and repaired (a torn tail cut) in the same class
+ * that writes it: kept together, one reading shows that what is written is what recovery accepts. The segment
+ * files themselves are {@link Segment}, their names {@link SeqNamedFiles}.
  */
 final class SegmentedLog implements AutoCloseable {
     static final int MAGIC = 0x5247574c; // "RGWL"
     static final int VERSION = 1;
     static final int HEADER_BYTES = 16;
     static final int RECORD_HEADER_BYTES = 8;
-    private static final String PREFIX = "log-";
-    private static final String SUFFIX = ".wal";
+    private static final SeqNamedFiles SEGMENTS = new SeqNamedFiles("log-", ".wal");
 
     private final Path dir;
     private final long segmentBytes;
@@ -58,7 +60,7 @@ final class SegmentedLog implements AutoCloseable {
      * directory gets a first segment starting at {@code firstSeq}.
      */
     static Opened open(Path dir, long segmentBytes, FsyncPolicy fsync, long firstSeq) throws IOException {
-        List<Path> files = files(dir);
+        List<Path> files = SEGMENTS.in(dir);
         List<Segment> segments = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -84,17 +86,6 @@ final class SegmentedLog implements AutoCloseable {
             segments.add(create(dir, firstSeq));
         }
         return new Opened(new SegmentedLog(dir, segmentBytes, fsync, segments), entries, notes);
-    }
-
-    private static List<Path> files(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
-                    })
-                    .sorted()
-                    .toList();
-        }
     }
 
     /** One segment's records into {@code entries}; null for a last segment whose header itself was torn. */
@@ -196,7 +187,7 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     static String nameOf(long firstSeq) {
-        return String.format("%s%020d%s", PREFIX, firstSeq, SUFFIX);
+        return SEGMENTS.nameOf(firstSeq);
     }
 
     private static Segment create(Path dir, long firstSeq) throws IOException {

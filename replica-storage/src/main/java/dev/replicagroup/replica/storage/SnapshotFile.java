@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -36,18 +35,17 @@ import java.util.zip.CheckedOutputStream;
 final class SnapshotFile {
     private static final int MAGIC = 0x52475350; // "RGSP"
     private static final int VERSION = 1;
-    private static final String PREFIX = "snapshot-";
-    private static final String SUFFIX = ".snap";
+    private static final SeqNamedFiles SNAPSHOTS = new SeqNamedFiles("snapshot-", ".snap");
 
     private SnapshotFile() {}
 
     static Path pathOf(Path dir, long seq) {
-        return dir.resolve(String.format("%s%020d%s", PREFIX, seq, SUFFIX));
+        return dir.resolve(SNAPSHOTS.nameOf(seq));
     }
 
     static void write(Path dir, Snapshot snapshot) throws IOException {
         Path target = pathOf(dir, snapshot.lastIncluded().seq());
-        Path temp = Files.createTempFile(dir, PREFIX, ".tmp");
+        Path temp = Files.createTempFile(dir, SNAPSHOTS.prefix(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 OutputStream file = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -82,14 +80,7 @@ final class SnapshotFile {
 
     /** Every snapshot file of the directory, oldest first. */
     static List<Path> all(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
-                    })
-                    .sorted()
-                    .toList();
-        }
+        return SNAPSHOTS.in(dir);
     }
 
     /** The newest snapshot, if any; a corrupt one is an error, never skipped for an older one. */
