@@ -20,9 +20,9 @@ public final class ReplicaServices {
             ReplicaNode node, String adminToken, RequestMetrics metrics, StatusWatch watch, boolean reflection) {
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
                 new CloneService(node, metrics).bindService(),
-                new PeerService(node).bindService(),
+                ServerInterceptors.intercept(new PeerService(node), TokenInterceptor.peer(adminToken)),
                 ServerInterceptors.intercept(
-                        new AdminService(node, metrics, watch), new AdminTokenInterceptor(adminToken)),
+                        new AdminService(node, metrics, watch), TokenInterceptor.admin(adminToken)),
                 new ReplicaHealth(node).service().bindService()));
         if (reflection) {
             services.add(ProtoReflectionServiceV1.newInstance().bindService());
