@@ -53,12 +53,19 @@ public final class ReplicaServer implements AutoCloseable {
             state = startingState(options, RecoveredState.EMPTY);
         }
         LOG.info(describe(options, state, storage));
+        if (options.adminToken().isEmpty()) {
+            LOG.warnf(
+                    "replica %s has no token (no --admin-token or REPLICA_ADMIN_TOKEN): its Admin API is off and ANY"
+                            + " client that reaches its port can act as a peer (join as a helper, ack writes it never"
+                            + " stored); give every member of the group the same token outside a local test",
+                    options.advertise());
+        }
         // One I/O thread for the server and the peer streams. In memory, the engine runs on it too: a write then
         // crosses no thread between its request and its reply, and one read of the sockets is one batch. A durable
         // replica's engine has a thread of its own, since its fsync would stall the loop, and with it the updates
         // a primary sends before its own fsync (so that helpers write their disks while it writes its own).
         this.loop = EventLoops.of("replica-io-" + options.port(), 1);
-        this.network = new GrpcPeerNetwork(loop);
+        this.network = new GrpcPeerNetwork(loop, options.adminToken());
         this.node = storage.durable()
                 ? new ReplicaNode(
                         state,

@@ -10,7 +10,8 @@ import dev.replicagroup.replica.replication.NodeConfig;
  * @param advertise the address other replicas and clients use to reach this one
  * @param tbc       the primary (or any member) to help; empty to start as the primary of term 1
  * @param syncAcks  helper acks a write waits for before it is acknowledged
- * @param adminToken the token Admin calls must carry; empty disables the Admin API
+ * @param adminToken the group's token: Admin calls and peers' streams must carry it; empty disables the Admin API
+ *     and leaves the Peer service unauthenticated
  * @param storage   where the state is kept (memory, or a data directory)
  * @param noBootstrap without --tbc and without data, start fenced in term 0 rather than as the primary of term 1
  * @param reflection  serve gRPC server reflection (the schema, for grpcurl); off with --no-reflection

@@ -12,7 +12,7 @@ import dev.replicagroup.replica.grpc.v1.WatchRequest;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import io.grpc.stub.StreamObserver;
 
-/** The operator's service (behind {@link AdminTokenInterceptor}). */
+/** The operator's service (behind {@link TokenInterceptor}). */
 final class AdminService extends AdminGrpc.AdminImplBase {
     private final ReplicaNode node;
     private final Replies replies;

@@ -1,14 +1,19 @@
 package dev.replicagroup.replica.service;
 
 import dev.replicagroup.replica.core.Message;
+import dev.replicagroup.replica.grpc.AdminToken;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.grpc.v1.PeerGrpc;
 import dev.replicagroup.replica.grpc.v1.PeerMessage;
 import dev.replicagroup.replica.grpc.v1.SendSummary;
 import dev.replicagroup.replica.replication.PeerNetwork;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -17,6 +22,7 @@ import org.jboss.logging.Logger;
  * Sends protocol messages over gRPC: one client stream per peer, opened on the first message and again after
  * it breaks. A message the stream cannot take now (peer gone, network stalled, transport buffer full) is
  * dropped rather than queued: the protocol resends what matters, and a stalled peer never fills our memory.
+ * Every stream carries the group's token, which the peer's server checks ({@code TokenInterceptor}).
  */
 public final class GrpcPeerNetwork implements PeerNetwork {
     private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
@@ -24,13 +30,21 @@ public final class GrpcPeerNetwork implements PeerNetwork {
     static final int BUFFER_BYTES = 8 * 1024 * 1024;
 
     private final Channels channels;
+    private final ClientInterceptor token;
     private final Map<String, Outbound> streams = new ConcurrentHashMap<>();
+    /** The last refusal each peer gave, so that a peer refusing every reopened stream is logged once. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
     /** Guarded by this: no stream opens after close. */
     private boolean closed;
 
-    /** Streams on {@code loops} (the replica's own event loop; its owner closes it after this network). */
-    public GrpcPeerNetwork(EventLoops loops) {
+    /**
+     * Streams on {@code loops} (the replica's own event loop; its owner closes it after this network), each with
+     * {@code token} (empty: none, for peers that do not check it).
+     */
+    public GrpcPeerNetwork(EventLoops loops, String token) {
         this.channels = new Channels(loops);
+        this.token =
+                MetadataUtils.newAttachHeadersInterceptor(token.isEmpty() ? new Metadata() : AdminToken.headers(token));
     }
 
     /** One open stream to a peer; the gRPC callbacks run on transport threads. */
@@ -54,7 +68,15 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         @Override
         public void onError(Throwable t) {
             end();
-            LOG.debugf("stream to %s ended: %s", address, t.getMessage());
+            Status status = Status.fromThrowable(t);
+            if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.INVALID_ARGUMENT) {
+                // Not a network fault: it repeats with every stream until someone fixes the configuration.
+                if (!t.getMessage().equals(refusals.put(address, t.getMessage()))) {
+                    LOG.warnf("peer %s refuses this replica's messages: %s", address, t.getMessage());
+                }
+            } else {
+                LOG.debugf("stream to %s ended: %s", address, t.getMessage());
+            }
         }
 
         @Override
@@ -103,6 +125,7 @@ public final class GrpcPeerNetwork implements PeerNetwork {
             // With a direct executor the call may fail, and remove itself, before send returns.
             PeerGrpc.newStub(channels.to(address))
                     .withOnReadyThreshold(BUFFER_BYTES)
+                    .withInterceptors(token)
                     .send(out);
         }
         return out;

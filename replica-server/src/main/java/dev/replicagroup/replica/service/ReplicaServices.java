@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The gRPC services of one replica, ready to be added to a server. */
 public final class ReplicaServices {
@@ -18,12 +19,15 @@ public final class ReplicaServices {
      */
     public static List<ServerServiceDefinition> of(
             ReplicaNode node, String adminToken, RequestMetrics metrics, StatusWatch watch, boolean reflection) {
-        List<ServerServiceDefinition> services = new ArrayList<>(List.of(
-                new CloneService(node, metrics).bindService(),
-                new PeerService(node).bindService(),
-                ServerInterceptors.intercept(
-                        new AdminService(node, metrics, watch), new AdminTokenInterceptor(adminToken)),
-                new ReplicaHealth(node).service().bindService()));
+        // Every request of ours that does not decode is answered INVALID_ARGUMENT (health and reflection are grpc's).
+        List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
+                        new CloneService(node, metrics).bindService(),
+                        ServerInterceptors.intercept(new PeerService(node), TokenInterceptor.peer(adminToken)),
+                        ServerInterceptors.intercept(
+                                new AdminService(node, metrics, watch), TokenInterceptor.admin(adminToken)))
+                .map(UndecodableRequests::answeredIn)
+                .toList());
+        services.add(new ReplicaHealth(node).service().bindService());
         if (reflection) {
             services.add(ProtoReflectionServiceV1.newInstance().bindService());
             services.add(reflectionV1alpha());
