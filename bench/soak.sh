@@ -54,6 +54,10 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   if [ -f e2e/target/soak/summary.md ]; then
     cat e2e/target/soak/summary.md
+  elif [ -f e2e/target/soak/results.txt ]; then
+    echo "No summary: the soak was stopped before its end (see $log). The faults it finished:"
+    echo
+    sed 's/^/    /' e2e/target/soak/results.txt
   else
     echo "No summary: the soak stopped before its first fault (see $log)."
   fi
