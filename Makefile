@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 MVNW := ./mvnw -B
 
-.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up install-plugin bench-failover bench-operator bench-peers clean
+.PHONY: test verify lint lincheck sim chaos e2e build demo demo-local k8s-up install-plugin bench-failover bench-operator bench-peers soak clean
 
 ## Every test: the linters, unit and integration (`make verify`), then the end-to-end suite on a real Kubernetes
 ## (the local cluster, brought up and given this build's images; or another, see e2e).
@@ -69,6 +69,14 @@ KIND ?= all
 RUNS ?= 10
 bench-failover:
 	bench/k8s-failover.sh $(KIND) $(RUNS)
+
+## FAULTS consecutive faults of mixed kinds on one group under load (bench/soak.sh, e2e SoakIT), the order drawn
+## from SEED (printed; the same SEED and FAULTS replay it), the operator's leader killed in a fifth of them; a table
+## per kind appended to bench/REPORT.md. Takes the cluster's lock; about 45 s a fault. FAULTS=9: one of each kind.
+FAULTS ?= 100
+SEED ?=
+soak:
+	bench/soak.sh $(FAULTS) $(SEED)
 
 ## The operator at rest with GROUPS groups of 1 replica on the local cluster: API requests per group per minute
 ## (API server metrics), reconcile latency, the operator's RSS and CPU, appended to bench/REPORT.md. Takes the

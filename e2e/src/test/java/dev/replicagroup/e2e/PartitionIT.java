@@ -2,12 +2,8 @@ package dev.replicagroup.e2e;
 
 import dev.replicagroup.e2e.support.Deployed;
 import dev.replicagroup.e2e.support.FailoverCheck;
-import dev.replicagroup.e2e.support.HostProcess;
-import dev.replicagroup.e2e.support.NetworkPartition;
+import dev.replicagroup.e2e.support.Faults;
 import dev.replicagroup.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,7 +19,7 @@ class PartitionIT {
     @Test
     void primaryPartitionedFromItsHelpers(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
-        FailoverCheck.run(ns, deployed, "partition-helpers", new Partition(false));
+        FailoverCheck.run(ns, deployed, "partition-helpers", Faults.partition(false));
     }
 
     /**
@@ -33,41 +29,6 @@ class PartitionIT {
     @Test
     void primaryPartitionedFromItsHelpersAndTheOperator(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
-        FailoverCheck.run(ns, deployed, "partition-all", new Partition(true));
-    }
-
-    private static final class Partition implements FailoverCheck.Fault {
-        private final boolean alsoOperator;
-        private NetworkPartition partition;
-
-        Partition(boolean alsoOperator) {
-            this.alsoOperator = alsoOperator;
-        }
-
-        @Override
-        public void inject(Deployed d, String primary) {
-            List<String> peers = new ArrayList<>();
-            d.group().pods().stream()
-                    .filter(p -> !p.getMetadata().getName().equals(primary))
-                    .map(p -> p.getStatus().getPodIP())
-                    .filter(ip -> ip != null && !ip.isBlank())
-                    .forEach(peers::add);
-            if (alsoOperator) {
-                d.operator().pods().stream()
-                        .map(p -> p.getStatus().getPodIP())
-                        .filter(ip -> ip != null && !ip.isBlank())
-                        .forEach(peers::add);
-            }
-            Pod pod = d.group().pod(primary);
-            partition = NetworkPartition.isolate(HostProcess.of(pod, "replica"), peers);
-        }
-
-        @Override
-        public void afterFailover() {
-            if (partition != null) {
-                partition.close();
-                partition = null;
-            }
-        }
+        FailoverCheck.run(ns, deployed, "partition-all", Faults.partition(true));
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.replicagroup.e2e.support.Deployed;
 import dev.replicagroup.e2e.support.FailoverSteps;
 import dev.replicagroup.e2e.support.FailoverTimes;
+import dev.replicagroup.e2e.support.Faults;
 import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.LoadRun;
 import dev.replicagroup.e2e.support.Settings;
 import dev.replicagroup.e2e.support.TestNamespace;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -26,12 +26,7 @@ class SwitchoverIT {
         Deployed deployed = Deployed.example(ns);
         Group group = deployed.group();
         String old = deployed.status().currentPrimary();
-        String target = group.pods().stream()
-                .map(Pod::getMetadata)
-                .map(m -> m.getName())
-                .filter(n -> !n.equals(old))
-                .reduce((a, b) -> b)
-                .orElseThrow();
+        String target = Faults.lastHelper(deployed, old);
         Set<String> before = group.eventUids();
 
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 4)) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,12 +57,20 @@ public final class FailoverCheck {
             throws Exception {
         GroupStatus status = deployed.status();
         for (int i = 0; i < Settings.repeats(); i++) {
-            status = once(ns, new Deployed(deployed.operator(), deployed.group(), status), scenario, ceiling, fault);
+            status = once(ns, new Deployed(deployed.operator(), deployed.group(), status), scenario, ceiling, fault)
+                    .healed();
         }
         return status;
     }
 
-    private static GroupStatus once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
+    /** What one fault showed: the group healed after it, how long the clients waited, the writes acknowledged. */
+    public record Outcome(GroupStatus healed, Recovery recovery, Map<String, String> acknowledged) {}
+
+    /**
+     * The fault once, on the group as {@code deployed} says it is. An AssertionError is a failed check (a lost
+     * write, two primaries, no failover); a ConditionTimeoutException is the group not healing afterwards.
+     */
+    public static Outcome once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
             throws Exception {
         Group group = deployed.group();
         GroupStatus before = deployed.status();
@@ -114,7 +123,7 @@ public final class FailoverCheck {
         GroupStatus healed = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         assertEquals(after.currentPrimary(), healed.currentPrimary(), "the group healed around the new primary");
         assertNotEquals(old, healed.currentPrimary());
-        return healed;
+        return new Outcome(healed, recovery, result.report().acknowledged());
     }
 
     /**

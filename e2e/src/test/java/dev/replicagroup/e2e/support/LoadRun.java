@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The replica's own LoadGenerator running in the background against the primary Service's ClusterIP (the
@@ -83,7 +84,13 @@ public final class LoadRun implements AutoCloseable {
 
     /** Every acknowledged write that a read through the primary Service no longer returns. */
     public List<String> lostWrites(LoadReport done) throws ReplicaException {
-        return LoadGenerator.lostWrites(bootstrap, options.withDeadline(Settings.VERIFY_DEADLINE), done.acknowledged());
+        return lostWrites(bootstrap.get(0), done.acknowledged());
+    }
+
+    /** The same for writes (key to value) acknowledged by any earlier run through {@code bootstrap}. */
+    public static List<String> lostWrites(String bootstrap, Map<String, String> acknowledged) throws ReplicaException {
+        return LoadGenerator.lostWrites(
+                List.of(bootstrap), Settings.LOAD_CLIENT.withDeadline(Settings.VERIFY_DEADLINE), acknowledged);
     }
 
     /** Fails with how many were lost and a few of them (the whole list can be thousands of keys). */
