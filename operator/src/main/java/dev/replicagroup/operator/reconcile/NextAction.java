@@ -48,8 +48,9 @@ public final class NextAction {
     public record CreateMember(int ordinal) implements Action {}
 
     /**
-     * Tell a member that answers fenced while the primary serves to follow it: one that came back on its volume
-     * after a restart chose its primary without it, or missed the failover's Follow.
+     * Tell a member that follows nobody (fenced, or a helper with no primary) while the primary serves to follow
+     * it: one that came back on its volume after a restart chose its primary without it, or missed the failover's
+     * Follow.
      */
     public record Follow(String pod, String address, String primaryAddress, long term) implements Action {}
 
@@ -160,9 +161,8 @@ public final class NextAction {
         String primaryAddress = obs.pod(primary).flatMap(PodView::address).orElse(null);
         Optional<PodView> fenced = helpers.stream()
                 .filter(p -> p.address().isPresent())
-                .filter(p -> obs.replica(p.name())
-                        .filter(s -> s.role() == Role.FENCED)
-                        .isPresent())
+                .filter(p ->
+                        obs.replica(p.name()).filter(NextAction::followsNobody).isPresent())
                 .findFirst();
         Optional<NodeStatus> serving = obs.replica(primary).filter(s -> s.role() == Role.PRIMARY);
         if (fenced.isPresent() && primaryAddress != null && serving.isPresent()) {
@@ -337,5 +337,14 @@ public final class NextAction {
         return only.ordinal() == 0 && only.isPrimaryLabelled() && !only.terminating() && !only.failed()
                 ? Optional.of(only.name())
                 : Optional.empty();
+    }
+
+    /**
+     * Fenced, or a helper that learnt a newer term from a message that named no primary: either way it waits for
+     * someone to say whom to follow, and takes nothing until then.
+     */
+    private static boolean followsNobody(NodeStatus s) {
+        return s.role() == Role.FENCED
+                || (s.role() == Role.HELPER && s.primary().isEmpty());
     }
 }

@@ -123,7 +123,7 @@ class NextActionStorageTest {
                 new NextAction.CreateHelper(1, address(0)),
                 withStorage(
                         List.of(pod(0, "primary", true), pod(2, "helper", true)),
-                        Map.of("demo-0", status(0, Role.PRIMARY, 4, 10), "demo-2", status(2, Role.HELPER, 4, 10))));
+                        Map.of("demo-0", status(0, Role.PRIMARY, 4, 10), "demo-2", Fixtures.following(2, 4, 10, 0))));
     }
 
     @Test

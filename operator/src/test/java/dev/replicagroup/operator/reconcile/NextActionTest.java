@@ -57,6 +57,23 @@ class NextActionTest {
                 decide(List.of(), Map.of(), 3, Optional.empty(), Optional.empty(), new FailoverSpec()));
     }
 
+    /**
+     * A helper that learnt a newer term from a message naming no primary (it was cut off or paused while the
+     * failover told the others) follows nobody and takes nothing: it is told whom to follow, as a fenced one is.
+     * Found by the simulation (seed 665), where such a helper stayed empty for good.
+     */
+    @Test
+    void aHelperThatFollowsNobodyWhileThePrimaryServesIsToldToFollowIt() {
+        var pods = List.of(pod(0, "primary", true), pod(1, "helper", true), pod(2, "helper", true));
+        var replicas = Map.of(
+                "demo-0", status(0, Role.PRIMARY, 3, 670),
+                "demo-1", Fixtures.following(1, 3, 670, 0),
+                "demo-2", status(2, Role.HELPER, 2, 0));
+        assertEquals(
+                new NextAction.Follow("demo-2", address(2), address(0), 3),
+                decide(pods, replicas, 3, Optional.of("demo-0"), Optional.empty(), new FailoverSpec()));
+    }
+
     /** What to do with these pods when status names no primary, in status term {@code term}. */
     private static NextAction.Action noPrimaryRecorded(List<PodView> pods, long term) {
         return NextAction.decide(new NextAction.Input(

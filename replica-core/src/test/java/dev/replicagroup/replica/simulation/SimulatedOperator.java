@@ -88,6 +88,34 @@ final class SimulatedOperator {
                 .anyMatch(r -> r.address.equals(primary) && r.machine.state().role() != Role.PRIMARY);
         if (blocked || suspected || primaryRestarted || lost >= quorum) {
             failover(now, reachable, helpers, quorum);
+            return;
+        }
+        followServingPrimary(now, reachable);
+    }
+
+    /**
+     * As the operator's NextAction.Follow: a replica it reaches that follows nobody while the primary serves
+     * (fenced, or a helper that learnt a newer term from a message naming no primary) missed the failover's
+     * Follow (it was cut off or paused then) or came back on its disk; tell it to follow.
+     */
+    private void followServingPrimary(long now, List<SimulatedReplica> reachable) {
+        Optional<ReplicaMachine> serving = reachable.stream()
+                .filter(r -> r.address.equals(primary))
+                .map(r -> r.machine)
+                .filter(m -> m.state().role() == Role.PRIMARY)
+                .findFirst();
+        if (serving.isEmpty()) {
+            return;
+        }
+        long primaryTerm = serving.get().state().term();
+        for (SimulatedReplica r : reachable) {
+            Role role = r.machine.state().role();
+            boolean followsNobody = role == Role.FENCED
+                    || (role == Role.HELPER && r.machine.state().primary().isEmpty());
+            if (followsNobody && r.machine.follow(primary, primaryTerm).accepted()) {
+                story.accept(now + " ms: told " + r.address + " (" + role + " following nobody) to follow " + primary
+                        + " in term " + primaryTerm);
+            }
         }
     }
 

@@ -529,7 +529,9 @@ final class Simulation {
                 if (!h.last().equals(p.last()) || h.commitSeq() != p.commitSeq()) {
                     history.violate(
                             now,
-                            "quiet for " + QUIET_MILLIS + " ms, yet " + r.address + " holds " + h.last()
+                            "quiet for " + QUIET_MILLIS + " ms, yet " + r.address + " (" + h.role() + " in term "
+                                    + h.term() + ", following '" + h.primary() + "', problem '"
+                                    + r.machine.problem() + "') holds " + h.last()
                                     + " committed to " + h.commitSeq() + " while primary " + primary.address + " holds "
                                     + p.last() + " committed to " + p.commitSeq());
                 }
