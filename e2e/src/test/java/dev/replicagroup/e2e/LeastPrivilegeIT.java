@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,7 +136,7 @@ class LeastPrivilegeIT {
         String name = pod.getMetadata().getName();
         assertTrue(Readiness.isPodReady(pod), name + " is Ready");
         PodSecurityContext podContext = pod.getSpec().getSecurityContext();
-        assertEquals(Boolean.TRUE, podContext.getRunAsNonRoot(), name + ": runAsNonRoot");
+        assertEquals(true, podContext.getRunAsNonRoot(), name + ": runAsNonRoot");
         assertNotEquals(Long.valueOf(0), podContext.getRunAsUser(), name + ": not uid 0");
         assertEquals("RuntimeDefault", podContext.getSeccompProfile().getType(), name + ": seccomp RuntimeDefault");
         assertFalse(Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), name + ": no host network");
@@ -145,8 +146,8 @@ class LeastPrivilegeIT {
         for (Container container : containers) {
             String what = name + "/" + container.getName();
             SecurityContext context = container.getSecurityContext();
-            assertEquals(Boolean.FALSE, context.getAllowPrivilegeEscalation(), what + ": no privilege escalation");
-            assertEquals(Boolean.TRUE, context.getReadOnlyRootFilesystem(), what + ": read-only root filesystem");
+            assertEquals(false, context.getAllowPrivilegeEscalation(), what + ": no privilege escalation");
+            assertEquals(true, context.getReadOnlyRootFilesystem(), what + ": read-only root filesystem");
             assertFalse(Boolean.TRUE.equals(context.getPrivileged()), what + ": not privileged");
             assertEquals(List.of("ALL"), context.getCapabilities().getDrop(), what + ": every capability dropped");
             assertTrue(
@@ -158,13 +159,13 @@ class LeastPrivilegeIT {
 
     /** The rules of {@code account} in {@code namespace} that the namespace's default ServiceAccount lacks. */
     private static List<String> beyondBaseline(TestNamespace ns, String account, String namespace) {
-        TreeSet<String> rules = rules(ns, account, namespace);
+        TreeSet<String> rules = new TreeSet<>(rules(ns, account, namespace));
         rules.removeAll(rules(ns, "default", namespace));
         return List.copyOf(rules);
     }
 
     /** Each rule as "resource [names] verbs", verbs sorted: kubectl's order and spacing are not the point. */
-    private static TreeSet<String> rules(TestNamespace ns, String account, String namespace) {
+    private static Set<String> rules(TestNamespace ns, String account, String namespace) {
         String listed = ns.cluster()
                 .tools()
                 .kubectl(
