@@ -67,6 +67,13 @@ lint_helm() {
   rg_log "helm lint --strict helm/replicagroup-operator"
   # --strict: a lint warning fails too. The one INFO (no icon in Chart.yaml) is not a warning.
   "$RG_HELM_BIN/helm" lint --strict --quiet helm/replicagroup-operator
+  # The optional NetworkPolicy (off by default) must render and lint too, with a client selector.
+  local policy=(--set networkPolicy.enabled=true --set 'networkPolicy.namespaces={shop}'
+    --set-json 'networkPolicy.clients=[{"podSelector":{"matchLabels":{"replicagroup.dev/client":"true"}}}]')
+  rg_log "helm lint --strict and helm template with networkPolicy.enabled=true"
+  "$RG_HELM_BIN/helm" lint --strict --quiet helm/replicagroup-operator "${policy[@]}"
+  "$RG_HELM_BIN/helm" template replicagroup-operator helm/replicagroup-operator --namespace replicagroup-system \
+    "${policy[@]}" --show-only templates/networkpolicy.yaml >/dev/null
   # k8s/install.yaml is the chart rendered for users without Helm: it must not drift from the chart.
   rg_log "k8s/install.yaml is the rendered chart"
   if ! diff -u <(sed 1,3d k8s/install.yaml) \

@@ -36,18 +36,24 @@ public final class Operator {
         Operator operator =
                 new Operator(ns, "rgop-" + UUID.randomUUID().toString().substring(0, 5));
         ns.onCleanup(operator::uninstall);
-        // Helm installs a chart's CRDs only when they are missing and never upgrades them: on a cluster that ran
-        // an older suite, the CRD would lack this checkout's fields (what `helm upgrade` users do by hand).
-        ns.cluster()
-                .tools()
+        applyCrd(ns.cluster());
+        ns.cluster().tools().helm(operator.installArgs().toArray(String[]::new));
+        return operator;
+    }
+
+    /**
+     * This checkout's CRD, applied. Helm installs a chart's CRDs only when they are missing and never upgrades
+     * them: on a cluster that ran an older suite, the CRD would lack this checkout's fields and rules (what
+     * `helm upgrade` users do by hand).
+     */
+    public static void applyCrd(Cluster cluster) {
+        cluster.tools()
                 .kubectl(
                         "apply",
                         "--server-side",
                         "--force-conflicts",
                         "-f",
                         chart().resolve("crds").toString());
-        ns.cluster().tools().helm(operator.installArgs().toArray(String[]::new));
-        return operator;
     }
 
     List<String> installArgs() {

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives each test its own namespace (created before, deleted after), so that no test sees another's objects.
  * On failure, everything needed to understand it is dumped to e2e/target/e2e-dumps/ before the namespace goes.
- * Tests register clean-up steps (helm uninstall of cluster-scoped objects) that run before the deletion.
+ * Tests register clean-up steps (helm uninstall of cluster-scoped objects) that run before the deletion. The
+ * namespace enforces the restricted Pod Security Standard, so the operator (installed into it) and the replicas
+ * run under it.
  */
 public final class TestNamespace implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    public static final String POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(TestNamespace.class);
 
     private final String name;
@@ -59,6 +62,8 @@ public final class TestNamespace implements BeforeEachCallback, AfterEachCallbac
                         .withNewMetadata()
                         .withName(ns)
                         .addToLabels("replicagroup.dev/e2e", "true")
+                        // Every replica and operator pod of the suite must pass the strictest Pod Security Standard.
+                        .addToLabels(POD_SECURITY_ENFORCE, "restricted")
                         .endMetadata()
                         .build())
                 .create();

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -28,6 +29,14 @@ public class ReplicaGroupSpec {
     public static final String ROLLING_UPDATE = "RollingUpdate";
     public static final String ON_DELETE = "OnDelete";
 
+    /** An image reference: lower-case repository, then an optional tag or digest (SpecCheck checks it too). */
+    public static final String IMAGE_PATTERN = "^[a-z0-9]([-a-zA-Z0-9._/:@]*[a-zA-Z0-9])?$";
+
+    public static final int IMAGE_MAX_LENGTH = 512;
+    static final String IMAGE_RULE = "image must be an image reference such as replicagroup/replica:0.1.0"
+            + " (a lower-case repository, then an optional :tag or @sha256:digest, no spaces); leave image out"
+            + " for the operator's default";
+
     @SpecReplicas
     @Min(1)
     @Max(15)
@@ -36,7 +45,9 @@ public class ReplicaGroupSpec {
     private int replicas = 3;
 
     // Repositories are lower case; tags and digests need not be (0.1.0-SNAPSHOT, the default image's own tag).
-    @Pattern("^[a-z0-9]([-a-zA-Z0-9._/:@]*[a-zA-Z0-9])?$")
+    // A CEL rule rather than a pattern, for a message that says what an image reference looks like.
+    @Size(max = IMAGE_MAX_LENGTH)
+    @ValidationRule(value = "self.matches('" + IMAGE_PATTERN + "')", message = IMAGE_RULE)
     @JsonPropertyDescription(
             "The replica image; the operator's default (replicagroup/replica:<operator version>) when empty.")
     private String image;
@@ -53,6 +64,7 @@ public class ReplicaGroupSpec {
             "How many helpers must hold a write before the primary acknowledges it (0 = async, may lose the last writes).")
     private int syncAcks = 1;
 
+    // Its quantities get their rules from QuantityRules: the generator cannot annotate a map's values.
     @JsonPropertyDescription("CPU and memory of each replica container.")
     private ResourceRequirements resources;
 

@@ -4,13 +4,21 @@ import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The spec rules the CRD's schema and CEL also enforce, checked again here: an API server without CEL
  * (or an object stored before the rule) must get a clear error in status, not a crashing reconciler.
  */
 public final class SpecCheck {
+    private static final Pattern IMAGE = Pattern.compile(ReplicaGroupSpec.IMAGE_PATTERN);
+
     private SpecCheck() {}
 
     public static Optional<String> problem(ReplicaGroupSpec spec) {
@@ -27,6 +35,14 @@ public final class SpecCheck {
         if (spec.getReadinessProbe() == null || spec.getFailover() == null) {
             return Optional.of("readinessProbe and failover must be objects");
         }
+        if (spec.getImage() != null && !IMAGE.matcher(spec.getImage()).matches()) {
+            return Optional.of("image must be an image reference such as replicagroup/replica:0.1.0, got '"
+                    + spec.getImage() + "'");
+        }
+        Optional<String> resources = resources(spec.getResources());
+        if (resources.isPresent()) {
+            return resources;
+        }
         if (spec.getStorage() != null) {
             Optional<String> storage = storage(spec.getStorage());
             if (storage.isPresent()) {
@@ -42,14 +58,42 @@ public final class SpecCheck {
         if (size == null || size.isBlank()) {
             return Optional.of("storage.size is required when storage is set (e.g. 1Gi)");
         }
-        try {
-            if (Quantity.getAmountInBytes(new Quantity(size)).signum() <= 0) {
-                return Optional.of("storage.size must be more than 0, got " + size);
-            }
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        Optional<BigDecimal> amount = amount(new Quantity(size));
+        if (amount.isEmpty()) {
             return Optional.of("storage.size must be a quantity such as 1Gi or 500Mi, got '" + size + "'");
         }
+        if (amount.get().signum() <= 0) {
+            return Optional.of("storage.size must be more than 0, got " + size);
+        }
         return Optional.empty();
+    }
+
+    /** Each limit and request must be a quantity (QuantityRules in the CRD): the pods are made with them. */
+    static Optional<String> resources(ResourceRequirements resources) {
+        if (resources == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, Map<String, Quantity>> kind : List.of(
+                Map.entry("limits", Objects.requireNonNullElse(resources.getLimits(), Map.<String, Quantity>of())),
+                Map.entry(
+                        "requests", Objects.requireNonNullElse(resources.getRequests(), Map.<String, Quantity>of())))) {
+            for (Map.Entry<String, Quantity> quantity : kind.getValue().entrySet()) {
+                if (quantity.getValue() == null || amount(quantity.getValue()).isEmpty()) {
+                    return Optional.of("resources." + kind.getKey() + "." + quantity.getKey()
+                            + " must be a quantity, such as 500m or 2 for cpu and 256Mi or 1Gi for memory, got '"
+                            + quantity.getValue() + "'");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<BigDecimal> amount(Quantity quantity) {
+        try {
+            return Optional.of(Quantity.getAmountInBytes(quantity));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return Optional.empty();
+        }
     }
 
     /** The timing inequality of operator/README.md; the replica refuses to start without it. */

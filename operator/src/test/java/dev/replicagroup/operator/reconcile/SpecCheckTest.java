@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +70,39 @@ class SpecCheckTest {
         assertTrue(SpecCheck.problem(spec).orElseThrow().contains("more than 0"));
         spec.getStorage().setSize("1Gi");
         assertEquals(Optional.empty(), SpecCheck.problem(spec));
+    }
+
+    @Test
+    void theImageMustBeAnImageReference() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.setImage("replicagroup/replica:0.1.0-SNAPSHOT");
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        spec.setImage("registry.local:5000/replica@sha256:0123abcd");
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        for (String bad : new String[] {"", "Replica/Upper:1", "replica:1 ", "replica image"}) {
+            spec.setImage(bad);
+            assertTrue(
+                    SpecCheck.problem(spec).orElseThrow().contains("image must be an image reference"),
+                    "'" + bad + "' is refused");
+        }
+    }
+
+    @Test
+    void limitsAndRequestsMustBeQuantities() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.setResources(new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("500m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("cpu", new Quantity("2"))
+                .build());
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        spec.getResources().getLimits().put("memory", new Quantity("lots"));
+        assertEquals(
+                Optional.of("resources.limits.memory must be a quantity, such as 500m or 2 for cpu and 256Mi or 1Gi"
+                        + " for memory, got 'lots'"),
+                SpecCheck.problem(spec));
+        spec.getResources().getLimits().remove("memory");
+        spec.getResources().getRequests().put("cpu", new Quantity("1.5.5"));
+        assertTrue(SpecCheck.problem(spec).orElseThrow().startsWith("resources.requests.cpu must be a quantity"));
     }
 }
