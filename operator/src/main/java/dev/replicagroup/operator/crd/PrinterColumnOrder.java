@@ -1,10 +1,8 @@
 package dev.replicagroup.operator.crd;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.crdv2.generator.CRDPostProcessor;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -13,19 +11,13 @@ import java.util.List;
  * Puts the ReplicaGroup CRD's printer columns in the order its {@link AdditionalPrinterColumn} annotations are
  * written, the order {@code kubectl get rg} shows them in. fabric8's CRD generator sorts them by JSON path, so
  * AGE ({@code .metadata.creationTimestamp}) would come first and READY last (fabric8io/kubernetes-client#3974,
- * closed without an option). Runs at build time on the generated CRD ({@code quarkus.operator-sdk.crd.post-processor}).
+ * closed without an option). Runs at build time on the generated CRD ({@link CrdPostProcessor}).
  */
-public final class PrinterColumnOrder implements CRDPostProcessor {
-    @Override
-    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-        if (crd instanceof CustomResourceDefinition v1
-                && v1.getMetadata().getName().equals(HasMetadata.getFullResourceName(ReplicaGroup.class))) {
-            v1.getSpec()
-                    .getVersions()
-                    .forEach(version -> version.setAdditionalPrinterColumns(
-                            inDeclaredOrder(version.getAdditionalPrinterColumns())));
-        }
-        return crd;
+public final class PrinterColumnOrder {
+    private PrinterColumnOrder() {}
+
+    static void apply(CustomResourceDefinitionVersion version) {
+        version.setAdditionalPrinterColumns(inDeclaredOrder(version.getAdditionalPrinterColumns()));
     }
 
     static List<CustomResourceColumnDefinition> inDeclaredOrder(List<CustomResourceColumnDefinition> columns) {

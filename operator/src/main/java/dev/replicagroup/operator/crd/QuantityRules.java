@@ -1,8 +1,6 @@
 package dev.replicagroup.operator.crd;
 
-import io.fabric8.crdv2.generator.CRDPostProcessor;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRuleBuilder;
 import java.util.List;
@@ -13,7 +11,7 @@ import java.util.List;
  * operator creates the pods. The generator cannot annotate a map's values, hence a post-processor. The maps get
  * a maxProperties: without one the API server estimates the rules' cost as unbounded and refuses the CRD.
  */
-public final class QuantityRules implements CRDPostProcessor {
+public final class QuantityRules {
     /**
      * More than the resource names a container takes (cpu, memory, ephemeral-storage, two hugepages sizes); the
      * API server's cost estimate refuses 16 (1.34: just over its per-rule budget).
@@ -23,20 +21,15 @@ public final class QuantityRules implements CRDPostProcessor {
     static final String RULE = "isQuantity(string(self))";
     static final String MESSAGE = "must be a quantity, such as 500m or 2 for cpu and 256Mi or 1Gi for memory";
 
-    @Override
-    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-        if (crd instanceof CustomResourceDefinition v1
-                && v1.getMetadata().getName().equals(HasMetadata.getFullResourceName(ReplicaGroup.class))) {
-            v1.getSpec()
-                    .getVersions()
-                    .forEach(version -> addTo(version.getSchema()
-                            .getOpenAPIV3Schema()
-                            .getProperties()
-                            .get("spec")
-                            .getProperties()
-                            .get("resources")));
-        }
-        return crd;
+    private QuantityRules() {}
+
+    static void apply(CustomResourceDefinitionVersion version) {
+        addTo(version.getSchema()
+                .getOpenAPIV3Schema()
+                .getProperties()
+                .get("spec")
+                .getProperties()
+                .get("resources"));
     }
 
     static void addTo(JSONSchemaProps resources) {
