@@ -153,6 +153,9 @@ class ReplicaClientTest {
         List<String> all = group.all();
         try (ReplicaClient client = ReplicaClient.connect(List.of(primary.address()), CLIENT)) {
             client.put("before", "v1".getBytes(StandardCharsets.UTF_8));
+            // The helpers may join after the client's first look: it knows them once the primary lists them.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> client.servers().servers().size() == 3);
             primary.close();
             for (String helper : all.subList(1, 3)) {
                 admin.fence(helper, 2);
