@@ -336,11 +336,14 @@ public class FailoverRunner {
         status.setLastFailover(failover);
         status.setFailover(null);
         status.setPrimarySince(now());
-        statusWriter.write(group);
         Duration total =
                 Duration.between(Instant.parse(failover.getDetectedAt()), Instant.parse(failover.getCompletedAt()));
-        metrics.failoverCompleted(group, failover.isSwitchover(), total);
+        // The event before the status write: an operator killed between the two leaves a status that still runs
+        // the failover, and the next leader's finish records the event again, which its once-per-term name
+        // refuses. The other order left a completed status with no completion event (found by the soak).
         failoverEvents.completed(group, failover, total, fin.delete());
+        statusWriter.write(group);
+        metrics.failoverCompleted(group, failover.isSwitchover(), total);
         if (failover.isSwitchover()
                 && group.getMetadata().getAnnotations() != null
                 && group.getMetadata().getAnnotations().containsKey(Labels.PROMOTE_ANNOTATION)) {
