@@ -65,7 +65,9 @@ public class ReplicaGroupSpec {
     private int syncAcks = 1;
 
     // Its quantities get their rules from QuantityRules: the generator cannot annotate a map's values.
-    @JsonPropertyDescription("CPU and memory of each replica container.")
+    @JsonPropertyDescription("CPU and memory of each replica container. Where it names neither a request nor a"
+            + " limit for cpu (memory), the replica requests 50m (128Mi): a replica without a CPU request gets the"
+            + " kernel's smallest share and, whenever the node is busy, misses heartbeats and is failed over.")
     private ResourceRequirements resources;
 
     @JsonPropertyDescription("Timing of the gRPC readiness probe that drives failure detection.")

@@ -185,7 +185,7 @@ public final class ReplicaPods {
                         .withContainerPort(HTTP_PORT)
                         .withProtocol("TCP")
                         .endPort()
-                        .withResources(spec.getResources())
+                        .withResources(ReplicaResources.of(spec.getResources()))
                         .withNewReadinessProbe()
                         .withNewGrpc()
                         .withPort(GRPC_PORT)
