@@ -14,6 +14,8 @@ final class HelperSide {
     private boolean contactSinceBeat;
     /** The stream from lastPrimary broke (its process exited, or the connection was reset) after its last word. */
     private boolean primaryDisconnected;
+    /** Ticks since lastContact that this replica itself did not run (see {@link #paused}). */
+    private long pausedSinceContact;
 
     private boolean joined;
     private long nextJoinAt;
@@ -45,6 +47,7 @@ final class HelperSide {
             // A new primary to follow: the detector starts counting from now, not from the old one's last word.
             lastPrimary = state.primary();
             lastContact = machine.now();
+            pausedSinceContact = 0;
             primaryDisconnected = false;
         }
         joined = false;
@@ -75,6 +78,7 @@ final class HelperSide {
         machine.noticeRoleChange();
         lastPrimary = m.from();
         lastContact = machine.now();
+        pausedSinceContact = 0;
         contactSinceBeat = true;
         primaryDisconnected = false;
         joined = true;
@@ -130,20 +134,32 @@ final class HelperSide {
         }
     }
 
+    /**
+     * This replica did not run for {@code ticks} (a GC pause, a starved or throttled CPU): that silence is its own,
+     * and the primary's messages of the time are still on their way to it, so the detector does not count it.
+     * Counted at most up to the detection timeout in all, so a replica paused again and again still reports a dead
+     * primary, at the latest after twice the timeout. Safe: it only ever reports later, after the old lease ended.
+     */
+    void paused(long ticks) {
+        if (lastContact >= 0) {
+            pausedSinceContact = Math.min(settings.detectionTicks(), pausedSinceContact + ticks);
+        }
+    }
+
     /** Helper: ticks since it last heard from {@link #lastPrimary()}; -1 if it never did. */
     long primaryContactAgeTicks() {
         return lastContact < 0 ? -1 : machine.now() - lastContact;
     }
 
     /**
-     * Helper: it heard nothing from its primary for the detection timeout (counted from when it began to follow),
-     * or for two heartbeats since the primary's stream broke.
+     * Helper: it heard nothing from its primary for the detection timeout (counted from when it began to follow,
+     * without its own pauses), or for two heartbeats since the primary's stream broke.
      */
     boolean primaryLost() {
         if (state.role() != Role.HELPER || lastContact < 0) {
             return false;
         }
-        long silent = machine.now() - lastContact;
+        long silent = machine.now() - lastContact - pausedSinceContact;
         return silent >= settings.detectionTicks() || (primaryDisconnected && silent >= 2L * settings.heartbeatTicks());
     }
 

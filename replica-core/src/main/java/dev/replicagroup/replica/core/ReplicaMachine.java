@@ -48,6 +48,10 @@ public final class ReplicaMachine {
     /** {@code ticks} ticks have passed (more than one after the driver was paused). */
     public void tick(int ticks) {
         now += ticks;
+        // Many ticks at once: this replica did not run meanwhile (the driver ticks every tick it runs).
+        if (ticks > settings.heartbeatTicks()) {
+            helper.paused(ticks);
+        }
         if (now - lastBeat >= settings.heartbeatTicks()) {
             lastBeat = now;
             if (state.role() == Role.PRIMARY) {

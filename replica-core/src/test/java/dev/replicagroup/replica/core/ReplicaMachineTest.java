@@ -108,6 +108,40 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aHelperDoesNotCountItsOwnPauseAsSilenceOfItsPrimary() {
+        primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        // The helper did not run for longer than the detection timeout (a starved CPU, a GC pause): one tick call.
+        helper.tick(SETTINGS.detectionTicks() + 5);
+        assertFalse(helper.primaryLost(), "the primary's heartbeats of that time are still on their way");
+        assertTrue(helper.primaryContactAgeTicks() > SETTINGS.detectionTicks(), "the age it reports is the real one");
+        tick(1);
+        assertFalse(helper.primaryLost(), "the next heartbeat arrived");
+        // Control: the same silence while the helper runs is a lost primary.
+        lose = m -> true;
+        for (int i = 0; i <= SETTINGS.detectionTicks(); i++) {
+            helper.tick(1);
+        }
+        assertTrue(helper.primaryLost());
+    }
+
+    @Test
+    void aHelperPausedAgainAndAgainStillReportsADeadPrimaryWithinTwiceTheDetectionTimeout() {
+        primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        nodes.remove("p");
+        int pause = SETTINGS.heartbeatTicks() + 1;
+        long silent = 0;
+        while (!helper.primaryLost() && silent <= 3L * SETTINGS.detectionTicks()) {
+            helper.tick(pause);
+            silent += pause;
+        }
+        assertTrue(helper.primaryLost());
+        assertTrue(silent <= 2L * SETTINGS.detectionTicks() + pause, "reported after " + silent + " ticks");
+        assertTrue(silent > SETTINGS.detectionTicks(), "its pauses were not counted at first: " + silent);
+    }
+
+    @Test
     void aHelperWhosePrimarysStreamBrokeReportsItLostAfterTwoSilentHeartbeats() {
         primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");
