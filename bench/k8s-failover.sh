@@ -32,9 +32,9 @@ fi
 KUBECONFIG=$(scripts/k8s-up.sh | tail -1)
 export KUBECONFIG
 mkdir -p target
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/REPORT.md' || echo '+dirty')"
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-started=$(date -u +%FT%TZ)
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_begin
 rm -f "$TIMES"
 failed=""
 for kind in $kinds; do
@@ -59,7 +59,7 @@ declare -A SCENARIO=([pod-deleted]=pod-deleted [sigkill]=jvm-killed [sigstop]=fr
   echo
   echo "## $started — failover on Kubernetes, $RUNS runs per kind (make bench-failover KIND=$KIND RUNS=$RUNS)"
   echo
-  echo "Commit $commit; local single-node cluster, $(nproc) cores; load average (1/5/15 min) $load_start at start,"
+  bench_machine
   echo "$load_end at the end. Settings: the example group (3 replicas, syncAcks 1, the CR's default failover"
   echo "timing), FailoverCheck's load (4 clients through the primary Service, 30 % reads, 1 s per attempt),"
   echo "the fault repeated on one group per kind, healed in between. Times in ms: *write* = fault → first write"

@@ -54,9 +54,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-commit=${RG_BENCH_COMMIT:-"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/REPORT.md' || echo '+dirty')"}
-started=$(date -u +%FT%TZ)
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_begin
 
 say "images (built and loaded inside the lock: the tags are shared)"
 if [ "$KUBECONFIG" = /var/lib/replicagroup-cluster/kubeconfig ]; then
@@ -189,7 +189,7 @@ verbs=$(for v in s0 s2; do by_verb <"$OUT/$v.apiserver" >"$OUT/$v.verbs"; done
   echo
   echo "## $started — the operator at rest, $N groups (make bench-operator GROUPS=$N WINDOW=$WINDOW)"
   echo
-  echo "Commit $commit; local single-node cluster, $(nproc) cores; load average (1/5/15 min) $load_start at start,"
+  bench_machine
   echo "$load_end at the end. Settings: the chart's defaults (2 operator pods, Lease 3 s / renew 2 s / retry 500 ms,"
   echo "resync 1 s for groups not at rest), watching one namespace; $N groups of 1 replica (syncAcks 0), all Running"
   echo "$((t_running - t_created)) s after creation, then 60 s to settle; samples over ${window_s} s at rest."

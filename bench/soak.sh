@@ -28,9 +28,9 @@ fi
 KUBECONFIG=$(scripts/k8s-up.sh | tail -1)
 export KUBECONFIG
 mkdir -p target
-commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/REPORT.md' || echo '+dirty')"
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-started=$(date -u +%FT%TZ)
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_begin
 rm -rf e2e/target/soak
 log=target/soak.log
 echo "== soak: $FAULTS faults, seed $SEED (log: $log)"
@@ -42,7 +42,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "## $started — soak, $FAULTS faults, seed $SEED (make soak FAULTS=$FAULTS SEED=$SEED)"
   echo
-  echo "Commit $commit; local single-node cluster, $(nproc) cores; load average (1/5/15 min) $load_start at start,"
+  bench_machine
   echo "$load_end at the end. Settings: the example group (3 replicas, syncAcks 1, the CR's default failover"
   echo "timing), FailoverCheck's load (4 clients through the primary Service, 30 % reads) and register workload"
   echo "(2 clients, 5 keys, checked by tools/lincheck) per fault; leader kills at a random point 0-3 s after the"
