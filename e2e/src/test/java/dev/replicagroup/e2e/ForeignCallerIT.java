@@ -18,15 +18,12 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -59,7 +56,7 @@ class ForeignCallerIT {
         }
         GroupStatus before = group.awaitSettled(2, Settings.SETTLE);
         String primary = group.pod(before.currentPrimary()).getStatus().getPodIP() + ":7000";
-        String token = token(ns, group);
+        String token = group.adminToken();
         KubernetesClient client = ns.cluster().client();
         String outside = ns.name() + "-outside";
         client.namespaces()
@@ -99,7 +96,7 @@ class ForeignCallerIT {
                         .getPodIP()
                 + ":7000";
 
-        try (AdminClient admin = new AdminClient(token, Settings.STATUS_CALL)) {
+        try (AdminClient admin = new AdminClient(token, Duration.ofSeconds(5))) {
             NodeStatus status = admin.status(primary);
             List<String> helpers = status.helpers().stream()
                     .map(NodeStatus.HelperProgress::address)
@@ -112,16 +109,6 @@ class ForeignCallerIT {
         assertEquals(before.currentPrimary(), after.currentPrimary());
         assertEquals(before.term(), after.term());
         assertEquals("Running", after.phase());
-    }
-
-    private static String token(TestNamespace ns, Group group) {
-        Secret secret = ns.cluster()
-                .client()
-                .secrets()
-                .inNamespace(ns.name())
-                .withName(group.name() + "-admin-token")
-                .get();
-        return new String(Base64.getDecoder().decode(secret.getData().get("admin-token")), StandardCharsets.UTF_8);
     }
 
     record Finished(int exitCode, String log) {}

@@ -30,18 +30,18 @@ class PauseIT {
     void shortPausesOfThePrimaryCauseNoFailover(TestNamespace ns) throws Exception {
         Deployed deployed = Deployed.example(ns);
         for (int i = 0; i < Settings.repeats(); i++) {
-            pauseRound(ns, deployed);
+            pauseRound(deployed);
         }
     }
 
-    private static void pauseRound(TestNamespace ns, Deployed deployed) throws Exception {
+    private static void pauseRound(Deployed deployed) throws Exception {
         Group group = deployed.group();
         String primary = deployed.status().currentPrimary();
         Set<String> before = group.eventUids();
         HostProcess process = HostProcess.of(group.pod(primary), "replica");
         int pauses = 0;
         LoadRun.Result result;
-        try (ServingMonitor serving = new ServingMonitor(ns, group);
+        try (ServingMonitor serving = new ServingMonitor(group);
                 LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             long end = System.nanoTime() + Settings.PAUSES_FOR.toNanos();
             while (System.nanoTime() < end) {

@@ -46,7 +46,7 @@ class RollingUpdateIT {
         Duration took;
         LoadRun.Result result;
         try (PrimaryLabelMonitor labels = new PrimaryLabelMonitor(ns, group);
-                ServingMonitor serving = new ServingMonitor(ns, group);
+                ServingMonitor serving = new ServingMonitor(group);
                 LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             Thread.sleep(Settings.STEADY.toMillis());
             long changed = System.nanoTime();

@@ -83,7 +83,7 @@ public final class FailoverCheck {
         AssertionError failoverFailed = null;
         LoadRun.Result result;
         try (PrimaryLabelMonitor labels = new PrimaryLabelMonitor(ns, group);
-                ServingMonitor serving = new ServingMonitor(ns, group);
+                ServingMonitor serving = new ServingMonitor(group);
                 LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             Thread.sleep(Settings.STEADY.toMillis());
             faultAt = System.nanoTime();

@@ -4,13 +4,16 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.readiness.Readiness;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +54,18 @@ public final class Group {
 
     public String name() {
         return name;
+    }
+
+    /** The group's admin token, from the Secret the operator made (what admin and peer calls must carry). */
+    public String adminToken() {
+        Secret secret = client().secrets()
+                .inNamespace(ns.name())
+                .withName(name + "-admin-token")
+                .get();
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey("token")) {
+            throw new AssertionError("no admin token Secret " + name + "-admin-token in " + ns.name());
+        }
+        return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
     }
 
     private KubernetesClient client() {

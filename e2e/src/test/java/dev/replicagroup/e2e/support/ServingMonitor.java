@@ -5,10 +5,7 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  * violation, not an artefact of sampling.
  */
 public final class ServingMonitor implements AutoCloseable {
-    private static final String TOKEN_KEY = "token";
 
     private final Group group;
     private final AdminClient admin;
@@ -47,20 +43,9 @@ public final class ServingMonitor implements AutoCloseable {
     record Run(String pod, long term, long from, long until) {}
 
     @SuppressWarnings("FutureReturnValueIgnored") // round() catches its failures; close() ends the ticker
-    public ServingMonitor(TestNamespace ns, Group group) {
+    public ServingMonitor(Group group) {
         this.group = group;
-        Secret secret = ns.cluster()
-                .client()
-                .secrets()
-                .inNamespace(ns.name())
-                .withName(group.name() + "-admin-token")
-                .get();
-        if (secret == null || secret.getData() == null || !secret.getData().containsKey(TOKEN_KEY)) {
-            throw new AssertionError("no admin token Secret " + group.name() + "-admin-token in " + ns.name());
-        }
-        this.admin = new AdminClient(
-                new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)), StandardCharsets.UTF_8),
-                Settings.STATUS_CALL);
+        this.admin = new AdminClient(group.adminToken(), Settings.STATUS_CALL);
         ticker.scheduleWithFixedDelay(this::round, 0, Settings.STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -177,7 +177,7 @@ public final class Soak {
     /** kubectl scale one replica down and back up under the load: nothing lost, the primary and its term kept. */
     private void scaleDownUp() throws Exception {
         try (PrimaryLabelMonitor labels = new PrimaryLabelMonitor(ns, group);
-                ServingMonitor serving = new ServingMonitor(ns, group);
+                ServingMonitor serving = new ServingMonitor(group);
                 LoadRun load = LoadRun.start(group.primaryServiceAddress(), Settings.LOAD_CLIENTS)) {
             Thread.sleep(Settings.STEADY.toMillis());
             group.kubectl("scale", "rg", group.name(), "--replicas=" + (Deployed.EXAMPLE_REPLICAS - 1));
