@@ -74,6 +74,14 @@ lint_helm() {
   "$RG_HELM_BIN/helm" lint --strict --quiet helm/replicagroup-operator "${policy[@]}"
   "$RG_HELM_BIN/helm" template replicagroup-operator helm/replicagroup-operator --namespace replicagroup-system \
     "${policy[@]}" --show-only templates/networkpolicy.yaml >/dev/null
+  # The Prometheus Operator objects and the dashboard (off by default) must render and lint too.
+  local monitoring=(--set metrics.serviceMonitor.enabled=true --set metrics.replicaPodMonitor.enabled=true
+    --set metrics.prometheusRule.enabled=true --set metrics.dashboard.enabled=true)
+  rg_log "helm lint --strict and helm template with the ServiceMonitor, PodMonitor, PrometheusRule and dashboard on"
+  "$RG_HELM_BIN/helm" lint --strict --quiet helm/replicagroup-operator "${monitoring[@]}"
+  "$RG_HELM_BIN/helm" template replicagroup-operator helm/replicagroup-operator --namespace replicagroup-system \
+    "${monitoring[@]}" --show-only templates/servicemonitor.yaml --show-only templates/podmonitor.yaml \
+    --show-only templates/prometheusrule.yaml --show-only templates/dashboard.yaml >/dev/null
   # k8s/install.yaml is the chart rendered for users without Helm: it must not drift from the chart.
   rg_log "k8s/install.yaml is the rendered chart"
   if ! diff -u <(sed 1,3d k8s/install.yaml) \

@@ -2,6 +2,7 @@ package dev.replicagroup.operator.metrics;
 
 import dev.replicagroup.operator.crd.FailoverStep;
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -10,12 +11,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The operator's own metrics (Prometheus at /q/metrics): failovers, how long each failover step took,
@@ -66,7 +70,24 @@ public class OperatorMetrics {
     }
 
     public void members(ReplicaGroup group, String role, long count) {
-        gauge("replicagroup.members", tags(group).and("role", role), count);
+        gauge(group, "replicagroup.members", Tags.of("role", role), count);
+    }
+
+    /**
+     * Each status condition as 1 (True) or 0, and 1 while a failover is blocked, so alerts need not parse status:
+     * the chart's PrometheusRule fires on {@code replicagroup_condition{condition="Available"} == 0} and on
+     * {@code replicagroup_failover_blocked == 1}. The reason is not a label: a label that changes would leave the
+     * old series behind at its last value.
+     */
+    public void health(ReplicaGroup group, List<Condition> conditions, boolean failoverBlocked) {
+        for (Condition c : conditions) {
+            gauge(
+                    group,
+                    "replicagroup.condition",
+                    Tags.of("condition", c.getType()),
+                    "True".equals(c.getStatus()) ? 1 : 0);
+        }
+        gauge(group, "replicagroup.failover.blocked", Tags.empty(), failoverBlocked ? 1 : 0);
     }
 
     /**
@@ -77,8 +98,7 @@ public class OperatorMetrics {
      */
     public void memberFigures(
             ReplicaGroup group, List<String> pods, ToDoubleFunction<String> seq, ToDoubleFunction<String> lag) {
-        String key =
-                group.getMetadata().getNamespace() + "/" + group.getMetadata().getName();
+        String key = key(group);
         Map<String, List<Meter>> members = memberMeters.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         members.entrySet().removeIf(e -> {
             boolean gone = !pods.contains(e.getKey());
@@ -120,10 +140,34 @@ public class OperatorMetrics {
                         .register(registry));
     }
 
-    private void gauge(String name, Tags tags, long value) {
-        String key = name + tags;
-        gauges.computeIfAbsent(key, k -> registry.gauge(name, tags, new AtomicLong()))
+    /**
+     * Drops every meter of a group that no longer exists (no finalizer tells the operator of a deletion, so
+     * each pass sweeps): a deleted group's last condition must not stay behind and fire an alert. A group
+     * deleted when no other group is reconciled afterwards keeps its meters until the next pass or restart.
+     */
+    public void retain(Collection<ReplicaGroup> live) {
+        Set<String> keys = live.stream().map(OperatorMetrics::key).collect(Collectors.toSet());
+        for (Meter meter : registry.getMeters()) {
+            String namespace = meter.getId().getTag("namespace");
+            String group = meter.getId().getTag("group");
+            if (namespace != null && group != null && !keys.contains(namespace + "/" + group)) {
+                registry.remove(meter);
+            }
+        }
+        gauges.keySet().removeIf(k -> !keys.contains(k.substring(0, k.indexOf('|'))));
+        memberMeters.keySet().retainAll(keys);
+        maxLag.keySet().retainAll(keys);
+        maxLagGauges.keySet().retainAll(keys);
+    }
+
+    private void gauge(ReplicaGroup group, String name, Tags extra, long value) {
+        Tags tags = tags(group).and(extra);
+        gauges.computeIfAbsent(key(group) + "|" + name + extra, k -> registry.gauge(name, tags, new AtomicLong()))
                 .set(value);
+    }
+
+    private static String key(ReplicaGroup group) {
+        return group.getMetadata().getNamespace() + "/" + group.getMetadata().getName();
     }
 
     private static Tags tags(ReplicaGroup group) {

@@ -214,6 +214,11 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                             .filter(m -> name.equals(m.getRole()))
                             .count());
         }
+        metrics.retain(caches.groups());
+        metrics.health(
+                group,
+                status.getConditions(),
+                status.getFailover() != null && status.getFailover().getBlocked() != null);
         ResourceID id = ResourceID.fromResource(group);
         metrics.memberFigures(
                 group,
