@@ -78,6 +78,7 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long snapshotsInstalled;
     private final List<Consumer<NodeStatus>> listeners = new CopyOnWriteArrayList<>();
     private long lastTickAt;
+    private final EngineStalls stalls;
     private volatile NodeStatus view;
     private final RoleLog roleLog = new RoleLog();
     private final StatusReport report;
@@ -136,6 +137,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.config = config;
         this.nanoClock = nanoClock;
         this.lastTickAt = nanoClock.getAsLong();
+        this.stalls = new EngineStalls(state.self(), config.heartbeat(), lastTickAt);
         this.waiting = new WaitingWrites(state, config.writeTimeout());
         this.engine = engine;
         this.ownsEngine = ownsEngine;
@@ -226,7 +228,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Tells the machine how many whole ticks have passed since the last time. */
     private void advanceClock() {
-        long elapsed = nanoClock.getAsLong() - lastTickAt;
+        long now = nanoClock.getAsLong();
+        long elapsed = now - lastTickAt;
+        stalls.ran(now);
         if (elapsed >= tickNanos) {
             long ticks = elapsed / tickNanos;
             lastTickAt += ticks * tickNanos;
