@@ -1,5 +1,6 @@
 package dev.replicagroup.replica.core;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ final class PrimarySide {
     private final ReplicaState state;
     private final ProtocolSettings settings;
     private final Map<String, Progress> progress = new LinkedHashMap<>();
+    /** When each helper was last sent a snapshot (not kept in Progress: a re-sent HERETOHELP starts a new one). */
+    private final Map<String, Long> snapshotSentAt = new HashMap<>();
+
     private long servingFrom;
     private long termStartSeq;
 
@@ -60,6 +64,7 @@ final class PrimarySide {
      */
     void roleChanged(boolean newPrimary) {
         progress.clear();
+        snapshotSentAt.clear();
         if (newPrimary) {
             machine.problem("");
             termStartSeq = state.last().seq();
@@ -208,6 +213,17 @@ final class PrimarySide {
                         && (p.sentUpTo.seq() < state.last().seq()
                                 || (p.sentCommit < state.commitSeq() && p.sentAt < machine.now())))) {
             long helperCommit = Math.min(p.sentCommit, p.sentUpTo.seq());
+            if (state.catchUpNeedsSnapshot(p.sentUpTo, helperCommit)) {
+                // A snapshot is the whole store: it takes the helper longer than a beat to receive and install, so
+                // its silence, its re-sent HERETOHELP and its Behind answers meanwhile are not a loss. Sending
+                // another each time copied the store and queued megabytes every beat, and stalled both ends past
+                // the detection timeout (the 100-fault soak: helpers that installed 3-4 snapshots for one join).
+                Long sent = snapshotSentAt.get(helper);
+                if (sent != null && machine.now() - sent < settings.detectionTicks()) {
+                    break;
+                }
+                snapshotSentAt.put(helper, machine.now());
+            }
             CatchUp update = state.catchUpFor(p.sentUpTo, helperCommit, settings.maxBatch());
             // The first message of a (re)start carries the Active List, as THX does; heartbeats carry it after.
             machine.send(new Message.Append(

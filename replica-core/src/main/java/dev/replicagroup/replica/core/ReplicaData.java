@@ -107,17 +107,20 @@ final class ReplicaData {
      * (committed entries are the same everywhere), else (that point compacted away) with a snapshot.
      */
     CatchUp catchUpFor(LogPosition helperLast, long helperCommit, int maxEntries) {
-        LogPosition after;
-        if (log.contains(helperLast)) {
-            after = helperLast;
-        } else if (helperCommit >= log.base().seq() && helperCommit <= log.lastSeq()) {
-            // Committed entries are the same in every later primary's log, even those this primary does not yet
-            // know are committed (a helper can learn a commit before the primary that replaced its old primary).
-            after = new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
-        } else {
+        if (needsSnapshot(helperLast, helperCommit)) {
             return snapshotCatchUp(maxEntries);
         }
+        // Committed entries are the same in every later primary's log, even those this primary does not yet
+        // know are committed (a helper can learn a commit before the primary that replaced its old primary).
+        LogPosition after = log.contains(helperLast)
+                ? helperLast
+                : new LogPosition(log.termAt(helperCommit).orElseThrow(), helperCommit);
         return new CatchUp(after, null, log.slice(after.seq() + 1, maxEntries), commitSeq);
+    }
+
+    /** Whether {@link #catchUpFor} would send a snapshot: neither the helper's position nor its commit is here. */
+    boolean needsSnapshot(LogPosition helperLast, long helperCommit) {
+        return !log.contains(helperLast) && !(helperCommit >= log.base().seq() && helperCommit <= log.lastSeq());
     }
 
     private CatchUp snapshotCatchUp(int maxEntries) {

@@ -170,6 +170,11 @@ public final class ReplicaState {
         return data.catchUpFor(helperLast, helperCommit, maxEntries);
     }
 
+    /** Whether catching up a helper at that position needs a snapshot (its part of the log is compacted). */
+    public boolean catchUpNeedsSnapshot(LogPosition helperLast, long helperCommit) {
+        return data.needsSnapshot(helperLast, helperCommit);
+    }
+
     private void advanceCommit() {
         if (role != Role.PRIMARY) {
             return;

@@ -142,6 +142,34 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aHelperCatchingUpFromASnapshotIsSentOneWhileItIsOnItsWayNotOneABeat() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        for (int i = 0; i < ReplicaData.COMPACT_ABOVE + 100; i++) {
+            primary.propose(new WriteId("c", i + 1), put("k" + i, "v"));
+        }
+        settle();
+        tick(1);
+        ReplicaMachine late = add(ReplicaState.newHelper("late", 1, "p"));
+        List<Message> snapshots = new ArrayList<>();
+        // The snapshot takes longer than several beats to arrive (a big store): the helper, not yet answered, sends
+        // HERETOHELP again with back-off. (Here the primary's messages to it are lost; the count is what matters.)
+        lose = m -> {
+            if (m instanceof Message.Append a
+                    && m.to().equals("late")
+                    && a.update().snapshot() != null) {
+                snapshots.add(m);
+            }
+            return m.to().equals("late");
+        };
+        tick(SETTINGS.detectionTicks() - 1);
+        assertEquals(1, snapshots.size(), "one snapshot within the detection timeout, not one per beat");
+        lose = m -> false;
+        tick(SETTINGS.detectionTicks() + 2 * SETTINGS.heartbeatTicks());
+        assertEquals(primary.state().commitSeq(), late.state().commitSeq(), "it caught up");
+        assertTrue(snapshots.size() <= 3, snapshots.size() + " snapshots");
+    }
+
+    @Test
     void aHelperWhosePrimarysStreamBrokeReportsItLostAfterTwoSilentHeartbeats() {
         primaryWithHelpers("h");
         ReplicaMachine helper = nodes.get("h");
