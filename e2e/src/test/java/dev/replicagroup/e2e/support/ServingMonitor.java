@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A pod is serving when it reports role primary and, if it reports lease timing, {@code serving}. One sample,
  * taken at an unknown moment within its call, proves it served from the end of the call (if the call was quick)
  * until the start of the call plus the lease it had left; consecutive serving samples in one term are taken to
- * cover the time between them (they are {@code STATUS_EVERY} apart). A failed or non-serving sample ends the run.
+ * cover the time between them (they are {@code STATUS_EVERY} apart). A failed or non-serving sample ends the run;
+ * one that answers not serving in that term (fenced, deposed: a fence ends the lease at once) ends it by the end of
+ * its call at the latest (soak fault 73 reported a fenced old primary's unused lease as 125 ms of two primaries).
  * Only overlaps of such surely-served stretches of two different pods are reported, so a report is a real
  * violation, not an artefact of sampling.
  */
@@ -104,7 +106,10 @@ public final class ServingMonitor implements AutoCloseable {
         synchronized (this) {
             Run run = open.get(pod);
             if (run != null && (!serving || run.term() != status.term())) {
-                finish(open.remove(pod));
+                open.remove(pod);
+                // An answer that it no longer serves in that term (fenced, deposed) ends the stretch by then; a
+                // failed call does not: cut off from us, it may serve others until its lease runs out.
+                finish(status == null ? run : new Run(pod, run.term(), run.from(), Math.min(run.until(), end)));
                 run = null;
             }
             if (serving) {
