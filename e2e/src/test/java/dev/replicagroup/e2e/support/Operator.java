@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -116,6 +117,31 @@ public final class Operator {
                 .withLabels(deployment().getSpec().getSelector().getMatchLabels())
                 .list()
                 .getItems();
+    }
+
+    /**
+     * Deletes the operator pods whose container the kubelet holds in CrashLoopBackOff, so the Deployment starts
+     * fresh ones: a container killed many times within ten minutes is restarted only after up to five minutes,
+     * the kubelet's policy, which a test that kills the leader again and again must not wait out.
+     *
+     * @return the pods deleted
+     */
+    public List<String> replaceBackedOff() {
+        List<String> deleted = new ArrayList<>();
+        for (Pod pod : pods()) {
+            boolean backedOff = pod.getStatus() != null
+                    && pod.getStatus().getContainerStatuses() != null
+                    && pod.getStatus().getContainerStatuses().stream()
+                            .anyMatch(c -> c.getState() != null
+                                    && c.getState().getWaiting() != null
+                                    && "CrashLoopBackOff"
+                                            .equals(c.getState().getWaiting().getReason()));
+            if (backedOff) {
+                ns.cluster().client().pods().resource(pod).delete();
+                deleted.add(pod.getMetadata().getName());
+            }
+        }
+        return deleted;
     }
 
     public Pod pod(String name) {

@@ -195,6 +195,9 @@ public final class Soak {
     private GroupStatus settled() {
         GroupStatus status = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         Group.await("the operator's pods Ready again", Settings.SETTLE).until(() -> {
+            operator.replaceBackedOff()
+                    .forEach(p ->
+                            System.out.println("soak: " + p + " was in CrashLoopBackOff (killed often): replaced"));
             Deployment d = operator.deployment();
             Integer want = d.getSpec().getReplicas();
             return want != null && want.equals(d.getStatus().getReadyReplicas());
