@@ -20,8 +20,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,17 +41,7 @@ class ForeignCallerIT {
     void aPodInAnotherNamespaceCannotCallTheAdminOrPeerServiceWithoutTheGroupsToken(TestNamespace ns)
             throws IOException, ReplicaException {
         Operator.install(ns);
-        Path manifest = Files.createTempFile("guarded-", ".yaml");
-        Group group;
-        try {
-            Files.writeString(
-                    manifest,
-                    "apiVersion: " + Group.API_VERSION + "\nkind: " + Group.KIND
-                            + "\nmetadata:\n  name: guarded\nspec:\n  replicas: 2\n  syncAcks: 1\n");
-            group = Group.apply(ns, manifest);
-        } finally {
-            Files.delete(manifest);
-        }
+        Group group = Group.applySpec(ns, "guarded", "  replicas: 2\n  syncAcks: 1\n");
         GroupStatus before = group.awaitSettled(2, Settings.SETTLE);
         String primary = group.pod(before.currentPrimary()).getStatus().getPodIP() + ":7000";
         String token = group.adminToken();

@@ -106,17 +106,7 @@ class LeastPrivilegeIT {
         assertTrue(refused.getMessage().contains("violates PodSecurity \"restricted"), refused.getMessage());
 
         Operator operator = Operator.install(ns);
-        Path manifest = Files.createTempFile("restricted-", ".yaml");
-        Group group;
-        try {
-            Files.writeString(
-                    manifest,
-                    "apiVersion: " + Group.API_VERSION + "\nkind: " + Group.KIND
-                            + "\nmetadata:\n  name: restricted\nspec:\n  replicas: 2\n  syncAcks: 1\n");
-            group = Group.apply(ns, manifest);
-        } finally {
-            Files.delete(manifest);
-        }
+        Group group = Group.applySpec(ns, "restricted", "  replicas: 2\n  syncAcks: 1\n");
         group.awaitSettled(2, Settings.SETTLE);
 
         List<Pod> pods =

@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.readiness.Readiness;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -50,6 +52,20 @@ public final class Group {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(manifest + " holds no ReplicaGroup: " + applied));
         return new Group(ns, resource.substring(resource.indexOf('/') + 1).trim());
+    }
+
+    /** Applies a ReplicaGroup named {@code name} with {@code specYaml} (the lines under spec, indented by two). */
+    public static Group applySpec(TestNamespace ns, String name, String specYaml) throws IOException {
+        Path manifest = Files.createTempFile(name + "-", ".yaml");
+        try {
+            Files.writeString(
+                    manifest,
+                    "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\nspec:\n"
+                            + specYaml);
+            return apply(ns, manifest);
+        } finally {
+            Files.delete(manifest);
+        }
     }
 
     public String name() {
