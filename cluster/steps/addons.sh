@@ -19,7 +19,12 @@ apply_local_path() {
 # those answer); smoke_check waits for them, checks, and deletes the claim and its volume.
 SMOKE_NS=default SMOKE_POD=rg-smoke SMOKE_PVC_POD=rg-smoke-pvc SMOKE_PVC=rg-smoke SMOKE_CONTENT=""
 
+# A bare pod is refused until the namespace's ServiceAccount "default" exists, which kube-controller-manager creates
+# a moment after it starts (a fast node can be Ready before that: CI once failed here).
+smoke_namespace_ready() { kc -n "$SMOKE_NS" get serviceaccount default >/dev/null 2>&1; }
+
 smoke_start() {
+  wait_for 60 kube-controller-manager "the ServiceAccount $SMOKE_NS/default" smoke_namespace_ready
   SMOKE_CONTENT="smoke $(date -u +%Y-%m-%dT%H:%M:%SZ) $$"
   : >"$LOGS/smoke-test.log"
   kc -n "$SMOKE_NS" delete pod "$SMOKE_POD" "$SMOKE_PVC_POD" --ignore-not-found --wait=true >/dev/null 2>&1 || true
