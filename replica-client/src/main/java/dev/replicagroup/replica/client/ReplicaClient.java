@@ -3,6 +3,8 @@ package dev.replicagroup.replica.client;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.replicagroup.replica.core.ActiveList;
+import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.core.ServerEntry;
 import dev.replicagroup.replica.core.WriteId;
 import dev.replicagroup.replica.core.WriteResult;
 import dev.replicagroup.replica.grpc.Channels;
@@ -11,16 +13,21 @@ import dev.replicagroup.replica.grpc.v1.CloneGrpc;
 import dev.replicagroup.replica.grpc.v1.DeleteRequest;
 import dev.replicagroup.replica.grpc.v1.EchoRequest;
 import dev.replicagroup.replica.grpc.v1.GetRequest;
+import dev.replicagroup.replica.grpc.v1.GetResponse;
 import dev.replicagroup.replica.grpc.v1.KeyValue;
 import dev.replicagroup.replica.grpc.v1.PutRequest;
 import dev.replicagroup.replica.grpc.v1.WriteResponse;
 import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,10 +109,44 @@ public final class ReplicaClient implements AutoCloseable {
     /** The values of the keys, read from the primary, in the order asked (absent keys are empty). */
     public Map<String, Optional<byte[]>> get(List<String> keys) throws ReplicaException {
         GetRequest request = GetRequest.newBuilder().addAllKeys(keys).build();
-        List<KeyValue> values =
-                retries.withFailover(target -> stub(target).get(request)).getValuesList();
+        return values(retries.withFailover(target -> stub(target).get(request)));
+    }
+
+    /**
+     * The values of the keys from a state no older than {@code maxStaleness} (bounded staleness: every write
+     * acknowledged longer ago is in it): from a helper that is current enough, tried in a random order to spread
+     * the reads, else from the primary (linearizable). The primary bears no read then, unless no helper can answer.
+     */
+    public Map<String, Optional<byte[]>> getWithin(List<String> keys, Duration maxStaleness) throws ReplicaException {
+        if (maxStaleness.isNegative() || maxStaleness.isZero() || maxStaleness.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxStaleness must be between 1 ms and " + Integer.MAX_VALUE
+                    + " ms, was " + maxStaleness.toMillis() + " ms; for a linearizable read call get(keys)");
+        }
+        GetRequest request = GetRequest.newBuilder()
+                .addAllKeys(keys)
+                .setMaxStalenessMillis((int) maxStaleness.toMillis())
+                .build();
+        List<String> helpers = new ArrayList<>(group.activeList().servers().stream()
+                .filter(s -> s.role() == Role.HELPER)
+                .map(ServerEntry::address)
+                .toList());
+        Collections.shuffle(helpers);
+        for (String helper : helpers) {
+            try {
+                return values(stub(helper).get(request).get());
+            } catch (ExecutionException e) {
+                // Not current enough, gone or demoted: the next one, then the primary, answers.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ReplicaException.of(Reason.UNREACHABLE, "interrupted while reading from " + helper);
+            }
+        }
+        return values(retries.withFailover(target -> stub(target).get(request)));
+    }
+
+    private static Map<String, Optional<byte[]>> values(GetResponse response) {
         Map<String, Optional<byte[]>> result = new LinkedHashMap<>();
-        for (KeyValue kv : values) {
+        for (KeyValue kv : response.getValuesList()) {
             result.put(kv.getKey(), kv.getFound() ? Optional.of(kv.getValue().toByteArray()) : Optional.empty());
         }
         return result;

@@ -1,5 +1,7 @@
 package dev.replicagroup.replica.core;
 
+import java.util.OptionalLong;
+
 /**
  * The helper's half of {@link ReplicaMachine}: joining its primary (HERETOHELP with back-off), answering each
  * update with its position, following a redirect, and the failure detector: how long ago it last heard from its
@@ -16,6 +18,8 @@ final class HelperSide {
     private boolean primaryDisconnected;
     /** Ticks since lastContact that this replica itself did not run (see {@link #paused}). */
     private long pausedSinceContact;
+    /** Its tick that an update of its serving primary proved it current as of (see Append#freshAsOf); -1: never. */
+    private long freshAsOf = -1;
 
     private boolean joined;
     private long nextJoinAt;
@@ -50,6 +54,7 @@ final class HelperSide {
             pausedSinceContact = 0;
             primaryDisconnected = false;
         }
+        freshAsOf = -1;
         joined = false;
         joinFailures = 0;
         nextJoinAt = machine.now();
@@ -59,7 +64,20 @@ final class HelperSide {
         AcceptOutcome outcome = state.accept(m.term(), m.from(), m.update());
         if (outcome instanceof AcceptOutcome.Accepted a) {
             heardFromPrimary(m);
-            machine.send(new Message.Accepted(state.self(), m.from(), state.term(), m.sentAt(), a.matched()));
+            HelperTick fresh = m.freshAsOf();
+            if (fresh != null
+                    && fresh.incarnation() == machine.incarnation()
+                    && fresh.tick() <= machine.now()
+                    && state.commitSeq() >= m.update().commitSeq()) {
+                freshAsOf = Math.max(freshAsOf, fresh.tick());
+            }
+            machine.send(new Message.Accepted(
+                    state.self(),
+                    m.from(),
+                    state.term(),
+                    m.sentAt(),
+                    a.matched(),
+                    new HelperTick(machine.incarnation(), machine.now())));
         } else if (outcome instanceof AcceptOutcome.Gap g) {
             heardFromPrimary(m);
             machine.send(new Message.Behind(state.self(), m.from(), state.term(), m.sentAt(), g.last(), g.commitSeq()));
@@ -144,6 +162,17 @@ final class HelperSide {
         if (lastContact >= 0) {
             pausedSinceContact = Math.min(settings.detectionTicks(), pausedSinceContact + ticks);
         }
+    }
+
+    /**
+     * Helper: an upper bound, in its own ticks, on how old its state is: every write acknowledged more than that
+     * long ago is in it (one tick more than the ticks between: both ends lie anywhere within their tick). Empty
+     * when no update of a serving primary proved it current since it began to follow.
+     */
+    OptionalLong stalenessTicks() {
+        return state.role() != Role.HELPER || freshAsOf < 0
+                ? OptionalLong.empty()
+                : OptionalLong.of(machine.now() - freshAsOf + 1);
     }
 
     /** Helper: ticks since it last heard from {@link #lastPrimary()}; -1 if it never did. */

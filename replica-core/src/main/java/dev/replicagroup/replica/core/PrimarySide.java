@@ -32,6 +32,9 @@ final class PrimarySide {
         LogPosition matched;
         int inflight;
         long ackedSentAt = -1;
+        /** The helper's tick in its latest Accepted: what a fresh update proves it current as of. */
+        HelperTick helperSentAt;
+
         boolean repliedSinceBeat;
         /** The matched position at the last heartbeat: no progress over a beat means updates were lost. */
         LogPosition matchedAtBeat;
@@ -113,6 +116,13 @@ final class PrimarySide {
         p.inflight = Math.max(0, p.inflight - 1);
         p.probing = false;
         p.ackedSentAt = Math.max(p.ackedSentAt, m.echo());
+        // (none from a helper of a version without bounded-staleness reads)
+        if (m.sentAt() != null
+                && (p.helperSentAt == null
+                        || p.helperSentAt.incarnation() != m.sentAt().incarnation()
+                        || p.helperSentAt.tick() < m.sentAt().tick())) {
+            p.helperSentAt = m.sentAt();
+        }
         p.repliedSinceBeat = true;
         if (p.matched == null || m.matched().seq() > p.matched.seq()) {
             p.matched = m.matched();
@@ -185,13 +195,9 @@ final class PrimarySide {
             p.matchedAtBeat = p.matched;
             LogPosition at = p.matched != null ? p.matched : p.sentUpTo;
             long commit = Math.min(state.commitSeq(), at.seq());
+            CatchUp beat = new CatchUp(at, null, List.of(), commit);
             machine.send(new Message.Append(
-                    state.self(),
-                    e.getKey(),
-                    state.term(),
-                    machine.now(),
-                    new CatchUp(at, null, List.of(), commit),
-                    servers));
+                    state.self(), e.getKey(), state.term(), machine.now(), beat, servers, freshAsOf(p, beat)));
         }
     }
 
@@ -227,13 +233,33 @@ final class PrimarySide {
             CatchUp update = state.catchUpFor(p.sentUpTo, helperCommit, settings.maxBatch());
             // The first message of a (re)start carries the Active List, as THX does; heartbeats carry it after.
             machine.send(new Message.Append(
-                    state.self(), helper, state.term(), machine.now(), update, force ? state.activeList() : null));
+                    state.self(),
+                    helper,
+                    state.term(),
+                    machine.now(),
+                    update,
+                    force ? state.activeList() : null,
+                    freshAsOf(p, update)));
             force = false;
             p.sentAt = machine.now();
             p.sentUpTo = update.end();
             p.sentCommit = update.commitSeq();
             p.inflight++;
         }
+    }
+
+    /**
+     * What the helper may count itself current as of once it applied {@code update}: its tick in the latest
+     * Accepted received, if this primary serves (so its commit point covers every acknowledged write, and no other
+     * primary acknowledges any) and the update carries that whole commit point; null otherwise. Every write
+     * acknowledged before that tick was acknowledged before now, so it is at or below the commit point sent.
+     */
+    private HelperTick freshAsOf(Progress p, CatchUp update) {
+        return serving()
+                        && update.commitSeq() == state.commitSeq()
+                        && update.end().seq() >= state.commitSeq()
+                ? p.helperSentAt
+                : null;
     }
 
     /** Holds the lease: enough helpers acked, within the lease, a heartbeat or update sent in this term. */

@@ -3,6 +3,7 @@ package dev.replicagroup.replica.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The replica's protocol as a deterministic state machine, driven only by messages ({@link #step}), ticks
@@ -24,6 +25,7 @@ public final class ReplicaMachine {
     private final List<Message> outbox = new ArrayList<>();
     private final PrimarySide primary;
     private final HelperSide helper;
+    private final long incarnation;
     private long now;
     private long lastBeat;
     private Role seenRole;
@@ -35,12 +37,21 @@ public final class ReplicaMachine {
     /** A switchover hands over: as primary it takes no writes before this tick, so a helper can catch up. */
     private long writesPausedUntil;
 
-    public ReplicaMachine(ReplicaState state, ProtocolSettings settings) {
+    /**
+     * {@code incarnation} tells this process's clock from the one before a restart (see {@link HelperTick}): any
+     * value no earlier incarnation of this replica had, such as a random number.
+     */
+    public ReplicaMachine(ReplicaState state, ProtocolSettings settings, long incarnation) {
         this.state = state;
         this.settings = settings;
+        this.incarnation = incarnation;
         this.primary = new PrimarySide(this, state, settings);
         this.helper = new HelperSide(this, state, settings);
         noticeRoleChange();
+    }
+
+    long incarnation() {
+        return incarnation;
     }
 
     // ------------------------------------------------------------------ inputs
@@ -105,7 +116,50 @@ public final class ReplicaMachine {
         if (!serving()) {
             return new ReadOutcome.NotServing(state.term(), primary.notServingWhy());
         }
-        return new ReadOutcome.Value(state.get(key), state.appliedSeq());
+        return new ReadOutcome.Value(state.get(key), state.appliedSeq(), 0);
+    }
+
+    /**
+     * A read with bounded staleness: the primary answers as {@link #read} does (staleness 0); a helper answers from
+     * its committed state when every write acknowledged more than {@code maxStalenessTicks} ago is in it, and says
+     * why not otherwise. Its staleness is measured on its own clock since an update of its serving primary last
+     * proved it current (see {@link Message.Append#freshAsOf}), plus the clock-drift allowance for that time.
+     */
+    public ReadOutcome readWithin(String key, long maxStalenessTicks) {
+        if (state.role() != Role.HELPER) {
+            return read(key);
+        }
+        OptionalLong staleness = stalenessTicks();
+        if (staleness.isEmpty()) {
+            return new ReadOutcome.NotServing(
+                    state.term(),
+                    "helper " + state.self() + " has no update from a serving primary since it began to follow "
+                            + (state.primary().isEmpty() ? "one" : state.primary())
+                            + "; read from the primary or another helper");
+        }
+        if (staleness.getAsLong() > maxStalenessTicks) {
+            return new ReadOutcome.NotServing(
+                    state.term(),
+                    "helper " + state.self() + " may be " + staleness.getAsLong() + " tick(s) behind its primary "
+                            + state.primary() + ", more than the " + maxStalenessTicks
+                            + " the read allows; read from the primary or another helper");
+        }
+        return new ReadOutcome.Value(state.get(key), state.appliedSeq(), staleness.getAsLong());
+    }
+
+    /**
+     * Helper: how old its state may be, in ticks, clock drift included (every write acknowledged longer ago is in
+     * it); empty when nothing proved it current since it began to follow its primary. Empty for other roles.
+     */
+    public OptionalLong stalenessTicks() {
+        OptionalLong own = helper.stalenessTicks();
+        if (own.isEmpty()) {
+            return own;
+        }
+        long ticks = own.getAsLong();
+        // The drift allowance is per lease; a longer stretch may drift proportionally more.
+        long drift = (ticks * settings.clockDriftTicks() + settings.leaseTicks() - 1) / settings.leaseTicks();
+        return OptionalLong.of(ticks + drift);
     }
 
     /**

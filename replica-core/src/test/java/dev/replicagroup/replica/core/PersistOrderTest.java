@@ -24,7 +24,7 @@ class PersistOrderTest {
     final Map<String, DurabilityTest.Disk> disks = new LinkedHashMap<>();
 
     ReplicaMachine add(ReplicaState state) {
-        ReplicaMachine machine = new ReplicaMachine(state, SETTINGS);
+        ReplicaMachine machine = new ReplicaMachine(state, SETTINGS, 1);
         nodes.put(state.self(), machine);
         disks.put(state.self(), new DurabilityTest.Disk());
         return machine;
@@ -162,7 +162,7 @@ class PersistOrderTest {
         // p comes back from its disk without the entry; its helpers have it.
         ReplicaState back = ReplicaState.recovered("p", 1, disks.get("p").read(), "");
         assertEquals(acknowledged, back.last().seq(), "every acknowledged entry is on p's disk, the unsent one not");
-        nodes.put("p", new ReplicaMachine(back, SETTINGS));
+        nodes.put("p", new ReplicaMachine(back, SETTINGS, 2));
         for (String h : List.of("h1", "h2")) {
             assertEquals(lost, nodes.get(h).state().last(), h + " holds more than p: fine");
         }

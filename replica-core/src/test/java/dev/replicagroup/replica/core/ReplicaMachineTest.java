@@ -22,7 +22,7 @@ class ReplicaMachineTest {
     Predicate<Message> lose = m -> false;
 
     ReplicaMachine add(ReplicaState state) {
-        ReplicaMachine machine = new ReplicaMachine(state, SETTINGS);
+        ReplicaMachine machine = new ReplicaMachine(state, SETTINGS, 1);
         nodes.put(state.self(), machine);
         return machine;
     }

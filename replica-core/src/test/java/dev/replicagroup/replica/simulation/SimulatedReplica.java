@@ -22,6 +22,7 @@ final class SimulatedReplica {
 
     long pausedUntil = -1;
     private long ticksSeen;
+    private long incarnations;
 
     SimulatedReplica(String address, double rate, ReplicaState state, ProtocolSettings settings, long now) {
         this.address = address;
@@ -31,7 +32,7 @@ final class SimulatedReplica {
 
     /** A new process with {@code state}; its clock starts from now. */
     void restart(ReplicaState state, ProtocolSettings settings, long now) {
-        machine = new ReplicaMachine(state, settings);
+        machine = new ReplicaMachine(state, settings, ++incarnations);
         crashed = false;
         killBeforePersist = false;
         pausedUntil = -1;

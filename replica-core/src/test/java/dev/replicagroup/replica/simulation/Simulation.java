@@ -55,7 +55,11 @@ final class Simulation {
     private long primariesKilledBeforePersist;
 
     /** A client request waiting in a replica's inbox (the replica may be paused). */
-    private record Request(int client, long number, boolean write, long version, long newestAtInvoke) {}
+    private record Request(
+            int client, long number, boolean write, boolean bounded, long version, long newestAtInvoke) {}
+
+    /** A bounded-staleness read allows its replica's state to be this many of its ticks old. */
+    private static final long READ_BOUND_TICKS = 40;
 
     /** One client: it writes its own key with increasing versions, one request at a time. */
     private static final class Client {
@@ -206,7 +210,7 @@ final class Simulation {
                     && client.target.equals(r.address)
                     && client.waitSeq == applied.entry().seq()) {
                 if (applied.entry().term() == client.waitTerm) {
-                    history.acknowledged(key(c), client.waitVersion);
+                    history.acknowledged(now, key(c), client.waitVersion);
                     if (now >= calmFrom) {
                         client.acksAfterHeal++;
                     }
@@ -232,11 +236,13 @@ final class Simulation {
                 continue;
             }
             boolean write = random.nextInt(10) < 7;
+            // Half the reads allow bounded staleness, to any replica (a helper answers them if current enough).
+            boolean bounded = !write && random.nextBoolean();
             long version = write ? ++client.version : 0;
             client.busy = true;
             client.waitSeq = -1;
             client.deadline = now + WRITE_TIMEOUT;
-            SimulatedReplica target = replica(client.target);
+            SimulatedReplica target = bounded ? replicas.get(random.nextInt(replicas.size())) : replica(client.target);
             if (target.crashed || network.separated("client", target.address)) {
                 done(client);
                 client.target = replicas.get(random.nextInt(replicas.size())).address;
@@ -248,6 +254,7 @@ final class Simulation {
                             c,
                             ++client.requests,
                             write,
+                            bounded,
                             version,
                             history.acknowledged().getOrDefault(key(c), 0L)));
         }
@@ -271,17 +278,31 @@ final class Simulation {
             }
             return;
         }
-        ReadOutcome outcome = r.machine.read(key(request.client()));
+        String key = key(request.client());
+        ReadOutcome outcome = request.bounded() ? r.machine.readWithin(key, READ_BOUND_TICKS) : r.machine.read(key);
         if (outcome instanceof ReadOutcome.Value v) {
             long version = v.value().map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
-            if (version < request.newestAtInvoke()) {
+            if (version < request.newestAtInvoke() && !request.bounded()) {
                 history.violate(
                         now,
-                        "stale read: " + r.address + " returned version " + version + " of "
-                                + key(request.client()) + ", but version " + request.newestAtInvoke()
-                                + " was acknowledged before the read was sent");
+                        "stale read: " + r.address + " returned version " + version + " of " + key + ", but version "
+                                + request.newestAtInvoke() + " was acknowledged before the read was sent");
             }
-            history.read();
+            // Its claim, in its ticks, as real time: its clock may run slow (the drift allowance covers that).
+            long claimedMillis = (long) Math.floor(v.stalenessTicks() * SimulatedReplica.TICK_MILLIS / r.rate);
+            long required = history.acknowledgedBefore(key, now - claimedMillis);
+            if (request.bounded() && (v.stalenessTicks() > READ_BOUND_TICKS || version < required)) {
+                history.violate(
+                        now,
+                        "bounded-staleness read: " + r.address + " ("
+                                + r.machine.state().role() + ") returned version "
+                                + version + " of " + key + " claiming to be at most " + v.stalenessTicks()
+                                + " tick(s) old (bound " + READ_BOUND_TICKS + "), but version " + required
+                                + " was acknowledged before then");
+            }
+            history.read(request.bounded() && r.machine.state().role() == Role.HELPER);
+            done(client);
+        } else if (request.bounded()) {
             done(client);
         } else {
             redirect(client, outcome instanceof ReadOutcome.NotPrimary np ? np.primary() : "");

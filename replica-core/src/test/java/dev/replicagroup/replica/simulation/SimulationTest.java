@@ -23,6 +23,7 @@ class SimulationTest {
         List<String> failures = new ArrayList<>();
         long writes = 0;
         long reads = 0;
+        long helperReads = 0;
         long killedBeforePersist = 0;
         for (long seed = FIRST; seed < FIRST + SEEDS && failures.size() < 3; seed++) {
             if (Boolean.getBoolean("sim.trace")) {
@@ -32,6 +33,7 @@ class SimulationTest {
             List<String> violations = simulation.run(FAULT_MILLIS, CALM_MILLIS);
             writes += simulation.history().writes();
             reads += simulation.history().reads();
+            helperReads += simulation.history().helperReads();
             killedBeforePersist += simulation.primariesKilledBeforePersist();
             if (!violations.isEmpty()) {
                 failures.add("seed " + seed + " (replay: -Dsim.first=" + seed + " -Dsim.seeds=1): " + violations.get(0)
@@ -42,6 +44,7 @@ class SimulationTest {
         assertTrue(
                 writes > SEEDS * 100L && reads > SEEDS * 50L,
                 "the clients did work: " + writes + " writes, " + reads + " reads");
+        assertTrue(helperReads > SEEDS * 5L, "helpers served bounded-staleness reads: " + helperReads);
         assertTrue(
                 SEEDS < 50 || killedBeforePersist > SEEDS / 10,
                 "primaries were killed after sending updates, before their fsync: " + killedBeforePersist);

@@ -17,6 +17,8 @@ import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.status.ReplicaException.Reason;
 import dev.replicagroup.replica.storage.InMemoryStorage;
 import dev.replicagroup.replica.storage.ReplicaStorage;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,7 +134,7 @@ public final class ReplicaNode implements AutoCloseable {
             boolean ownsEngine) {
         this.state = state;
         this.snapshots = new Snapshots(storage, snapshotEvery, state.appliedSeq());
-        this.machine = new ReplicaMachine(state, config.protocol());
+        this.machine = new ReplicaMachine(state, config.protocol(), new SecureRandom().nextLong());
         this.persister = new ReadyPersister(state.self(), machine, storage, network);
         this.config = config;
         this.nanoClock = nanoClock;
@@ -331,14 +333,26 @@ public final class ReplicaNode implements AutoCloseable {
      * primary holding its lease answers.
      */
     public CompletableFuture<ReadResult> read(List<String> keys) {
+        return read(keys, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #read(List)}, or with {@code maxStaleness} above zero bounded staleness: a helper answers too when
+     * every write acknowledged longer ago than that is in its state ({@link ReplicaMachine#readWithin}).
+     */
+    public CompletableFuture<ReadResult> read(List<String> keys, Duration maxStaleness) {
+        // Whole ticks, rounded down: the stricter bound.
+        long maxTicks = maxStaleness.toMillis() / NodeConfig.TICK.toMillis();
         return call(
                 () -> {
                     // What it holds may not all be durable: a value read now could be gone after a crash.
                     failIfCannotPersist();
                     List<Optional<byte[]>> values = new ArrayList<>();
                     long applied = 0;
+                    long staleTicks = 0;
                     for (String key : keys.isEmpty() ? List.of("") : keys) {
-                        ReadOutcome outcome = machine.read(key);
+                        ReadOutcome outcome =
+                                maxStaleness.isZero() ? machine.read(key) : machine.readWithin(key, maxTicks);
                         if (outcome instanceof ReadOutcome.NotPrimary) {
                             throw notPrimary();
                         }
@@ -348,8 +362,10 @@ public final class ReplicaNode implements AutoCloseable {
                         ReadOutcome.Value value = (ReadOutcome.Value) outcome;
                         values.add(value.value());
                         applied = value.appliedSeq();
+                        staleTicks = Math.max(staleTicks, value.stalenessTicks());
                     }
-                    return new ReadResult(keys.isEmpty() ? List.of() : values, applied);
+                    return new ReadResult(
+                            keys.isEmpty() ? List.of() : values, applied, staleTicks * NodeConfig.TICK.toMillis());
                 },
                 false);
     }

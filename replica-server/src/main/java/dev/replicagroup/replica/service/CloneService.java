@@ -17,6 +17,7 @@ import dev.replicagroup.replica.grpc.v1.WriteResponse;
 import dev.replicagroup.replica.replication.ReadResult;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,11 +58,14 @@ final class CloneService extends CloneGrpc.CloneImplBase {
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> out) {
         List<String> keys = request.getKeysList();
-        replies.reply("get", node.read(keys), result -> toProto(keys, result), out);
+        Duration maxStaleness = Duration.ofMillis(Integer.toUnsignedLong(request.getMaxStalenessMillis()));
+        replies.reply("get", node.read(keys, maxStaleness), result -> toProto(keys, result), out);
     }
 
     private static GetResponse toProto(List<String> keys, ReadResult result) {
-        GetResponse.Builder b = GetResponse.newBuilder().setAppliedSeq(result.appliedSeq());
+        GetResponse.Builder b = GetResponse.newBuilder()
+                .setAppliedSeq(result.appliedSeq())
+                .setStalenessMillis((int) Math.min(Integer.MAX_VALUE, result.stalenessMillis()));
         for (int i = 0; i < keys.size(); i++) {
             KeyValue.Builder kv = KeyValue.newBuilder().setKey(keys.get(i));
             result.values().get(i).ifPresent(v -> kv.setFound(true).setValue(ByteString.copyFrom(v)));

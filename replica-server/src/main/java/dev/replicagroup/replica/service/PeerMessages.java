@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.replicagroup.replica.core.CatchUp;
 import dev.replicagroup.replica.core.DedupRecord;
 import dev.replicagroup.replica.core.Entry;
+import dev.replicagroup.replica.core.HelperTick;
 import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.core.Operation;
 import dev.replicagroup.replica.core.Snapshot;
@@ -109,9 +110,15 @@ final class PeerMessages {
             if (a.servers() != null) {
                 append.setServers(ProtoMapper.toProto(a.servers()));
             }
+            if (a.freshAsOf() != null) {
+                append.setFreshAsOf(toProto(a.freshAsOf()));
+            }
             b.setAppend(append);
         } else if (m instanceof Message.Accepted a) {
-            b.setAccepted(Accepted.newBuilder().setEcho(a.echo()).setMatched(ProtoMapper.toProto(a.matched())));
+            b.setAccepted(Accepted.newBuilder()
+                    .setEcho(a.echo())
+                    .setMatched(ProtoMapper.toProto(a.matched()))
+                    .setSentAt(toProto(a.sentAt())));
         } else if (m instanceof Message.Behind be) {
             b.setBehind(Behind.newBuilder()
                     .setEcho(be.echo())
@@ -121,6 +128,17 @@ final class PeerMessages {
             b.setRejected(Rejected.newBuilder().setPrimary(r.primary()).setReason(r.reason()));
         }
         return b.build();
+    }
+
+    private static dev.replicagroup.replica.grpc.v1.HelperTick toProto(HelperTick t) {
+        return dev.replicagroup.replica.grpc.v1.HelperTick.newBuilder()
+                .setIncarnation(t.incarnation())
+                .setTick(t.tick())
+                .build();
+    }
+
+    private static HelperTick fromProto(dev.replicagroup.replica.grpc.v1.HelperTick t) {
+        return new HelperTick(t.getIncarnation(), t.getTick());
     }
 
     /** The message, or empty for a body this version does not know. */
@@ -146,6 +164,9 @@ final class PeerMessages {
                                 fromProto(m.getAppend().getUpdate()),
                                 m.getAppend().hasServers()
                                         ? ProtoMapper.fromProto(m.getAppend().getServers())
+                                        : null,
+                                m.getAppend().hasFreshAsOf()
+                                        ? fromProto(m.getAppend().getFreshAsOf())
                                         : null);
                     case ACCEPTED ->
                         new Message.Accepted(
@@ -153,7 +174,10 @@ final class PeerMessages {
                                 to,
                                 term,
                                 m.getAccepted().getEcho(),
-                                ProtoMapper.fromProto(m.getAccepted().getMatched()));
+                                ProtoMapper.fromProto(m.getAccepted().getMatched()),
+                                m.getAccepted().hasSentAt()
+                                        ? fromProto(m.getAccepted().getSentAt())
+                                        : null);
                     case BEHIND ->
                         new Message.Behind(
                                 from,
