@@ -10,12 +10,17 @@ import dev.replicagroup.e2e.support.Group;
 import dev.replicagroup.e2e.support.GroupStatus;
 import dev.replicagroup.e2e.support.TestNamespace;
 import dev.replicagroup.replica.client.ReplicaClient;
+import dev.replicagroup.replica.grpc.Channels;
+import dev.replicagroup.replica.grpc.v1.CloneGrpc;
+import dev.replicagroup.replica.grpc.v1.GetRequest;
+import dev.replicagroup.replica.grpc.v1.GetResponse;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -63,17 +68,33 @@ class ExampleGroupIT {
                         .filter(n -> !n.equals(primary))
                         .sorted()
                         .toList(),
-                group.endpoints(group.name() + "-helpers").stream()
+                group.endpoints(group.name() + "-read").stream()
                         .map(Endpoint::pod)
                         .sorted()
                         .toList(),
-                "the helpers Service selects the helpers");
+                "the read Service selects the helpers");
 
         // What a client in the cluster would do: write and read back through the primary Service.
         try (ReplicaClient client = ReplicaClient.connect(List.of(group.primaryServiceAddress()))) {
             client.put("e2e-greeting", "hello".getBytes(StandardCharsets.UTF_8));
             Optional<byte[]> read = client.get(List.of("e2e-greeting")).get("e2e-greeting");
             assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), read.orElse(null));
+        }
+
+        // A read with bounded staleness through the read Service: a helper answers (its state's age is above 0,
+        // the primary's is 0), and the write, acknowledged longer ago than the bound, is in it.
+        Thread.sleep(1500);
+        try (Channels channels = new Channels()) {
+            GetResponse answer = CloneGrpc.newBlockingStub(channels.to(group.serviceAddress(group.name() + "-read")))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .get(GetRequest.newBuilder()
+                            .addKeys("e2e-greeting")
+                            .setMaxStalenessMillis(1000)
+                            .build());
+            assertEquals("hello", answer.getValues(0).getValue().toStringUtf8());
+            assertTrue(
+                    answer.getStalenessMillis() > 0 && answer.getStalenessMillis() <= 1000,
+                    "answered by a helper within the bound: " + answer.getStalenessMillis() + " ms");
         }
     }
 

@@ -168,8 +168,13 @@ public final class Group {
 
     /** ClusterIP:port of the primary Service (port named grpc): what a client in the cluster would use. */
     public String primaryServiceAddress() {
+        return serviceAddress(name);
+    }
+
+    /** The ClusterIP and gRPC port of the group's Service {@code serviceName}. */
+    public String serviceAddress(String serviceName) {
         Service service =
-                client().services().inNamespace(ns.name()).withName(name).get();
+                client().services().inNamespace(ns.name()).withName(serviceName).get();
         int port = service.getSpec().getPorts().stream()
                 .filter(p -> "grpc".equals(p.getName()))
                 .map(ServicePort::getPort)

@@ -104,16 +104,18 @@ public class ActionExecutor {
         } else if (action instanceof NextAction.StartRestart r) {
             failovers.startRestart(group, r.reason());
         } else if (action instanceof NextAction.RemovePod r) {
-            remove(group, r.pod(), r.scaleDown());
-            events.record(
-                    group,
-                    r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
-                    "removed " + r.pod() + ": " + r.why());
+            if (remove(group, r.pod(), r.scaleDown())) {
+                events.record(
+                        group,
+                        r.scaleDown() ? Reason.ScaledDown : Reason.PodReplaced,
+                        "removed " + r.pod() + ": " + r.why());
+            }
         } else if (action instanceof NextAction.ReplaceStale r) {
             rollingUpdateStarted(group, r.revision());
             // The only replica keeps its volume: it holds the group's data. A helper's goes as on scale-down.
-            remove(group, r.pod(), !r.pod().equals(group.getStatus().getCurrentPrimary()));
-            events.record(group, Reason.PodReplaced, "removed " + r.pod() + ": " + r.why());
+            if (remove(group, r.pod(), !r.pod().equals(group.getStatus().getCurrentPrimary()))) {
+                events.record(group, Reason.PodReplaced, "removed " + r.pod() + ": " + r.why());
+            }
         } else if (action instanceof NextAction.StartFailover f) {
             failovers.start(group, f.reason(), false, null, f.fromAddress());
         } else if (action instanceof NextAction.StartSwitchover s) {
@@ -153,15 +155,20 @@ public class ActionExecutor {
      * does on scale-down): a later member of the same ordinal starts empty and catches up from the primary,
      * rather than from a stale volume.
      */
-    private void remove(ReplicaGroup group, String pod, boolean dropData) {
+    /**
+     * Deletes the pod (and its claim with {@code dropData}); false when it was gone already: a pass that ran before
+     * the cache saw the deletion asks again, and must not report the removal twice.
+     */
+    private boolean remove(ReplicaGroup group, String pod, boolean dropData) {
         String ns = group.getMetadata().getNamespace();
-        client.pods().inNamespace(ns).withName(pod).delete();
+        boolean deleted = !client.pods().inNamespace(ns).withName(pod).delete().isEmpty();
         if (dropData && group.getSpec().getStorage() != null) {
             client.persistentVolumeClaims()
                     .inNamespace(ns)
                     .withName(Names.claim(pod))
                     .delete();
         }
+        return deleted;
     }
 
     /**

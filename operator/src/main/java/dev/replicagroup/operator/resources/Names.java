@@ -40,8 +40,8 @@ public final class Names {
         return group;
     }
 
-    public static String helpersService(String group) {
-        return group + "-helpers";
+    public static String readService(String group) {
+        return group + "-read";
     }
 
     public static String peersService(String group) {

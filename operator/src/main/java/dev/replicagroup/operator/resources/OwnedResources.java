@@ -35,7 +35,7 @@ public class OwnedResources {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
         String token = token(group).orElseGet(() -> Secrets.token(create(Secrets.adminToken(group))));
-        for (Service desired : List.of(Services.primary(group), Services.helpers(group), Services.peers(group))) {
+        for (Service desired : List.of(Services.primary(group), Services.read(group), Services.peers(group))) {
             ensureService(ns, desired);
         }
         if (caches.disruptionBudget(ns, Names.disruptionBudget(name)).isEmpty()) {

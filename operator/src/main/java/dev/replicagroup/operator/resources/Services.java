@@ -30,12 +30,17 @@ public final class Services {
                 true);
     }
 
-    /** {@code <group>-helpers}: Ready helpers, for reads that may lag. */
-    public static Service helpers(ReplicaGroup group) {
+    /**
+     * {@code <group>-read}: Ready helpers (a helper is Ready once it holds what its primary had committed), for
+     * reads with bounded staleness (GetRequest.max_staleness_millis): a helper answers only while its state holds
+     * every write acknowledged longer ago than the bound, and refuses (UNAVAILABLE) otherwise, so the bound holds
+     * whatever the endpoints' lag behind the operator's labels.
+     */
+    public static Service read(ReplicaGroup group) {
         return service(
                 group,
-                Names.helpersService(group.getMetadata().getName()),
-                "helpers",
+                Names.readService(group.getMetadata().getName()),
+                "read",
                 Labels.roleSelector(group, Labels.HELPER),
                 "ClusterIP",
                 false,

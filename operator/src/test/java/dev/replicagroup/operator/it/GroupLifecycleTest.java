@@ -77,7 +77,7 @@ class GroupLifecycleTest extends MockClusterTest {
         Service helpers = cluster.client
                 .services()
                 .inNamespace(cluster.namespace)
-                .withName("basic-helpers")
+                .withName("basic-read")
                 .get();
         assertEquals(
                 Map.of(Labels.GROUP, "basic", Labels.ROLE, "helper"),
