@@ -39,7 +39,14 @@ class KubectlPluginIT {
                 .reduce((a, b) -> b)
                 .orElseThrow();
 
-        String status = succeeds(group.kubectlRg("status", group.name()));
+        // The group counts Ready pods; a member's role is in status once the operator has the replica's own
+        // report, which may come a pass later than its readiness.
+        String status = Group.await("every helper's role in status", Settings.SETTLE)
+                .until(
+                        () -> succeeds(group.kubectlRg("status", group.name())),
+                        text -> members.stream()
+                                .filter(m -> !m.equals(primary))
+                                .allMatch(m -> memberRow(text, m).contains("helper")));
         assertTrue(
                 status.contains(
                         "Primary:   " + primary + "   term " + deployed.status().term()),
