@@ -76,6 +76,9 @@ public class ReplicaGroupSpec {
     @JsonPropertyDescription("Automatic failover of the primary.")
     private FailoverSpec failover = new FailoverSpec();
 
+    @JsonPropertyDescription("Reads from helpers with bounded staleness (the <group>-read Service).")
+    private ReadsSpec reads = new ReadsSpec();
+
     @JsonPropertyDescription("Node labels a replica pod must match.")
     private Map<String, String> nodeSelector;
 
@@ -149,6 +152,14 @@ public class ReplicaGroupSpec {
 
     public void setReadinessProbe(ProbeSpec readinessProbe) {
         this.readinessProbe = readinessProbe;
+    }
+
+    public ReadsSpec getReads() {
+        return reads;
+    }
+
+    public void setReads(ReadsSpec reads) {
+        this.reads = reads;
     }
 
     public FailoverSpec getFailover() {

@@ -32,8 +32,12 @@ public final class SpecCheck {
             return Optional.of("syncAcks must be between 0 and replicas - 1 (" + (spec.getReplicas() - 1) + "), got "
                     + spec.getSyncAcks());
         }
-        if (spec.getReadinessProbe() == null || spec.getFailover() == null) {
-            return Optional.of("readinessProbe and failover must be objects");
+        if (spec.getReadinessProbe() == null || spec.getFailover() == null || spec.getReads() == null) {
+            return Optional.of("readinessProbe, failover and reads must be objects");
+        }
+        int staleness = spec.getReads().getMaxStalenessMillis();
+        if (staleness < 0 || staleness > 600000) {
+            return Optional.of("reads.maxStalenessMillis must be between 0 and 600000, got " + staleness);
         }
         if (spec.getImage() != null && !IMAGE.matcher(spec.getImage()).matches()) {
             return Optional.of("image must be an image reference such as replicagroup/replica:0.1.0, got '"

@@ -248,7 +248,9 @@ public final class ReplicaPods {
                 "--detection-ms",
                 Integer.toString(spec.getFailover().getDetectionMillis()),
                 "--clock-drift-ms",
-                Integer.toString(spec.getFailover().getClockDriftMillis())));
+                Integer.toString(spec.getFailover().getClockDriftMillis()),
+                "--max-read-staleness-ms",
+                Integer.toString(spec.getReads().getMaxStalenessMillis())));
         if (spec.getStorage() != null) {
             args.addAll(List.of("--data-dir", DATA_DIR));
         }

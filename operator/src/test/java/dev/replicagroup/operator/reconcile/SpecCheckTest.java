@@ -49,6 +49,18 @@ class SpecCheckTest {
     }
 
     @Test
+    void theReadStalenessCapMustBeWithinItsRange() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        spec.getReads().setMaxStalenessMillis(-1);
+        assertEquals(
+                Optional.of("reads.maxStalenessMillis must be between 0 and 600000, got -1"), SpecCheck.problem(spec));
+        spec.getReads().setMaxStalenessMillis(0);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec), "0: reads from the primary only");
+        spec.setReads(null);
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("reads must be objects"));
+    }
+
+    @Test
     void aLeaseMustOutlastOneLostHeartbeat() {
         ReplicaGroupSpec spec = new ReplicaGroupSpec();
         spec.getFailover().setHeartbeatMillis(251);

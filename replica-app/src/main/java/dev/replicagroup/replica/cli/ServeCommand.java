@@ -90,6 +90,13 @@ public class ServeCommand implements Callable<Integer> {
     long clockDriftMillis;
 
     @Option(
+            names = "--max-read-staleness-ms",
+            defaultValue = "5000",
+            description = "the largest staleness a bounded read may ask (GetRequest.max_staleness_millis); helpers"
+                    + " answer such reads when that current; 0: only the primary reads (default: ${DEFAULT-VALUE})")
+    long maxReadStalenessMillis;
+
+    @Option(
             names = "--stop-grace-ms",
             defaultValue = "3000",
             description =
@@ -148,7 +155,8 @@ public class ServeCommand implements Callable<Integer> {
                                 Duration.ofMillis(heartbeatMillis),
                                 Duration.ofMillis(leaseMillis),
                                 Duration.ofMillis(detectionMillis),
-                                Duration.ofMillis(clockDriftMillis)),
+                                Duration.ofMillis(clockDriftMillis))
+                        .withMaxReadStaleness(Duration.ofMillis(maxReadStalenessMillis)),
                 new StorageOptions(dataDir, FsyncPolicy.parse(fsync), snapshotEvery),
                 noBootstrap,
                 !noReflection);

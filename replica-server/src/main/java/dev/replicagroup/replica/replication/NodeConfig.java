@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Timing of a replica. The protocol counts in ticks of {@link #TICK}; the durations here are what users set
- * ({@code --heartbeat-ms}, {@code --lease-ms}, {@code --detection-ms}, {@code --clock-drift-ms}).
+ * ({@code --heartbeat-ms}, {@code --lease-ms}, {@code --detection-ms}, {@code --clock-drift-ms}), and the largest
+ * staleness a bounded read may ask of it ({@code --max-read-staleness-ms}; zero: helpers answer no read).
  */
 public record NodeConfig(
         Duration writeTimeout,
@@ -14,7 +15,8 @@ public record NodeConfig(
         Duration detection,
         Duration clockDrift,
         int maxBatch,
-        int maxInflight) {
+        int maxInflight,
+        Duration maxReadStaleness) {
 
     /** The driver's clock step: fine enough for 100 ms heartbeats, coarse enough to cost nothing. */
     public static final Duration TICK = Duration.ofMillis(10);
@@ -27,6 +29,10 @@ public record NodeConfig(
             }
         }
         protocol(heartbeat, lease, detection, clockDrift, maxBatch, maxInflight);
+        if (maxReadStaleness.isNegative()) {
+            throw new IllegalArgumentException("--max-read-staleness-ms must be 0 (no reads from helpers) or more, was "
+                    + maxReadStaleness.toMillis());
+        }
     }
 
     public static NodeConfig defaults() {
@@ -37,15 +43,22 @@ public record NodeConfig(
                 Duration.ofMillis(1000),
                 Duration.ofMillis(200),
                 512,
-                4);
+                4,
+                Duration.ofSeconds(5));
     }
 
     public NodeConfig withWriteTimeout(Duration timeout) {
-        return new NodeConfig(timeout, heartbeat, lease, detection, clockDrift, maxBatch, maxInflight);
+        return new NodeConfig(
+                timeout, heartbeat, lease, detection, clockDrift, maxBatch, maxInflight, maxReadStaleness);
     }
 
     public NodeConfig withTiming(Duration newHeartbeat, Duration newLease, Duration newDetection, Duration newDrift) {
-        return new NodeConfig(writeTimeout, newHeartbeat, newLease, newDetection, newDrift, maxBatch, maxInflight);
+        return new NodeConfig(
+                writeTimeout, newHeartbeat, newLease, newDetection, newDrift, maxBatch, maxInflight, maxReadStaleness);
+    }
+
+    public NodeConfig withMaxReadStaleness(Duration bound) {
+        return new NodeConfig(writeTimeout, heartbeat, lease, detection, clockDrift, maxBatch, maxInflight, bound);
     }
 
     public ProtocolSettings protocol() {

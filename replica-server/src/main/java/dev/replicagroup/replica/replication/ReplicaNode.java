@@ -341,6 +341,16 @@ public final class ReplicaNode implements AutoCloseable {
      * every write acknowledged longer ago than that is in its state ({@link ReplicaMachine#readWithin}).
      */
     public CompletableFuture<ReadResult> read(List<String> keys, Duration maxStaleness) {
+        if (maxStaleness.compareTo(config.maxReadStaleness()) > 0) {
+            return CompletableFuture.failedFuture(new ReplicaException(
+                    Reason.INVALID,
+                    "this group allows reads at most "
+                            + config.maxReadStaleness().toMillis() + " ms stale"
+                            + " (--max-read-staleness-ms, the ReplicaGroup's spec.reads.maxStalenessMillis); the read"
+                            + " asked for " + maxStaleness.toMillis() + " ms",
+                    state.term(),
+                    ""));
+        }
         // Whole ticks, rounded down: the stricter bound.
         long maxTicks = maxStaleness.toMillis() / NodeConfig.TICK.toMillis();
         return call(

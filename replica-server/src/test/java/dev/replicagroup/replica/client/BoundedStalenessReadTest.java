@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.replicagroup.replica.grpc.v1.CloneGrpc;
 import dev.replicagroup.replica.grpc.v1.GetRequest;
 import dev.replicagroup.replica.grpc.v1.GetResponse;
+import dev.replicagroup.replica.replication.NodeConfig;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
 import dev.replicagroup.replica.testing.FreePorts;
@@ -100,6 +101,21 @@ class BoundedStalenessReadTest {
                         refused.getStatus().getDescription().contains("more than the"),
                         refused.getStatus().getDescription());
             }
+        }
+    }
+
+    @Test
+    void aReadAskingForMoreStalenessThanTheGroupAllowsIsRefusedNamingTheSetting() throws Exception {
+        ReplicaServer primary = start("");
+        ReplicaServer helper = start(primary.address());
+        int allowed = (int) NodeConfig.defaults().maxReadStaleness().toMillis();
+        for (ReplicaServer server : List.of(primary, helper)) {
+            StatusRuntimeException refused = assertThrows(
+                    StatusRuntimeException.class, () -> clone(server).get(get("k", allowed + 1)));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), refused.getMessage());
+            assertTrue(
+                    refused.getStatus().getDescription().contains("spec.reads.maxStalenessMillis"),
+                    refused.getStatus().getDescription());
         }
     }
 

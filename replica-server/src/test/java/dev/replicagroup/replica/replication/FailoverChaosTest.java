@@ -41,7 +41,8 @@ class FailoverChaosTest {
             Duration.ofMillis(250),
             Duration.ofMillis(50),
             64,
-            4);
+            4,
+            Duration.ofSeconds(5));
     static final List<String> ADDRESSES = List.of("r0:7000", "r1:7000", "r2:7000");
     static final int CLIENTS = 3;
     static final Duration WAIT = Duration.ofSeconds(10);
