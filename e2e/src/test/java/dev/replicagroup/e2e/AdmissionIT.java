@@ -95,6 +95,17 @@ class AdmissionIT {
     }
 
     @Test
+    void readStalenessCapOutOfRange(TestNamespace ns) {
+        assertRefused(
+                ns, "reads: {maxStalenessMillis: -1}", "spec.reads.maxStalenessMillis", "greater than or equal to 0");
+        assertRefused(
+                ns,
+                "reads: {maxStalenessMillis: 600001}",
+                "spec.reads.maxStalenessMillis",
+                "less than or equal to 600000");
+    }
+
+    @Test
     void failoverTimingsOutOfRange(TestNamespace ns) {
         assertRefused(ns, "failover: {delaySeconds: -1}", "spec.failover.delaySeconds", "greater than or equal to 0");
         assertRefused(
