@@ -74,6 +74,49 @@ class ReplicaMachineTest {
     }
 
     @Test
+    void aHelperServesBoundedReadsOnlyWhileItsServingPrimaryKeepsProvingItCurrent() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        ReplicaMachine helper = nodes.get("h");
+        primary.propose(new WriteId("c", 1), put("k", "v1"));
+        settle();
+        tick(2 * SETTINGS.heartbeatTicks());
+        ReadOutcome.Value read = assertInstanceOf(ReadOutcome.Value.class, helper.readWithin("k", 40));
+        assertEquals("v1", new String(read.value().orElseThrow(), StandardCharsets.UTF_8));
+        assertTrue(read.stalenessTicks() > 0 && read.stalenessTicks() <= 40, "staleness " + read.stalenessTicks());
+        assertInstanceOf(ReadOutcome.NotPrimary.class, helper.read("k"), "a plain read stays the primary's");
+
+        // The primary goes silent: past the bound the helper refuses, though it still holds v1.
+        nodes.remove("p");
+        for (int i = 0; i < 40; i++) {
+            helper.tick(1);
+        }
+        ReadOutcome.NotServing refused = assertInstanceOf(ReadOutcome.NotServing.class, helper.readWithin("k", 40));
+        assertTrue(refused.why().contains("more than the 40"), refused.why());
+    }
+
+    @Test
+    void aFreshnessProofFromBeforeARestartIsNotReadOnTheNewClock() {
+        ReplicaMachine primary = primaryWithHelpers("h");
+        tick(5 * SETTINGS.heartbeatTicks());
+        // The helper restarts (a new incarnation whose clock starts at 0) and an update built for the old one,
+        // echoing the old clock's tick, reaches it: it proves nothing about the new process's state.
+        ReplicaMachine restarted = new ReplicaMachine(ReplicaState.newHelper("h", 1, "p"), SETTINGS, 2);
+        nodes.put("h", restarted);
+        Message.Append stale = new Message.Append(
+                "p",
+                "h",
+                primary.state().term(),
+                0,
+                // Nothing the new process lacks: it accepts the update, so only the echo's incarnation refuses it.
+                new CatchUp(LogPosition.ZERO, null, List.of(), 0),
+                null,
+                new HelperTick(1, 3));
+        restarted.tick(5);
+        restarted.step(stale);
+        assertInstanceOf(ReadOutcome.NotServing.class, restarted.readWithin("k", 1000));
+    }
+
+    @Test
     void aPrimaryServesOnlyWhileAHelperAcksWithinTheLease() {
         ReplicaMachine primary = add(ReplicaState.newPrimary("p", 1));
         assertTrue(primary.serving(), "alone, never having known a helper: nobody could be promoted in its place");
