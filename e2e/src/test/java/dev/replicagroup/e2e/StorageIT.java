@@ -83,8 +83,7 @@ class StorageIT {
                                 c -> c.getMetadata().getUid())),
                 "the members came back on their own claims");
         assertTrue(
-                group.events("DataLost").stream()
-                        .noneMatch(e -> Group.isNew(e, eventsBefore)),
+                group.events("DataLost").stream().noneMatch(e -> Group.isNew(e, eventsBefore)),
                 "nothing was lost, so nothing says so");
     }
 

@@ -2,6 +2,7 @@ package dev.replicagroup.operator.events;
 
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -112,12 +113,20 @@ class EventWriter {
     }
 
     private void patchSeries(Series series, MicroTime lastObserved) {
-        EventSeries patch = new EventSeries(series.count(), lastObserved);
+        // Patched through a named resource: withName(...).patch reads the event first, and the RBAC has no get.
+        Event named = new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(series.namespace())
+                .withName(series.name())
+                .endMetadata()
+                .build();
         client.events()
                 .v1()
                 .events()
                 .inNamespace(series.namespace())
-                .withName(series.name())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("series", patch)));
+                .resource(named)
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        Serialization.asJson(Map.of("series", new EventSeries(series.count(), lastObserved))));
     }
 }
