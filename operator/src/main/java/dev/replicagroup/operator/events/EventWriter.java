@@ -58,7 +58,7 @@ class EventWriter {
         Series series = recent.get(key);
         try {
             if (series == null) {
-                String name = create(event, observed);
+                String name = createNamed(event, observed);
                 recent.put(key, new Series(event.getMetadata().getNamespace(), name, 1, observed));
             } else {
                 Series next = new Series(series.namespace(), series.name(), series.count() + 1, observed);
@@ -79,12 +79,7 @@ class EventWriter {
      */
     void writeOnce(Event event) {
         try {
-            client.events()
-                    .v1()
-                    .events()
-                    .inNamespace(event.getMetadata().getNamespace())
-                    .resource(event)
-                    .create();
+            create(event);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 LOG.debugf("event %s was recorded already", event.getMetadata().getName());
@@ -97,19 +92,23 @@ class EventWriter {
     }
 
     /** Names the event as client-go does ({@code <regarding>.<hex nanoseconds>}) and creates it. */
-    private String create(Event event, Instant observed) {
+    private String createNamed(Event event, Instant observed) {
         // Two events in the same nanosecond (a coarse clock) must not share a name.
         long nanos = Math.max(observed.getEpochSecond() * 1_000_000_000L + observed.getNano(), lastNanos + 1);
         lastNanos = nanos;
         String name = event.getRegarding().getName() + "." + Long.toHexString(nanos);
         event.getMetadata().setName(name);
+        create(event);
+        return name;
+    }
+
+    private void create(Event event) {
         client.events()
                 .v1()
                 .events()
                 .inNamespace(event.getMetadata().getNamespace())
                 .resource(event)
                 .create();
-        return name;
     }
 
     private void patchSeries(Series series, MicroTime lastObserved) {
