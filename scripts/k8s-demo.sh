@@ -58,7 +58,7 @@ done
 
 load_rc=0; wait "$load_pid" || load_rc=$?
 say "kubectl get events --field-selector involvedObject.kind=ReplicaGroup"
-kubectl get events -n "$NS" --field-selector involvedObject.kind=ReplicaGroup --sort-by=.lastTimestamp
+kubectl get events -n "$NS" --field-selector involvedObject.kind=ReplicaGroup --sort-by=.metadata.creationTimestamp
 kubectl get rg -n "$NS"
 
 say "the load (failover time = longest pause between acknowledged writes, as the clients saw it)"

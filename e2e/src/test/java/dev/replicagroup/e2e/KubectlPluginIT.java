@@ -56,7 +56,7 @@ class KubectlPluginIT {
                 .filter(m -> !m.equals(primary))
                 .forEach(m -> assertTrue(memberRow(status, m).contains("helper"), status));
 
-        Set<String> before = group.eventUids();
+        Set<String> before = group.seenEvents();
         String promoted = succeeds(group.kubectlRg("promote", group.name(), helper, "--wait", "--timeout", "180"));
         assertTrue(promoted.contains(helper + " is primary of " + group.name()), promoted);
         group.awaitNewEvent("SwitchoverCompleted", before, m -> m.contains(helper), Settings.EVENT_WAIT);

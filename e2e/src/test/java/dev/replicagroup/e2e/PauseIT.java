@@ -37,7 +37,7 @@ class PauseIT {
     private static void pauseRound(Deployed deployed) throws Exception {
         Group group = deployed.group();
         String primary = deployed.status().currentPrimary();
-        Set<String> before = group.eventUids();
+        Set<String> before = group.seenEvents();
         HostProcess process = HostProcess.of(group.pod(primary), "replica");
         int pauses = 0;
         LoadRun.Result result;
@@ -63,7 +63,7 @@ class PauseIT {
         }
         GroupStatus after = group.status();
         List<String> started = group.events("FailoverStarted").stream()
-                .filter(e -> !before.contains(e.getMetadata().getUid()))
+                .filter(e -> Group.isNew(e, before))
                 .map(e -> e.getMessage())
                 .toList();
         FailoverTimes.recordPauses(

@@ -40,7 +40,7 @@ class RollingUpdateIT {
         String oldRevision = revision(group, "updateRevision");
         Set<String> oldPods =
                 group.pods().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-        Set<String> earlierEvents = group.eventUids();
+        Set<String> earlierEvents = group.seenEvents();
         String image = Settings.nextReplicaImage();
 
         Duration took;
@@ -69,7 +69,7 @@ class RollingUpdateIT {
 
         GroupStatus after = group.awaitSettled(Deployed.EXAMPLE_REPLICAS, Settings.SETTLE);
         group.events().stream()
-                .filter(e -> !earlierEvents.contains(e.getMetadata().getUid()))
+                .filter(e -> Group.isNew(e, earlierEvents))
                 // In the order written: the API server's resourceVersions grow (a diagnostic, not an assertion).
                 .sorted(Comparator.comparingLong(
                         e -> Long.parseLong(e.getMetadata().getResourceVersion())))
@@ -91,7 +91,7 @@ class RollingUpdateIT {
 
     private static long newEvents(Group group, String reason, Set<String> earlier) {
         return group.events(reason).stream()
-                .filter(e -> !earlier.contains(e.getMetadata().getUid()))
+                .filter(e -> Group.isNew(e, earlier))
                 .count();
     }
 

@@ -25,13 +25,13 @@ class ScaleIT {
         String primaryUid = group.pod(primary).getMetadata().getUid();
 
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 2)) {
-            Set<String> before = group.eventUids();
+            Set<String> before = group.seenEvents();
             group.kubectl("scale", "rg", group.name(), "--replicas=5");
             GroupStatus five = group.awaitSettled(5, Settings.SETTLE);
             assertEquals(primary, five.currentPrimary(), "scaling up keeps the primary");
             group.awaitNewEvent("ScaledUp", before, m -> true, Settings.EVENT_WAIT);
 
-            before = group.eventUids();
+            before = group.seenEvents();
             group.kubectl("scale", "rg", group.name(), "--replicas=2");
             GroupStatus two = group.awaitSettled(2, Settings.SETTLE);
             assertEquals(primary, two.currentPrimary(), "scaling down keeps the primary");

@@ -27,7 +27,7 @@ class SwitchoverIT {
         Group group = deployed.group();
         String old = deployed.status().currentPrimary();
         String target = Faults.lastHelper(deployed, old);
-        Set<String> before = group.eventUids();
+        Set<String> before = group.seenEvents();
 
         try (LoadRun load = LoadRun.start(group.primaryServiceAddress(), 4)) {
             Thread.sleep(3000);

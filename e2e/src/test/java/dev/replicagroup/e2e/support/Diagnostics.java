@@ -33,7 +33,8 @@ final class Diagnostics {
                             "get", "rg,pods,services,endpointslices,leases", "-n", namespace, "-o", "yaml"));
             write(
                     dir.resolve("events.txt"),
-                    tools.kubectlQuietly("get", "events", "-n", namespace, "--sort-by=.lastTimestamp", "-o", "wide"));
+                    tools.kubectlQuietly(
+                            "get", "events", "-n", namespace, "--sort-by=.metadata.creationTimestamp", "-o", "wide"));
             write(dir.resolve("describe-pods.txt"), tools.kubectlQuietly("describe", "pods", "-n", namespace));
             for (Pod pod : cluster.client().pods().inNamespace(namespace).list().getItems()) {
                 String name = pod.getMetadata().getName();

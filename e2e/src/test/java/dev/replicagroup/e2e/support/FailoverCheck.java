@@ -75,7 +75,7 @@ public final class FailoverCheck {
         Group group = deployed.group();
         GroupStatus before = deployed.status();
         String old = before.currentPrimary();
-        Set<String> earlierEvents = group.eventUids();
+        Set<String> earlierEvents = group.seenEvents();
         long faultAt;
         Instant faultWall;
         long repointedAt = Long.MAX_VALUE;

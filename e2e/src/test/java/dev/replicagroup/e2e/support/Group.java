@@ -196,10 +196,24 @@ public final class Group {
         return events().stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
-    public Set<String> eventUids() {
+    /**
+     * The events seen so far, each as one occurrence (uid and series count): a repeat the operator counts later in
+     * an event's series (events.k8s.io/v1, same object) is new to {@link #isNew(Event, Set)}.
+     */
+    public Set<String> seenEvents() {
         return client().v1().events().inNamespace(ns.name()).list().getItems().stream()
-                .map(e -> e.getMetadata().getUid())
+                .map(Group::occurrence)
                 .collect(Collectors.toSet());
+    }
+
+    /** Whether this event, or its latest repeat, happened after {@code seen} was taken ({@link #seenEvents()}). */
+    public static boolean isNew(Event event, Set<String> seen) {
+        return !seen.contains(occurrence(event));
+    }
+
+    private static String occurrence(Event event) {
+        return event.getMetadata().getUid() + "#"
+                + (event.getSeries() == null ? 1 : event.getSeries().getCount());
     }
 
     /** A new event (not in {@code before}) with this reason whose message matches. */
@@ -207,7 +221,7 @@ public final class Group {
         return await("a new " + reason + " event on " + name, atMost)
                 .until(
                         () -> events(reason).stream()
-                                .filter(e -> !before.contains(e.getMetadata().getUid()))
+                                .filter(e -> isNew(e, before))
                                 .filter(e -> message.test(e.getMessage()))
                                 .findFirst(),
                         java.util.Optional::isPresent)

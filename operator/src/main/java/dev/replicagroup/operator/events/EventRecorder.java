@@ -2,17 +2,19 @@ package dev.replicagroup.operator.events;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.ha.Leadership;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.HttpURLConnection;
+import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,46 +22,63 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Records core/v1 Events on a ReplicaGroup. An event that cannot be written is logged, never fatal: events
- * inform the user, the status is what the operator relies on. They are written by one thread of their own, in
- * the order recorded, so that a failover does not wait for an API round trip per event.
+ * Records events.k8s.io/v1 Events on a ReplicaGroup, repeats counted in a series ({@link EventWriter}). An event
+ * that cannot be written is logged, never fatal: events inform the user, the status is what the operator relies
+ * on. They are written by one thread of their own, in the order recorded, so that a failover does not wait for an
+ * API round trip per event.
  */
 @ApplicationScoped
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
-    static final String COMPONENT = "replicagroup-operator";
+    static final String CONTROLLER = "replicagroup.dev/operator";
+    /** The events.k8s.io API refuses a longer note. */
+    private static final int NOTE_LIMIT = 1024;
 
-    private final KubernetesClient client;
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
+
+    private final EventWriter writer;
+    private final Clock clock;
     private final String instance;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "event-writer");
         t.setDaemon(true);
         return t;
     });
 
-    public EventRecorder(KubernetesClient client, Leadership leadership) {
-        this.client = client;
-        this.instance = leadership.identity();
+    /** The reporting instance is the operator's pod (POD_NAME from the downward API), else the Lease identity. */
+    @Inject
+    public EventRecorder(KubernetesClient client, Leadership leadership, Clock clock) {
+        this(
+                client,
+                clock,
+                Optional.ofNullable(System.getenv("POD_NAME"))
+                        .filter(n -> !n.isBlank())
+                        .orElse(leadership.identity()));
+    }
+
+    EventRecorder(KubernetesClient client, Clock clock, String instance) {
+        this.writer = new EventWriter(client);
+        this.clock = clock;
+        this.instance = instance;
     }
 
     /** Writes what is still queued before the process exits (a deleted pod has a grace period for it). */
     @PreDestroy
     void flush() {
-        writer.shutdown();
+        queue.shutdown();
         try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
+            queue.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    public void record(ReplicaGroup group, Reason reason, String message) {
-        write(
-                group,
-                reason,
-                message,
-                group.getMetadata().getName() + "."
-                        + UUID.randomUUID().toString().substring(0, 13));
+    /** An event that may repeat: a repeat within the series window counts in the first one's series. */
+    public void record(ReplicaGroup group, Reason reason, String note) {
+        Instant now = clock.instant();
+        Event event = event(group, reason, note, null, now);
+        enqueue(event, () -> writer.write(event, now));
     }
 
     /**
@@ -67,77 +86,56 @@ public class EventRecorder {
      * failed before its status was written resumes and repeats the step, it is not written twice. Its name is
      * made of the group's uid, the reason and the term, so the API server refuses the repeat as existing.
      */
-    public void recordOnce(ReplicaGroup group, Reason reason, long term, String message) {
-        recordOnce(group, reason, Long.toString(term), message);
+    public void recordOnce(ReplicaGroup group, Reason reason, long term, String note) {
+        recordOnce(group, reason, Long.toString(term), note);
     }
 
     /**
      * An event that happens once per {@code key} (lower-case letters, digits, '-' and '.'), such as a revision of
      * the pod template, named and refused as a repeat as {@link #recordOnce(ReplicaGroup, Reason, long, String)}.
      */
-    public void recordOnce(ReplicaGroup group, Reason reason, String key, String message) {
+    public void recordOnce(ReplicaGroup group, Reason reason, String key, String note) {
         String uid =
                 group.getMetadata().getUid() == null ? "" : group.getMetadata().getUid();
-        write(
-                group,
-                reason,
-                message,
-                group.getMetadata().getName() + "." + uid.substring(0, Math.min(8, uid.length())) + "."
-                        + reason.name().toLowerCase(Locale.ROOT) + "." + key);
+        String name = group.getMetadata().getName() + "." + uid.substring(0, Math.min(8, uid.length())) + "."
+                + reason.name().toLowerCase(Locale.ROOT) + "." + key;
+        Event event = event(group, reason, note, name, clock.instant());
+        enqueue(event, () -> writer.writeOnce(event));
     }
 
-    private void write(ReplicaGroup group, Reason reason, String message, String name) {
+    private Event event(ReplicaGroup group, Reason reason, String note, String name, Instant now) {
         LOG.infof(
                 "%s/%s %s: %s",
-                group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, message);
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        Event event = new EventBuilder()
+                group.getMetadata().getNamespace(), group.getMetadata().getName(), reason, note);
+        return new EventBuilder()
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(group.getMetadata().getNamespace())
                 .endMetadata()
-                .withNewInvolvedObject()
+                .withNewRegarding()
                 .withApiVersion(group.getApiVersion())
                 .withKind(group.getKind())
                 .withName(group.getMetadata().getName())
                 .withNamespace(group.getMetadata().getNamespace())
                 .withUid(group.getMetadata().getUid())
-                .withResourceVersion(group.getMetadata().getResourceVersion())
-                .endInvolvedObject()
+                .endRegarding()
                 .withReason(reason.name())
-                .withMessage(message)
+                .withAction(reason.action())
+                .withNote(note.length() > NOTE_LIMIT ? note.substring(0, NOTE_LIMIT) : note)
                 .withType(reason.type())
-                .withNewSource()
-                .withComponent(COMPONENT)
-                .endSource()
-                .withReportingComponent(COMPONENT)
+                .withReportingController(CONTROLLER)
                 .withReportingInstance(instance)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withCount(1)
+                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
                 .build();
+    }
+
+    private void enqueue(Event event, Runnable write) {
         try {
-            writer.execute(() -> create(event, reason, group.getMetadata().getName()));
+            queue.execute(write);
         } catch (RejectedExecutionException stopping) {
             LOG.infof(
                     "not recording event %s on %s: the operator is stopping",
-                    reason, group.getMetadata().getName());
-        }
-    }
-
-    private void create(Event event, Reason reason, String group) {
-        try {
-            client.v1()
-                    .events()
-                    .inNamespace(event.getMetadata().getNamespace())
-                    .resource(event)
-                    .create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                LOG.debugf("event %s on %s was recorded already", reason, group);
-                return;
-            }
-            LOG.warnf("could not record event %s on %s: %s", reason, group, e.getMessage());
+                    event.getReason(), event.getRegarding().getName());
         }
     }
 }

@@ -2,34 +2,41 @@ package dev.replicagroup.operator.events;
 
 /** The reasons of the events the operator records on a ReplicaGroup ({@code kubectl get events}). */
 public enum Reason {
-    FailoverStarted(false),
-    Promoted(false),
-    ServiceRepointed(false),
-    FailoverBlocked(true),
-    FailoverCompleted(false),
-    HelperJoined(false),
-    ScaledUp(false),
-    ScaledDown(false),
-    SwitchoverCompleted(false),
-    SwitchoverRejected(true),
-    PodReplaced(false),
+    FailoverStarted(false, "Failover"),
+    Promoted(false, "Failover"),
+    ServiceRepointed(false, "Failover"),
+    FailoverBlocked(true, "Failover"),
+    FailoverCompleted(false, "Failover"),
+    HelperJoined(false, "Join"),
+    ScaledUp(false, "Scale"),
+    ScaledDown(false, "Scale"),
+    SwitchoverCompleted(false, "Switchover"),
+    SwitchoverRejected(true, "Switchover"),
+    PodReplaced(false, "Replace"),
     /** A member of a group with no live primary came back on its volume (whole-group restart). */
-    MemberRestored(false),
+    MemberRestored(false, "Restart"),
     /** Every member of a group that held data was gone, and the group started again empty. */
-    DataLost(true),
-    VolumeExpanded(false),
+    DataLost(true, "Restart"),
+    VolumeExpanded(false, "ExpandVolume"),
     /** Pods of an older revision of the pod template are being replaced (spec.updateStrategy RollingUpdate). */
-    RollingUpdateStarted(false),
+    RollingUpdateStarted(false, "Update"),
     /** Every member runs the current revision (status.currentRevision = updateRevision). */
-    RollingUpdateCompleted(false),
+    RollingUpdateCompleted(false, "Update"),
     /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
-    VolumeNotExpandable(true),
-    InvalidSpec(true);
+    VolumeNotExpandable(true, "ExpandVolume"),
+    InvalidSpec(true, "Validate");
 
     private final boolean warning;
+    private final String action;
 
-    Reason(boolean warning) {
+    Reason(boolean warning, String action) {
         this.warning = warning;
+        this.action = action;
+    }
+
+    /** What the operator did or failed to do: an events.k8s.io/v1 Event's {@code action}. */
+    public String action() {
+        return action;
     }
 
     public String type() {

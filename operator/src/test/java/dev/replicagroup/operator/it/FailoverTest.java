@@ -125,7 +125,7 @@ class FailoverTest extends MockClusterTest {
         assertEquals(1, cluster.events("fo", "FailoverStarted").size());
         assertTrue(cluster.events("fo", "Promoted")
                 .get(0)
-                .getMessage()
+                .getNote()
                 .contains("promoted " + promoted + " (was primary: fo-0) in term 2"));
         assertEquals(1, cluster.events("fo", "ServiceRepointed").size());
         assertEquals(
@@ -254,7 +254,7 @@ class FailoverTest extends MockClusterTest {
                 .until(() -> cluster.get("bl").getStatus().getConditions().stream()
                         .anyMatch(c -> c.getReason().equals("FailoverBlocked")));
         ReplicaGroup group = cluster.get("bl");
-        assertTrue(cluster.events("bl", "FailoverBlocked").get(0).getMessage().contains("heard from 1 of 2 helpers"));
+        assertTrue(cluster.events("bl", "FailoverBlocked").get(0).getNote().contains("heard from 1 of 2 helpers"));
         assertEquals(Phase.FailingOver, group.getStatus().getPhase());
         assertNotNull(group.getStatus().getFailover().getBlocked());
         var degraded = group.getStatus().getConditions().stream()

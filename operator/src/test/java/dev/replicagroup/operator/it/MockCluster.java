@@ -8,9 +8,9 @@ import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -116,8 +116,8 @@ final class MockCluster implements AutoCloseable {
     }
 
     List<Event> events(String group, String reason) {
-        return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> group.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        return client.events().v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> group.equals(e.getRegarding().getName()) && reason.equals(e.getReason()))
                 .toList();
     }
 

@@ -65,8 +65,8 @@ class PlannedChangesTest extends MockClusterTest {
             writer.join();
         }
         assertTrue(
-                cluster.events("sw", "SwitchoverCompleted").get(0).getMessage().startsWith("sw-2 is primary"),
-                cluster.events("sw", "SwitchoverCompleted").get(0).getMessage());
+                cluster.events("sw", "SwitchoverCompleted").get(0).getNote().startsWith("sw-2 is primary"),
+                cluster.events("sw", "SwitchoverCompleted").get(0).getNote());
         ReplicaGroup group = cluster.awaitRunning("sw", 3);
         assertEquals("sw-2", group.getStatus().getCurrentPrimary());
         assertEquals(2, group.getStatus().getTerm());
