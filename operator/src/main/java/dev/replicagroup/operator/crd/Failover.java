@@ -56,9 +56,16 @@ public class Failover {
             + " acknowledged writes that a helper which restarted since has lost.")
     private LogPositionStatus oldPrimaryCommitted;
 
+    @JsonPropertyDescription("When the failover started (RFC 3339).")
     private String detectedAt;
+
+    @JsonPropertyDescription("When the chosen helper was promoted.")
     private String promotedAt;
+
+    @JsonPropertyDescription("When the primary Service was moved to the new primary (the role label).")
     private String repointedAt;
+
+    @JsonPropertyDescription("When the failover was done: the new primary serves and the others follow it.")
     private String completedAt;
 
     public FailoverStep getStep() {

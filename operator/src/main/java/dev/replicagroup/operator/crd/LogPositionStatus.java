@@ -1,11 +1,15 @@
 package dev.replicagroup.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.replicagroup.replica.core.LogPosition;
 
 /** A (term, seq) log position as status records it. */
 public class LogPositionStatus {
+    @JsonPropertyDescription("The term of the entry.")
     private long term;
+
+    @JsonPropertyDescription("Its sequence number in the log.")
     private long seq;
 
     public static LogPositionStatus of(LogPosition position) {

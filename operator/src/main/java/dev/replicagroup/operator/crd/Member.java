@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * One replica as last observed: from its pod and from the replicas' own Status answers. Only what changes when
@@ -8,12 +9,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Member {
+    @JsonPropertyDescription("The replica's pod.")
     private String name;
-    /** primary, helper, fenced, or unknown when the replica did not answer. */
+
+    @JsonPropertyDescription("primary, helper or fenced, as the replica reports; unknown when its report has not"
+            + " reached the operator yet.")
     private String role;
 
+    @JsonPropertyDescription("The pod's Ready condition.")
     private boolean ready;
-    /** Its liveness in the primary's table (higher = answered more reliably); scale-down removes the lowest. */
+
+    @JsonPropertyDescription(
+            "Its liveness in the primary's table (higher: answered more reliably); scale-down" + " removes the lowest.")
     private Integer liveness;
 
     public Member() {}

@@ -14,7 +14,13 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReplicaGroupStatus {
+    @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
     private Long observedGeneration;
+
+    @JsonPropertyDescription("The one-word summary: Pending (no primary serves yet), Reinitialized (every member was"
+            + " gone with its data and the group starts again empty), Running (the primary serves, every replica"
+            + " Ready), Degraded (the primary serves, some helpers missing or not Ready), FailingOver (a failover or"
+            + " switchover is under way) or Invalid (the spec cannot be carried out; see the Degraded condition).")
     private Phase phase;
 
     @JsonPropertyDescription("The pod that is primary (or was, while a failover runs).")
@@ -28,8 +34,10 @@ public class ReplicaGroupStatus {
     private long term;
 
     @StatusReplicas
+    @JsonPropertyDescription("How many replica pods are live (not terminating).")
     private int replicas;
 
+    @JsonPropertyDescription("How many live replica pods are Ready.")
     private int readyReplicas;
 
     @JsonPropertyDescription("readyReplicas/spec.replicas, for kubectl get rg (READY), e.g. 2/3.")
@@ -50,12 +58,18 @@ public class ReplicaGroupStatus {
     @JsonPropertyDescription("How many live pods run updateRevision.")
     private int updatedReplicas;
 
+    @JsonPropertyDescription("Each replica as last observed: its pod's readiness and the replica's own report.")
     private List<Member> members = new ArrayList<>();
+
+    @JsonPropertyDescription("Available (the primary serves), Progressing (pods being created or replaced),"
+            + " Degraded (fewer Ready replicas than wanted, or why not), UpToDate (every member on updateRevision),"
+            + " DataLost (an in-memory group came back empty); docs/troubleshooting.md lists every reason.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The failover under way, if any.")
     private Failover failover;
 
+    @JsonPropertyDescription("The last failover or switchover that completed, with its step times.")
     private Failover lastFailover;
 
     public Long getObservedGeneration() {
