@@ -12,10 +12,10 @@ public class AdminOptions {
             description = "the replicas' admin token (or env REPLICA_ADMIN_TOKEN)")
     String token;
 
-    AdminClient client() {
+    AdminClient client(Servers servers) {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("admin commands need --admin-token or REPLICA_ADMIN_TOKEN");
         }
-        return new AdminClient(token, Duration.ofSeconds(5));
+        return new AdminClient(token, Duration.ofSeconds(5), servers.security());
     }
 }

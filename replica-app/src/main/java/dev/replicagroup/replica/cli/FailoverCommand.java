@@ -26,7 +26,7 @@ public class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (AdminClient client = admin.client()) {
+        try (AdminClient client = admin.client(servers)) {
             ManualFailover.Outcome outcome =
                     new ManualFailover(client, System.out::println).run(servers.list(), syncAcks);
             System.out.printf("new primary %s (term %d)%n", outcome.newPrimary(), outcome.term());

@@ -4,6 +4,7 @@ import dev.replicagroup.replica.replication.NodeConfig;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
 import dev.replicagroup.replica.server.StorageOptions;
+import dev.replicagroup.replica.server.TlsOptions;
 import dev.replicagroup.replica.storage.FsyncPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
@@ -136,6 +137,32 @@ public class ServeCommand implements Callable<Integer> {
                     + " services: the schema only, never data)")
     boolean noReflection;
 
+    @Option(
+            names = "--tls-cert-file",
+            description = "this replica's certificate (PEM): the port then speaks TLS only, and the file is re-read"
+                    + " while it runs (a renewed certificate is served without a restart)")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-key-file", description = "the certificate's private key (PEM, unencrypted PKCS#8)")
+    Path tlsKeyFile;
+
+    @Option(
+            names = "--tls-ca-file",
+            description = "the CA certificates (PEM) that sign the group's certificates: peers must present one")
+    Path tlsCaFile;
+
+    @Option(
+            names = "--tls-peer-name",
+            description = "the DNS name every member's certificate holds; a peer's certificate must hold it too")
+    String tlsPeerName;
+
+    @Option(
+            names = "--health-port",
+            defaultValue = "0",
+            description = "also serve grpc.health.v1 alone, in plaintext, on this port (for the kubelet's gRPC"
+                    + " probe, which speaks no TLS); 0: none (default: ${DEFAULT-VALUE})")
+    int healthPort;
+
     int httpPort() {
         return httpPort != null ? httpPort : port + 1000;
     }
@@ -159,7 +186,9 @@ public class ServeCommand implements Callable<Integer> {
                         .withMaxReadStaleness(Duration.ofMillis(maxReadStalenessMillis)),
                 new StorageOptions(dataDir, FsyncPolicy.parse(fsync), snapshotEvery),
                 noBootstrap,
-                !noReflection);
+                !noReflection,
+                new TlsOptions(tlsCertFile, tlsKeyFile, tlsCaFile, tlsPeerName),
+                healthPort);
         ReplicaServer server = ReplicaServer.start(options, registry);
         try {
             Quarkus.waitForExit();

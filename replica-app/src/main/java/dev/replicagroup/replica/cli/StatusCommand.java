@@ -19,7 +19,7 @@ public class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int failures = 0;
-        try (AdminClient client = admin.client()) {
+        try (AdminClient client = admin.client(servers)) {
             for (String server : servers.list()) {
                 try {
                     print(client.status(server));

@@ -22,7 +22,7 @@ abstract class TermCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (AdminClient client = admin.client()) {
+        try (AdminClient client = admin.client(servers)) {
             StatusCommand.print(apply(client, servers.list().get(0)));
         }
         return 0;

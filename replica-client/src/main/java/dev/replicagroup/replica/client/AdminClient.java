@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.client;
 
 import dev.replicagroup.replica.grpc.AdminToken;
+import dev.replicagroup.replica.grpc.ChannelSecurity;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.Errors;
 import dev.replicagroup.replica.grpc.ProtoMapper;
@@ -25,13 +26,19 @@ import java.util.function.Function;
 
 /** Admin calls (Status, Promote, Follow, Fence, PauseWrites) to any replica, with the group's admin token. */
 public final class AdminClient implements ReplicaAdmin, AutoCloseable {
-    private final Channels channels = new Channels();
+    private final Channels channels;
     private final String token;
     private final Duration callTimeout;
 
+    /** Plaintext. */
     public AdminClient(String token, Duration callTimeout) {
+        this(token, callTimeout, ChannelSecurity.plaintext());
+    }
+
+    public AdminClient(String token, Duration callTimeout, ChannelSecurity security) {
         this.token = token;
         this.callTimeout = callTimeout;
+        this.channels = new Channels(security);
     }
 
     @Override

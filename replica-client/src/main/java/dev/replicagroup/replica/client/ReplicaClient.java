@@ -49,7 +49,7 @@ import java.util.function.Function;
  */
 public final class ReplicaClient implements AutoCloseable {
     private final ClientOptions options;
-    private final Channels channels = new Channels();
+    private final Channels channels;
     private final GroupView group;
     private final Retries retries;
     private final String clientId = UUID.randomUUID().toString();
@@ -62,6 +62,7 @@ public final class ReplicaClient implements AutoCloseable {
             throw new IllegalArgumentException("a client needs at least one server address");
         }
         this.options = options;
+        this.channels = new Channels(options.security());
         this.group = new GroupView(bootstrap, options, channels);
         this.retries = new Retries(group, options);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {

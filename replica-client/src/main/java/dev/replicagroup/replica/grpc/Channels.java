@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One plaintext channel per address, shared by every stub that talks to it. */
+/** One channel per address (plaintext or TLS, see {@link ChannelSecurity}), shared by every stub that talks to it. */
 public final class Channels implements AutoCloseable {
     /** Snapshots of a large state travel in one message; servers and channels accept the same size. */
     public static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -16,14 +16,22 @@ public final class Channels implements AutoCloseable {
     /** The loops the channels run on; null: gRPC's shared default ones. */
     private final EventLoops loops;
 
-    /** Channels on gRPC's shared event loops. */
+    private final ChannelSecurity security;
+
+    /** Plaintext channels on gRPC's shared event loops. */
     public Channels() {
-        this(null);
+        this(null, ChannelSecurity.plaintext());
+    }
+
+    /** Channels secured by {@code security} on gRPC's shared event loops. */
+    public Channels(ChannelSecurity security) {
+        this(null, security);
     }
 
     /** Channels on {@code loops} (owned by the caller, which closes them after these channels). */
-    public Channels(EventLoops loops) {
+    public Channels(EventLoops loops, ChannelSecurity security) {
         this.loops = loops;
+        this.security = security;
     }
 
     /**
@@ -45,11 +53,11 @@ public final class Channels implements AutoCloseable {
     }
 
     private ManagedChannel open(String address) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
+        NettyChannelBuilder builder = security.builder(address);
         if (loops != null) {
             builder.eventLoopGroup(loops.group()).channelType(loops.channelType());
         }
-        return builder.usePlaintext()
+        return builder
                 // Callbacks (update streams, futures) only enqueue to an engine or complete a caller's future.
                 .directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)

@@ -3,6 +3,7 @@ package dev.replicagroup.replica.server;
 import dev.replicagroup.replica.core.RecoveredState;
 import dev.replicagroup.replica.core.ReplicaState;
 import dev.replicagroup.replica.core.Role;
+import dev.replicagroup.replica.grpc.ChannelSecurity;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.replication.ReplicaNode;
@@ -37,6 +38,10 @@ public final class ReplicaServer implements AutoCloseable {
     private final ReplicaNode node;
     private final StatusWatch watch;
     private final Server server;
+    /** The plaintext health port, or null. */
+    private final Server health;
+    /** The TLS files being re-read, or null. */
+    private final MemberCredentials credentials;
 
     private ReplicaServer(ServerOptions options, MeterRegistry registry) throws IOException {
         this.options = options;
@@ -64,8 +69,10 @@ public final class ReplicaServer implements AutoCloseable {
         // crosses no thread between its request and its reply, and one read of the sockets is one batch. A durable
         // replica's engine has a thread of its own, since its fsync would stall the loop, and with it the updates
         // a primary sends before its own fsync (so that helpers write their disks while it writes its own).
+        this.credentials = options.tls().enabled() ? MemberCredentials.load(options.tls()) : null;
         this.loop = EventLoops.of("replica-io-" + options.port(), 1);
-        this.network = new GrpcPeerNetwork(loop, options.adminToken());
+        this.network = new GrpcPeerNetwork(
+                loop, options.adminToken(), credentials == null ? ChannelSecurity.plaintext() : credentials.peers());
         this.node = storage.durable()
                 ? new ReplicaNode(
                         state,
@@ -81,8 +88,10 @@ public final class ReplicaServer implements AutoCloseable {
                         options.storage().snapshotEvery(),
                         loop.group().next());
         ReplicaMetrics metrics = new ReplicaMetrics(registry, node, storage);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(
-                        new InetSocketAddress(options.bindHost(), options.port()))
+        InetSocketAddress address = new InetSocketAddress(options.bindHost(), options.port());
+        NettyServerBuilder builder = (credentials == null
+                        ? NettyServerBuilder.forAddress(address)
+                        : NettyServerBuilder.forAddress(address, credentials.server()))
                 .bossEventLoopGroup(loop.group())
                 .workerEventLoopGroup(loop.group())
                 .channelType(loop.serverChannelType())
@@ -92,25 +101,55 @@ public final class ReplicaServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
         this.watch = new StatusWatch(node);
-        ReplicaServices.of(node, options.adminToken(), metrics, watch, options.reflection())
+        ReplicaServices.of(
+                        node,
+                        options.adminToken(),
+                        metrics,
+                        watch,
+                        options.reflection(),
+                        credentials == null ? null : credentials.peerName())
                 .forEach(builder::addService);
         this.server = builder.build();
+        this.health = options.healthPort() == 0
+                ? null
+                : NettyServerBuilder.forAddress(new InetSocketAddress(options.bindHost(), options.healthPort()))
+                        .bossEventLoopGroup(loop.group())
+                        .workerEventLoopGroup(loop.group())
+                        .channelType(loop.serverChannelType())
+                        .directExecutor()
+                        .addService(ReplicaServices.health(node))
+                        .build();
         try {
             server.start();
+            if (health != null) {
+                health.start();
+            }
         } catch (IOException e) {
+            server.shutdownNow();
             watch.close();
             network.close();
             loop.close();
             node.close();
+            if (credentials != null) {
+                credentials.close();
+            }
             throw new IOException(
-                    "cannot listen on " + options.bindHost() + ":" + options.port() + ": " + e.getMessage()
-                            + " (is another replica using that port? pick another with --port)",
+                    "cannot listen on " + options.bindHost() + ":" + options.port()
+                            + (health == null ? "" : " and " + options.healthPort()) + ": " + e.getMessage()
+                            + " (is another replica using that port? pick another with --port or --health-port)",
                     e);
         }
         node.start();
         LOG.infof(
-                "replica %s listening on %s:%d as %s of term %d",
-                options.advertise(), options.bindHost(), options.port(), state.role(), state.term());
+                "replica %s listening on %s:%d (%s) as %s of term %d",
+                options.advertise(),
+                options.bindHost(),
+                options.port(),
+                credentials == null
+                        ? "plaintext"
+                        : "TLS, members authenticated by certificates for " + credentials.peerName(),
+                state.role(),
+                state.term());
     }
 
     /**
@@ -187,6 +226,9 @@ public final class ReplicaServer implements AutoCloseable {
     public void close() {
         watch.close();
         server.shutdownNow();
+        if (health != null) {
+            health.shutdownNow();
+        }
         network.close();
         try {
             server.awaitTermination(5, TimeUnit.SECONDS);
@@ -196,5 +238,8 @@ public final class ReplicaServer implements AutoCloseable {
         // The loop may be the engine: stopped first, so that nothing runs on the node while it fails what waits.
         loop.close();
         node.close();
+        if (credentials != null) {
+            credentials.close();
+        }
     }
 }

@@ -15,6 +15,9 @@ import dev.replicagroup.replica.replication.NodeConfig;
  * @param storage   where the state is kept (memory, or a data directory)
  * @param noBootstrap without --tbc and without data, start fenced in term 0 rather than as the primary of term 1
  * @param reflection  serve gRPC server reflection (the schema, for grpcurl); off with --no-reflection
+ * @param tls         TLS on the port and mutual TLS between members, or none
+ * @param healthPort  a second, plaintext port serving only grpc.health.v1 (the kubelet's gRPC probe speaks no
+ *     TLS); 0 for none
  */
 public record ServerOptions(
         String bindHost,
@@ -26,7 +29,9 @@ public record ServerOptions(
         NodeConfig node,
         StorageOptions storage,
         boolean noBootstrap,
-        boolean reflection) {
+        boolean reflection,
+        TlsOptions tls,
+        int healthPort) {
 
     public ServerOptions {
         if (port < 1 || port > 65535) {
@@ -37,6 +42,10 @@ public record ServerOptions(
         }
         if (!tbc.isEmpty()) {
             Addresses.check(tbc, "--tbc");
+        }
+        if (healthPort != 0 && (healthPort < 1 || healthPort > 65535 || healthPort == port)) {
+            throw new IllegalArgumentException(
+                    "--health-port must be between 1 and 65535 and differ from --port, got " + healthPort);
         }
         Addresses.check(advertise, "--advertise");
         if (tbc.equals(advertise)) {
@@ -57,21 +66,72 @@ public record ServerOptions(
                 NodeConfig.defaults(),
                 StorageOptions.inMemory(),
                 false,
-                true);
+                true,
+                TlsOptions.none(),
+                0);
     }
 
     public ServerOptions withNode(NodeConfig config) {
         return new ServerOptions(
-                bindHost, port, advertise, tbc, syncAcks, adminToken, config, storage, noBootstrap, reflection);
+                bindHost,
+                port,
+                advertise,
+                tbc,
+                syncAcks,
+                adminToken,
+                config,
+                storage,
+                noBootstrap,
+                reflection,
+                tls,
+                healthPort);
     }
 
     public ServerOptions withStorage(StorageOptions newStorage, boolean newNoBootstrap) {
         return new ServerOptions(
-                bindHost, port, advertise, tbc, syncAcks, adminToken, node, newStorage, newNoBootstrap, reflection);
+                bindHost,
+                port,
+                advertise,
+                tbc,
+                syncAcks,
+                adminToken,
+                node,
+                newStorage,
+                newNoBootstrap,
+                reflection,
+                tls,
+                healthPort);
     }
 
     public ServerOptions withReflection(boolean newReflection) {
         return new ServerOptions(
-                bindHost, port, advertise, tbc, syncAcks, adminToken, node, storage, noBootstrap, newReflection);
+                bindHost,
+                port,
+                advertise,
+                tbc,
+                syncAcks,
+                adminToken,
+                node,
+                storage,
+                noBootstrap,
+                newReflection,
+                tls,
+                healthPort);
+    }
+
+    public ServerOptions withTls(TlsOptions newTls, int newHealthPort) {
+        return new ServerOptions(
+                bindHost,
+                port,
+                advertise,
+                tbc,
+                syncAcks,
+                adminToken,
+                node,
+                storage,
+                noBootstrap,
+                reflection,
+                newTls,
+                newHealthPort);
     }
 }

@@ -2,6 +2,7 @@ package dev.replicagroup.replica.service;
 
 import dev.replicagroup.replica.core.Message;
 import dev.replicagroup.replica.grpc.AdminToken;
+import dev.replicagroup.replica.grpc.ChannelSecurity;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.grpc.v1.PeerGrpc;
@@ -39,10 +40,11 @@ public final class GrpcPeerNetwork implements PeerNetwork {
 
     /**
      * Streams on {@code loops} (the replica's own event loop; its owner closes it after this network), each with
-     * {@code token} (empty: none, for peers that do not check it).
+     * {@code token} (empty: none, for peers that do not check it), secured by {@code security} (with TLS, this
+     * member's certificate).
      */
-    public GrpcPeerNetwork(EventLoops loops, String token) {
-        this.channels = new Channels(loops);
+    public GrpcPeerNetwork(EventLoops loops, String token, ChannelSecurity security) {
+        this.channels = new Channels(loops, security);
         this.token =
                 MetadataUtils.newAttachHeadersInterceptor(token.isEmpty() ? new Metadata() : AdminToken.headers(token));
     }

@@ -16,13 +16,25 @@ public final class ReplicaServices {
     /**
      * @param reflection whether to add server reflection (grpcurl's {@code list} and {@code describe}): it tells the
      *     services and message types, never data
+     * @param peerName with mutual TLS, the name a peer's certificate must hold; null without TLS
      */
     public static List<ServerServiceDefinition> of(
-            ReplicaNode node, String adminToken, RequestMetrics metrics, StatusWatch watch, boolean reflection) {
+            ReplicaNode node,
+            String adminToken,
+            RequestMetrics metrics,
+            StatusWatch watch,
+            boolean reflection,
+            String peerName) {
+        ServerServiceDefinition peer =
+                ServerInterceptors.intercept(new PeerService(node), TokenInterceptor.peer(adminToken));
+        if (peerName != null) {
+            // Runs first: without the member certificate, the token is not even looked at.
+            peer = ServerInterceptors.intercept(peer, new PeerCertificates(peerName));
+        }
         // Every request of ours that does not decode is answered INVALID_ARGUMENT (health and reflection are grpc's).
         List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
                         new CloneService(node, metrics).bindService(),
-                        ServerInterceptors.intercept(new PeerService(node), TokenInterceptor.peer(adminToken)),
+                        peer,
                         ServerInterceptors.intercept(
                                 new AdminService(node, metrics, watch), TokenInterceptor.admin(adminToken)))
                 .map(UndecodableRequests::answeredIn)
@@ -33,6 +45,11 @@ public final class ReplicaServices {
             services.add(reflectionV1alpha());
         }
         return services;
+    }
+
+    /** Health alone, for the plaintext port the kubelet probes when the main one speaks TLS. */
+    public static ServerServiceDefinition health(ReplicaNode node) {
+        return new ReplicaHealth(node).service().bindService();
     }
 
     /** The v1alpha version too: older grpcurl, grpcui and Postman know only that one. */
