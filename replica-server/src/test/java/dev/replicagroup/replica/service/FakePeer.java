@@ -1,6 +1,7 @@
 package dev.replicagroup.replica.service;
 
 import dev.replicagroup.replica.grpc.AdminToken;
+import dev.replicagroup.replica.grpc.ChannelSecurity;
 import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.v1.Accepted;
 import dev.replicagroup.replica.grpc.v1.Append;
@@ -35,12 +36,18 @@ final class FakePeer implements AutoCloseable {
     final AtomicInteger appends = new AtomicInteger();
 
     private final String primary;
-    private final Channels channels = new Channels();
+    private final Channels channels;
     private final Server server;
     private final StreamObserver<PeerMessage> toPrimary;
 
     FakePeer(String primary, String token) throws IOException {
+        this(primary, token, ChannelSecurity.plaintext());
+    }
+
+    /** With {@code security}: TLS to the primary, with or without a certificate of its own. */
+    FakePeer(String primary, String token, ChannelSecurity security) throws IOException {
         this.primary = primary;
+        this.channels = new Channels(security);
         int port = FreePorts.next();
         this.address = "127.0.0.1:" + port;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
