@@ -24,7 +24,11 @@ public enum Reason {
     RollingUpdateCompleted(false, "Update"),
     /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
     VolumeNotExpandable(true, "ExpandVolume"),
-    InvalidSpec(true, "Validate");
+    InvalidSpec(true, "Validate"),
+    /** The admin-token Secret was deleted and put back with the token the running replicas hold. */
+    AdminTokenRestored(true, "RestoreSecret"),
+    /** The admin-token Secret was deleted and the operator does not know the running replicas' token. */
+    AdminTokenLost(true, "RestoreSecret");
 
     private final boolean warning;
     private final String action;

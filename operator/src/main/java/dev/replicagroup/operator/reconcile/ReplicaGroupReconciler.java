@@ -13,11 +13,14 @@ import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
+import dev.replicagroup.operator.resources.AdminTokenPlan;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
+import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.ReplicaPods;
+import dev.replicagroup.operator.resources.Secrets;
 import dev.replicagroup.operator.resources.StatusWriter;
 import dev.replicagroup.operator.update.RollingUpdatePlan;
 import dev.replicagroup.operator.update.RollingUpdateStatus;
@@ -153,7 +156,19 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     /** @return whether the group is at rest: nothing to do, nothing waited for, every member heard from */
     private boolean reconcileValid(ReplicaGroup group) {
         ReplicaGroupStatus status = group.getStatus();
-        String token = owned.ensure(group);
+        AdminTokenPlan tokenPlan = owned.ensure(group, !caches.pods(group).isEmpty());
+        if (tokenPlan.usable().isEmpty()) {
+            reportTokenLost(group);
+            return false;
+        }
+        String token = tokenPlan.usable().get();
+        if (tokenPlan instanceof AdminTokenPlan.Restore) {
+            events.record(
+                    group,
+                    Reason.AdminTokenRestored,
+                    "Secret " + Names.tokenSecret(group.getMetadata().getName())
+                            + " was deleted; put back with the token the running replicas hold");
+        }
         volumes.sync(group);
         AdminClient admin = admins.forGroup(group, token);
         UpdateTarget update = UpdateTarget.of(group, ReplicaPods.revision(group, defaultImage));
@@ -270,6 +285,37 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             obs.pod(primary)
                     .filter(p -> !p.isPrimaryLabelled())
                     .ifPresent(p -> roles.set(ns, p.name(), Labels.PRIMARY));
+        }
+    }
+
+    /**
+     * The operator cannot call the replicas, so nothing else is done; a new token would lock it and every new pod
+     * out of the running replicas, which read theirs at start.
+     */
+    private void reportTokenLost(ReplicaGroup group) {
+        ReplicaGroupStatus status = group.getStatus();
+        String ns = group.getMetadata().getNamespace();
+        String secret = Names.tokenSecret(group.getMetadata().getName());
+        String pod = caches.pods(group).get(0).getMetadata().getName();
+        String message = "Secret " + ns + "/" + secret + " was deleted while replicas run, and this operator has not"
+                + " seen their token since it started: no Admin call (failover, scaling, updates) can be made. Put the"
+                + " token back from a running replica: kubectl -n " + ns + " create secret generic " + secret
+                + " --from-literal=" + Secrets.TOKEN_KEY + "=\"$(kubectl -n " + ns + " exec " + pod + " -- cat "
+                + ReplicaPods.TOKEN_DIR + "/" + ReplicaPods.TOKEN_FILE + ")\" && kubectl -n " + ns
+                + " label secret " + secret + " " + Labels.MANAGED_BY + "=" + Labels.OPERATOR;
+        boolean reported = status.getConditions().stream()
+                .anyMatch(c -> StatusSummary.DEGRADED.equals(c.getType())
+                        && Reason.AdminTokenLost.name().equals(c.getReason()));
+        Conditions.set(
+                status,
+                StatusSummary.DEGRADED,
+                true,
+                Reason.AdminTokenLost.name(),
+                message,
+                Optional.ofNullable(group.getMetadata().getGeneration()).orElse(0L),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (!reported) {
+            events.record(group, Reason.AdminTokenLost, message);
         }
     }
 

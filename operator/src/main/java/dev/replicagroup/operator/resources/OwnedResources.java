@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes sure the group's Secret, Services and PodDisruptionBudget exist and select the right pods, reading
@@ -24,24 +26,40 @@ import java.util.Optional;
 public class OwnedResources {
     private final KubernetesClient client;
     private final Caches caches;
+    // By group UID: the token seen in each group's Secret, to put back if the Secret is deleted.
+    private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
 
     public OwnedResources(KubernetesClient client, Caches caches) {
         this.client = client;
         this.caches = caches;
     }
 
-    /** Ensures everything but the pods; returns the group's admin token. */
-    public String ensure(ReplicaGroup group) {
+    /**
+     * Ensures everything but the pods; returns how the admin token was had. On {@link AdminTokenPlan.Lost} nothing
+     * else is done: the pass cannot talk to the replicas.
+     */
+    public AdminTokenPlan ensure(ReplicaGroup group, boolean replicasExist) {
         String ns = group.getMetadata().getNamespace();
         String name = group.getMetadata().getName();
-        String token = token(group).orElseGet(() -> Secrets.token(create(Secrets.adminToken(group))));
+        String uid = Objects.requireNonNullElse(group.getMetadata().getUid(), ns + "/" + name);
+        AdminTokenPlan plan =
+                AdminTokenPlan.decide(token(group), Optional.ofNullable(lastSeen.get(uid)), replicasExist);
+        if (plan instanceof AdminTokenPlan.Lost) {
+            return plan;
+        }
+        if (plan instanceof AdminTokenPlan.CreateNew) {
+            plan = new AdminTokenPlan.Use(Secrets.token(create(Secrets.adminToken(group, Secrets.newToken()))));
+        } else if (plan instanceof AdminTokenPlan.Restore restore) {
+            create(Secrets.adminToken(group, restore.token()));
+        }
+        plan.usable().ifPresent(token -> lastSeen.put(uid, token));
         for (Service desired : List.of(Services.primary(group), Services.read(group), Services.peers(group))) {
             ensureService(ns, desired);
         }
         if (caches.disruptionBudget(ns, Names.disruptionBudget(name)).isEmpty()) {
             create(Services.disruptionBudget(group));
         }
-        return token;
+        return plan;
     }
 
     /** The group's admin token, from the cache; empty until its Secret exists (nothing is created here). */

@@ -14,10 +14,15 @@ public final class Secrets {
 
     private Secrets() {}
 
-    /** A new Secret with a fresh 256-bit token; made once per group and never rotated by the operator. */
-    public static Secret adminToken(ReplicaGroup group) {
+    /** A fresh 256-bit token; made once per group and never rotated by the operator. */
+    public static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The Secret holding {@code token}. */
+    public static Secret adminToken(ReplicaGroup group, String token) {
         return new SecretBuilder()
                 .withNewMetadata()
                 .withName(Names.tokenSecret(group.getMetadata().getName()))
@@ -26,8 +31,7 @@ public final class Secrets {
                 .withOwnerReferences(Owners.of(group))
                 .endMetadata()
                 .withType("Opaque")
-                .withStringData(Map.of(
-                        TOKEN_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)))
+                .withStringData(Map.of(TOKEN_KEY, token))
                 .build();
     }
 
