@@ -106,6 +106,9 @@ public class ReplicaGroupSpec {
             + " holds a RollingUpdate.")
     private String updateStrategy = ROLLING_UPDATE;
 
+    @JsonPropertyDescription("TLS for clients and mutual TLS between members; off when empty (docs/security.md).")
+    private TlsSpec tls;
+
     public int getReplicas() {
         return replicas;
     }
@@ -216,5 +219,13 @@ public class ReplicaGroupSpec {
 
     public void setStorage(StorageSpec storage) {
         this.storage = storage;
+    }
+
+    public TlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsSpec tls) {
+        this.tls = tls;
     }
 }

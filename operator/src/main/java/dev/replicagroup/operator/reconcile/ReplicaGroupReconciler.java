@@ -11,6 +11,7 @@ import dev.replicagroup.operator.failover.FailoverRunner;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
@@ -19,10 +20,10 @@ import dev.replicagroup.operator.resources.OwnedResources;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.StatusWriter;
+import dev.replicagroup.operator.tls.GroupCertificates;
 import dev.replicagroup.operator.update.RollingUpdatePlan;
 import dev.replicagroup.operator.update.RollingUpdateStatus;
 import dev.replicagroup.operator.update.UpdateTarget;
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -70,6 +71,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final Caches caches;
     private final OwnedResources owned;
     private final Volumes volumes;
+    private final GroupCertificates certificates;
     private final ReplicaAdmins admins;
     private final ReplicaWatches watches;
     private final Observer observer;
@@ -87,6 +89,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             Caches caches,
             OwnedResources owned,
             Volumes volumes,
+            GroupCertificates certificates,
             ReplicaAdmins admins,
             ReplicaWatches watches,
             Observer observer,
@@ -102,6 +105,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.caches = caches;
         this.owned = owned;
         this.volumes = volumes;
+        this.certificates = certificates;
         this.admins = admins;
         this.watches = watches;
         this.observer = observer;
@@ -154,8 +158,10 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private boolean reconcileValid(ReplicaGroup group) {
         ReplicaGroupStatus status = group.getStatus();
         String token = owned.ensure(group);
+        // Before any pod is made: a pod with spec.tls mounts the certificate Secret, which must hold one.
+        Optional<String> tlsProblem = certificates.ensure(group);
         volumes.sync(group);
-        AdminClient admin = admins.forGroup(group, token);
+        GroupAdmin admin = admins.forGroup(group, token);
         UpdateTarget update = UpdateTarget.of(group, ReplicaPods.revision(group, defaultImage));
         Optional<String> waiting = Optional.empty();
         boolean acted = false;
@@ -186,6 +192,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 acted = true;
             }
         }
+        // A user's TLS Secret is not watched: a group waiting for it is not at rest, so that it is read again.
+        waiting = waiting.or(() -> tlsProblem);
         List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
         joined.forEach(pod -> events.record(
                 group, Reason.HelperJoined, pod + " is Ready and follows primary " + status.getCurrentPrimary()));
