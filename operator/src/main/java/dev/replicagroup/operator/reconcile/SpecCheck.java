@@ -4,7 +4,7 @@ import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
 import dev.replicagroup.operator.crd.TlsSpec;
-import dev.replicagroup.operator.tls.GroupTls;
+import dev.replicagroup.operator.resources.GroupTls;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.math.BigDecimal;

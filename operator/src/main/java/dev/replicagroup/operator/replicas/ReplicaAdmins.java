@@ -2,9 +2,9 @@ package dev.replicagroup.operator.replicas;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.resources.Caches;
+import dev.replicagroup.operator.resources.GroupTls;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.tls.GroupCertificates;
-import dev.replicagroup.operator.tls.GroupTls;
 import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.grpc.ChannelSecurity;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -54,7 +54,7 @@ public final class CertificatePolicy {
     /**
      * @param caPem    the group's CA certificate now (PEM)
      * @param held     what the certificate Secret holds
-     * @param dnsNames the names the certificate must hold ({@link GroupTls#dnsNames})
+     * @param dnsNames the names the certificate must hold ({@link dev.replicagroup.operator.resources.GroupTls#dnsNames})
      */
     public Decision decide(String caPem, Held held, List<String> dnsNames) {
         if (held.certificate().isEmpty() || held.certificate().get().isBlank()) {

@@ -5,6 +5,7 @@ import dev.replicagroup.operator.crd.TlsStatus;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.resources.Caches;
+import dev.replicagroup.operator.resources.GroupTls;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.replica.tls.CertificateAuthority;
 import dev.replicagroup.replica.tls.Pem;

@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.tls;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.resources.GroupTls;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.Owners;

@@ -1,8 +1,7 @@
-package dev.replicagroup.operator.tls;
+package dev.replicagroup.operator.resources;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
-import dev.replicagroup.operator.resources.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

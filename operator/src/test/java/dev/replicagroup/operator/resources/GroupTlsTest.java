@@ -1,4 +1,4 @@
-package dev.replicagroup.operator.tls;
+package dev.replicagroup.operator.resources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
