@@ -8,8 +8,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * TLS on the replicas' port and mutual TLS between members (docs/security.md). Off by default: turning it on or
- * off changes the pod template, so it goes through the rolling update.
+ * TLS on the replicas' port and mutual TLS between members (docs/security.md). Off by default, and fixed for the
+ * group's life (the spec's transition rule, and TlsPlan): members with and without TLS cannot replicate between them.
+ * The Secret may change: a rolling update moves the pods to it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.enabled || !has(self.secretName)", message = TlsSpec.SECRET_WITHOUT_ENABLED)

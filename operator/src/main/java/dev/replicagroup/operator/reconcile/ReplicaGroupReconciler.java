@@ -21,6 +21,7 @@ import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.StatusWriter;
 import dev.replicagroup.operator.tls.GroupCertificates;
+import dev.replicagroup.operator.tls.TlsPlan;
 import dev.replicagroup.operator.update.RollingUpdatePlan;
 import dev.replicagroup.operator.update.RollingUpdateStatus;
 import dev.replicagroup.operator.update.UpdateTarget;
@@ -136,7 +137,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             }
             String before = Serialization.asJson(group.getStatus());
             Optional<String> invalid = SpecCheck.problem(group.getSpec())
-                    .or(() -> StoragePlan.problem(group.getSpec(), caches.pods(group), caches.claims(group)));
+                    .or(() -> StoragePlan.problem(group.getSpec(), caches.pods(group), caches.claims(group)))
+                    .or(() -> TlsPlan.problem(group.getSpec(), caches.pods(group)));
             boolean atRest = false;
             if (invalid.isPresent()) {
                 reportInvalid(group, invalid.get());
