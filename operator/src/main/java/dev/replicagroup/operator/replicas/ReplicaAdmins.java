@@ -47,7 +47,7 @@ public class ReplicaAdmins {
         List<Pod> tlsPods = caches.pods(group).stream()
                 .filter(p -> ReplicaPods.tlsSecret(p).isPresent())
                 .toList();
-        Optional<String> ca = tlsPods.isEmpty()
+        Optional<String> read = tlsPods.isEmpty()
                 ? Optional.empty()
                 : certificates.trust(
                         group.getMetadata().getNamespace(),
@@ -56,6 +56,9 @@ public class ReplicaAdmins {
                                 .collect(Collectors.toSet()));
         String peerName = GroupTls.peerName(group);
         Entry entry = clients.compute(group.getMetadata().getUid(), (k, old) -> {
+            // A Secret gone for a moment (deleted and made again, a user's being replaced) leaves the replicas
+            // serving what they loaded: the CA trusted until then still checks them.
+            Optional<String> ca = read.isEmpty() && !tlsPods.isEmpty() && old != null ? old.ca() : read;
             if (old != null && old.token().equals(token) && old.ca().equals(ca)) {
                 return old;
             }
