@@ -163,6 +163,15 @@ class AdmissionIT {
 
     // ------------------------------------------------------------------------------------------ unknown fields
 
+    // ------------------------------------------------------------------------------------------ tls
+
+    @Test
+    void aTlsSecretWithoutTlsEnabled(TestNamespace ns) {
+        assertRefused(ns, "tls: {secretName: demo-certs}", "spec.tls", "set tls.enabled: true");
+        assertRefused(ns, "tls: {enabled: false, secretName: demo-certs}", "spec.tls", "or remove tls.secretName");
+        assertRefused(ns, "tls: {enabled: true, secretName: Demo_Certs}", "spec.tls.secretName", "should match");
+    }
+
     @Test
     void unknownFieldWithStrictValidation(TestNamespace ns) {
         // 400, not 422: strict decoding fails before the object is validated.
@@ -228,8 +237,8 @@ class AdmissionIT {
 
     /**
      * On running groups (the operator installed, every pod Ready): storage cannot be added or removed, its class
-     * cannot change, its size cannot shrink. Each refused patch leaves the group's spec, generation, pods and
-     * claims exactly as they were, and the group stays settled.
+     * cannot change, its size cannot shrink; TLS cannot be turned on. Each refused patch leaves the group's spec,
+     * generation, pods and claims exactly as they were, and the group stays settled.
      */
     @Test
     void immutableChangesToARunningGroupAreRefusedAndChangeNothing(TestNamespace ns) throws IOException {
@@ -257,6 +266,11 @@ class AdmissionIT {
                 inMemory,
                 Map.of("storage", Map.of("size", "64Mi")),
                 "storage cannot be added to or removed from an existing ReplicaGroup");
+        assertPatchRefusedAndNothingChanged(
+                ns,
+                inMemory,
+                Map.of("tls", Map.of("enabled", true)),
+                "tls.enabled cannot be changed on an existing ReplicaGroup");
 
         stored.awaitSettled(1, Settings.STEADY);
         inMemory.awaitSettled(1, Settings.STEADY);

@@ -25,6 +25,11 @@ import java.util.Map;
         value = "has(self.storage) == has(oldSelf.storage)",
         message = "storage cannot be added to or removed from an existing ReplicaGroup: its members' data lives in"
                 + " memory or on volumes for the group's whole life; create a new ReplicaGroup instead")
+@ValidationRule(
+        value = "(has(self.tls) && self.tls.enabled) == (has(oldSelf.tls) && oldSelf.tls.enabled)",
+        message = "tls.enabled cannot be changed on an existing ReplicaGroup: a member with TLS cannot replicate"
+                + " from one without it, nor the other way, so no rolling update can move the group between them;"
+                + " create a new ReplicaGroup with the setting you want and move the data to it")
 public class ReplicaGroupSpec {
     public static final String ROLLING_UPDATE = "RollingUpdate";
     public static final String ON_DELETE = "OnDelete";
@@ -105,6 +110,10 @@ public class ReplicaGroupSpec {
             + " OnDelete replaces a pod only when it is deleted. The annotation replicagroup.dev/update-paused=true"
             + " holds a RollingUpdate.")
     private String updateStrategy = ROLLING_UPDATE;
+
+    @JsonPropertyDescription("TLS for clients and mutual TLS between members; off when empty (docs/security.md)."
+            + " tls.enabled cannot be changed later.")
+    private TlsSpec tls;
 
     public int getReplicas() {
         return replicas;
@@ -216,5 +225,13 @@ public class ReplicaGroupSpec {
 
     public void setStorage(StorageSpec storage) {
         this.storage = storage;
+    }
+
+    public TlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsSpec tls) {
+        this.tls = tls;
     }
 }

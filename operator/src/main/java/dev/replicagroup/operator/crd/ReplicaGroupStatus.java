@@ -72,6 +72,9 @@ public class ReplicaGroupStatus {
     @JsonPropertyDescription("The last failover or switchover that completed, with its step times.")
     private Failover lastFailover;
 
+    @JsonPropertyDescription("With spec.tls: the Secret the replicas serve their certificate from and its expiry.")
+    private TlsStatus tls;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -198,5 +201,13 @@ public class ReplicaGroupStatus {
 
     public void setLastFailover(Failover lastFailover) {
         this.lastFailover = lastFailover;
+    }
+
+    public TlsStatus getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsStatus tls) {
+        this.tls = tls;
     }
 }

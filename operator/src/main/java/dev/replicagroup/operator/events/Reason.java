@@ -24,6 +24,12 @@ public enum Reason {
     RollingUpdateCompleted(false, "Update"),
     /** spec.storage.size grew but the volumes' StorageClass does not allow expansion. */
     VolumeNotExpandable(true, "ExpandVolume"),
+    /** spec.tls: the operator issued the group's certificate (and its CA, the first time). */
+    CertificateIssued(false, "Certificate"),
+    /** The operator replaced the certificate in place: close to expiry, a new CA, or other DNS names. */
+    CertificateRenewed(false, "Certificate"),
+    /** The TLS Secret the pods would mount (spec.tls.secretName) is missing or lacks a key. */
+    TlsSecretInvalid(true, "Certificate"),
     InvalidSpec(true, "Validate"),
     /** The admin-token Secret was deleted and put back with the token the running replicas hold. */
     AdminTokenRestored(true, "RestoreSecret"),

@@ -9,10 +9,10 @@ import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.replicas.AdminFanout;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.StatusWriter;
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -105,7 +105,7 @@ public class FailoverRunner {
      * @param observe takes a fresh Observation (each step changes what the replicas report)
      * @return why it waits, or null when it finished
      */
-    public String run(ReplicaGroup group, AdminClient admin, Supplier<Observation> observe) {
+    public String run(ReplicaGroup group, GroupAdmin admin, Supplier<Observation> observe) {
         ReplicaGroupStatus status = group.getStatus();
         Map<String, NodeStatus> answered = Map.of();
         for (int i = 0; i < MAX_STEPS_PER_PASS && status.getFailover() != null; i++) {
@@ -144,11 +144,11 @@ public class FailoverRunner {
     private final class Step implements FailoverAction.Visitor<Outcome> {
         private final ReplicaGroup group;
         private final ReplicaGroupStatus status;
-        private final AdminClient admin;
+        private final GroupAdmin admin;
         private final Failover failover;
         private final String ns;
 
-        Step(ReplicaGroup group, AdminClient admin, Failover failover) {
+        Step(ReplicaGroup group, GroupAdmin admin, Failover failover) {
             this.group = group;
             this.status = group.getStatus();
             this.admin = admin;
@@ -285,7 +285,7 @@ public class FailoverRunner {
 
     /** Tells each follower its new primary; one that misses it is told again in Verify (still not following). */
     private Map<String, NodeStatus> follow(
-            AdminClient admin, List<FailoverAction.Replica> followers, String primary, long term) {
+            GroupAdmin admin, List<FailoverAction.Replica> followers, String primary, long term) {
         Map<String, AdminFanout.Answer> answers =
                 fanout.callAll(addresses(followers), address -> admin.follow(address, primary, term));
         answers.forEach((pod, answer) -> {
@@ -325,7 +325,7 @@ public class FailoverRunner {
         group.getStatus().setTerm(Math.max(group.getStatus().getTerm(), newTerm));
     }
 
-    private void finish(ReplicaGroup group, AdminClient admin, Failover failover, FailoverAction.Finish fin) {
+    private void finish(ReplicaGroup group, GroupAdmin admin, Failover failover, FailoverAction.Finish fin) {
         ReplicaGroupStatus status = group.getStatus();
         String ns = group.getMetadata().getNamespace();
         follow(admin, fin.followers(), fin.newPrimaryAddress(), failover.getTerm());

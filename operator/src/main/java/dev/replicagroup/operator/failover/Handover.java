@@ -1,6 +1,6 @@
 package dev.replicagroup.operator.failover;
 
-import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.replica.status.NodeStatus;
 import dev.replicagroup.replica.status.ReplicaException;
 import java.time.Clock;
@@ -23,7 +23,7 @@ final class Handover {
     private Handover() {}
 
     /** @return false if interrupted before the target caught up or the wait ran out */
-    static boolean run(AdminClient admin, FailoverAction.HandOff h, String group, Clock clock) {
+    static boolean run(GroupAdmin admin, FailoverAction.HandOff h, String group, Clock clock) {
         try {
             NodeStatus old = admin.pauseWrites(h.oldPrimaryAddress(), h.oldTerm(), PAUSE_MILLIS);
             Instant deadline = clock.instant().plus(WAIT);

@@ -6,6 +6,7 @@ import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.failover.FailoverRunner;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.Labels;
@@ -13,7 +14,7 @@ import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaClaims;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.StatusWriter;
-import dev.replicagroup.replica.client.AdminClient;
+import dev.replicagroup.operator.tls.GroupCertificates;
 import dev.replicagroup.replica.status.ReplicaException;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,6 +39,7 @@ public class ActionExecutor {
     private final StatusWriter statusWriter;
     private final Caches caches;
     private final ReplicaWatches watches;
+    private final GroupCertificates certificates;
     private final Clock clock;
     private final String defaultImage;
 
@@ -48,10 +50,12 @@ public class ActionExecutor {
             StatusWriter statusWriter,
             Caches caches,
             ReplicaWatches watches,
+            GroupCertificates certificates,
             Clock clock,
             @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
         this.client = client;
         this.watches = watches;
+        this.certificates = certificates;
         this.clock = clock;
         this.caches = caches;
         this.events = events;
@@ -60,7 +64,7 @@ public class ActionExecutor {
         this.defaultImage = defaultImage;
     }
 
-    public Optional<String> execute(ReplicaGroup group, AdminClient admin, NextAction.Action action) {
+    public Optional<String> execute(ReplicaGroup group, GroupAdmin admin, NextAction.Action action) {
         String name = group.getMetadata().getName();
         if (action instanceof NextAction.CreatePrimary c) {
             Optional<String> waiting = create(group, c.ordinal(), new ReplicaPods.Start.Bootstrap());
@@ -193,11 +197,17 @@ public class ActionExecutor {
     /**
      * Creates the member's pod, and first its claim when the group has storage and the claim is missing; a
      * claim still being deleted (its member was removed) must go first, or the new pod would wait for it forever.
+     * With spec.tls, its TLS Secret must hold every key the pod reads.
      *
      * @return why the pod is not created yet, if it is not
      */
     private Optional<String> create(ReplicaGroup group, int ordinal, ReplicaPods.Start start) {
         String pod = Names.pod(group.getMetadata().getName(), ordinal);
+        // A pod whose TLS files are missing would wait on its volume, or its replica fail at once: not made.
+        Optional<String> tls = certificates.problem(group);
+        if (tls.isPresent()) {
+            return Optional.of("not starting " + pod + ": " + tls.get());
+        }
         if (group.getSpec().getStorage() != null) {
             Optional<PersistentVolumeClaim> claim = caches.claims(group).stream()
                     .filter(c -> c.getMetadata().getName().equals(Names.claim(pod)))

@@ -5,10 +5,10 @@ import dev.replicagroup.operator.observed.ClaimView;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
 import dev.replicagroup.operator.replicas.AdminFanout;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.operator.replicas.Pushed;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.status.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -40,7 +40,7 @@ public class Observer {
         this.clock = clock;
     }
 
-    public Observation observe(ReplicaGroup group, AdminClient admin) {
+    public Observation observe(ReplicaGroup group, GroupAdmin admin) {
         String name = group.getMetadata().getName();
         List<Pod> pods = caches.pods(group);
         List<PodView> views = pods.stream()

@@ -11,6 +11,7 @@ import dev.replicagroup.operator.failover.FailoverRunner;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
+import dev.replicagroup.operator.replicas.GroupAdmin;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.AdminTokenPlan;
@@ -22,10 +23,11 @@ import dev.replicagroup.operator.resources.PodRoles;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
 import dev.replicagroup.operator.resources.StatusWriter;
+import dev.replicagroup.operator.tls.GroupCertificates;
+import dev.replicagroup.operator.tls.TlsPlan;
 import dev.replicagroup.operator.update.RollingUpdatePlan;
 import dev.replicagroup.operator.update.RollingUpdateStatus;
 import dev.replicagroup.operator.update.UpdateTarget;
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -73,6 +75,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final Caches caches;
     private final OwnedResources owned;
     private final Volumes volumes;
+    private final GroupCertificates certificates;
     private final ReplicaAdmins admins;
     private final ReplicaWatches watches;
     private final Observer observer;
@@ -90,6 +93,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             Caches caches,
             OwnedResources owned,
             Volumes volumes,
+            GroupCertificates certificates,
             ReplicaAdmins admins,
             ReplicaWatches watches,
             Observer observer,
@@ -105,6 +109,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.caches = caches;
         this.owned = owned;
         this.volumes = volumes;
+        this.certificates = certificates;
         this.admins = admins;
         this.watches = watches;
         this.observer = observer;
@@ -135,7 +140,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             }
             String before = Serialization.asJson(group.getStatus());
             Optional<String> invalid = SpecCheck.problem(group.getSpec())
-                    .or(() -> StoragePlan.problem(group.getSpec(), caches.pods(group), caches.claims(group)));
+                    .or(() -> StoragePlan.problem(group.getSpec(), caches.pods(group), caches.claims(group)))
+                    .or(() -> TlsPlan.problem(group.getSpec(), caches.pods(group)));
             boolean atRest = false;
             if (invalid.isPresent()) {
                 reportInvalid(group, invalid.get());
@@ -169,8 +175,10 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                     "Secret " + Names.tokenSecret(group.getMetadata().getName())
                             + " was deleted; put back with the token the running replicas hold");
         }
+        // Before any pod is made: a pod with spec.tls mounts the certificate Secret, which must hold one.
+        Optional<String> tlsProblem = certificates.ensure(group);
         volumes.sync(group);
-        AdminClient admin = admins.forGroup(group, token);
+        GroupAdmin admin = admins.forGroup(group, token);
         UpdateTarget update = UpdateTarget.of(group, ReplicaPods.revision(group, defaultImage));
         Optional<String> waiting = Optional.empty();
         boolean acted = false;
@@ -201,6 +209,8 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
                 acted = true;
             }
         }
+        // A user's TLS Secret is not watched: a group waiting for it is not at rest, so that it is read again.
+        waiting = waiting.or(() -> tlsProblem);
         List<String> joined = StatusSummary.apply(group, obs, waiting, Labels.selectorString(group));
         joined.forEach(pod -> events.record(
                 group, Reason.HelperJoined, pod + " is Ready and follows primary " + status.getCurrentPrimary()));

@@ -3,6 +3,8 @@ package dev.replicagroup.operator.reconcile;
 import dev.replicagroup.operator.crd.FailoverSpec;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
+import dev.replicagroup.operator.crd.TlsSpec;
+import dev.replicagroup.operator.resources.GroupTls;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.math.BigDecimal;
@@ -52,6 +54,11 @@ public final class SpecCheck {
             if (storage.isPresent()) {
                 return storage;
             }
+        }
+        if (spec.getTls() != null
+                && !spec.getTls().isEnabled()
+                && GroupTls.userSecret(spec).isPresent()) {
+            return Optional.of(TlsSpec.SECRET_WITHOUT_ENABLED);
         }
         return timing(spec.getFailover());
     }

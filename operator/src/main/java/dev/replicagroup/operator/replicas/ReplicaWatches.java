@@ -1,7 +1,6 @@
 package dev.replicagroup.operator.replicas;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
-import dev.replicagroup.replica.client.AdminClient;
 import dev.replicagroup.replica.core.LogPosition;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.status.NodeStatus;
@@ -44,13 +43,13 @@ public class ReplicaWatches {
         return t;
     });
 
-    /** A group's streams, and the admin client (token) they are opened with. */
+    /** A group's streams, and the admin client (token, CA) they are opened with. */
     private static final class Group {
         final Map<String, Stream> streams = new ConcurrentHashMap<>();
         /** The highest committed position any of its replicas reported, kept after their streams close. */
         final AtomicReference<LogPosition> committed = new AtomicReference<>(LogPosition.ZERO);
 
-        volatile AdminClient admin;
+        volatile GroupAdmin admin;
         volatile long syncedAt;
     }
 
@@ -108,7 +107,7 @@ public class ReplicaWatches {
      *
      * @param addresses pod name to replica address, for the pods that should be watched
      */
-    public void sync(ResourceID id, AdminClient admin, Map<String, String> addresses) {
+    public void sync(ResourceID id, GroupAdmin admin, Map<String, String> addresses) {
         long now = System.nanoTime();
         Group group = groups.computeIfAbsent(id, k -> new Group());
         // The reconciler and, on a standby, the standby's observer both sync: one at a time per group, so a
@@ -116,7 +115,7 @@ public class ReplicaWatches {
         synchronized (group) {
             group.syncedAt = now;
             if (group.admin != admin) {
-                // A new admin token: every stream is reopened with the new client.
+                // A new admin token or CA: every stream is reopened with the new client.
                 group.admin = admin;
                 group.streams.keySet().forEach(pod -> close(group.streams.remove(pod)));
             }

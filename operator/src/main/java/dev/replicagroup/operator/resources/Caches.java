@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * The operator's view of Kubernetes: JOSDK informer caches of the groups and of everything it owns (pods,
- * Services, the PodDisruptionBudget, the admin-token Secret), so a reconcile reads nothing from the API server.
+ * Services, the PodDisruptionBudget, the admin-token Secret and with spec.tls
+ * the CA and certificate Secrets), so a reconcile reads nothing from the API server.
  * Owned objects are watched by the {@code managed-by} label and mapped to their group by owner reference; the
  * members' volume claims by their group label instead, since a retained claim has no owner (spec.storage).
  *
@@ -148,6 +149,8 @@ public class Caches {
             pods.handleRecentResourceUpdate(id, p, (Pod) previous);
         } else if (updated instanceof Service s) {
             services.handleRecentResourceUpdate(id, s, (Service) previous);
+        } else if (updated instanceof Secret s) {
+            secrets.handleRecentResourceUpdate(id, s, (Secret) previous);
         } else if (updated instanceof PersistentVolumeClaim c) {
             claims.handleRecentResourceUpdate(id, c, (PersistentVolumeClaim) previous);
         } else if (updated instanceof ReplicaGroup g && groups != null) {

@@ -52,6 +52,16 @@ public final class Names {
         return group + "-admin-token";
     }
 
+    /** The group's own certificate authority (spec.tls without a secretName): ca.crt and ca.key. */
+    public static String caSecret(String group) {
+        return group + "-ca";
+    }
+
+    /** The certificate the operator issues to the group's members (spec.tls without a secretName). */
+    public static String tlsSecret(String group) {
+        return group + "-tls";
+    }
+
     public static String disruptionBudget(String group) {
         return group;
     }

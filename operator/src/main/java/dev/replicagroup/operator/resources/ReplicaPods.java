@@ -9,13 +9,17 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -36,6 +40,18 @@ public final class ReplicaPods {
     public static final int HTTP_PORT = 8080;
     public static final String TOKEN_DIR = "/etc/replicagroup";
     public static final String TOKEN_FILE = "admin-token";
+    /**
+     * With spec.tls: the plaintext port of grpc.health.v1 only, which the kubelet probes (it cannot check the
+     * group's certificate), while {@value #GRPC_PORT} speaks TLS.
+     */
+    public static final int HEALTH_PORT = 7001;
+
+    public static final String HEALTH_PORT_NAME = "health";
+    /** With spec.tls: where the certificate, its key and the CA are, under {@value #TOKEN_DIR}. */
+    public static final String TLS_DIR = TOKEN_DIR + "/tls";
+    /** The volume at {@value #TOKEN_DIR} with spec.tls: the admin token and the TLS Secret's files. */
+    static final String CREDENTIALS_VOLUME = "credentials";
+
     /** Where the member's volume is mounted, and the replica's {@code --data-dir}, with spec.storage. */
     public static final String DATA_DIR = "/data";
     /** A non-root user and group that need not exist in the image (files there are world-readable). */
@@ -93,26 +109,30 @@ public final class ReplicaPods {
         String name = Names.pod(group.getMetadata().getName(), ordinal);
         Map<String, String> labels = Labels.common(group, "replica");
         labels.put(Labels.ROLE, start instanceof Start.Bootstrap ? Labels.PRIMARY : Labels.HELPER);
+        boolean tls = GroupTls.enabled(spec);
         List<VolumeMount> mounts = new ArrayList<>(List.of(
                 new VolumeMountBuilder()
-                        .withName("admin-token")
+                        .withName(tls ? CREDENTIALS_VOLUME : "admin-token")
                         .withMountPath(TOKEN_DIR)
                         .withReadOnly(true)
                         .build(),
                 // The JVM, Netty and Vert.x need a writable /tmp on a read-only root filesystem.
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
         List<Volume> volumes = new ArrayList<>(List.of(
-                new VolumeBuilder()
-                        .withName("admin-token")
-                        .withNewSecret()
-                        .withSecretName(Names.tokenSecret(group.getMetadata().getName()))
-                        .addNewItem()
-                        .withKey(Secrets.TOKEN_KEY)
-                        .withPath(TOKEN_FILE)
-                        .endItem()
-                        .withDefaultMode(0440)
-                        .endSecret()
-                        .build(),
+                tls
+                        ? credentials(group)
+                        : new VolumeBuilder()
+                                .withName("admin-token")
+                                .withNewSecret()
+                                .withSecretName(
+                                        Names.tokenSecret(group.getMetadata().getName()))
+                                .addNewItem()
+                                .withKey(Secrets.TOKEN_KEY)
+                                .withPath(TOKEN_FILE)
+                                .endItem()
+                                .withDefaultMode(0440)
+                                .endSecret()
+                                .build(),
                 new VolumeBuilder()
                         .withName("tmp")
                         .withNewEmptyDir()
@@ -130,6 +150,9 @@ public final class ReplicaPods {
                     .endPersistentVolumeClaim()
                     .build());
         }
+        // With TLS the kubelet probes the plaintext health port: it has no client certificate or CA to speak
+        // TLS with, and a bare TCP connect to a TLS port would log a failed handshake every probe.
+        int probed = tls ? HEALTH_PORT : GRPC_PORT;
         return new PodBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -166,7 +189,7 @@ public final class ReplicaPods {
                         .withImage(
                                 spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : defaultImage)
                         .withImagePullPolicy(spec.getImagePullPolicy())
-                        .withArgs(args(spec, start))
+                        .withArgs(args(group, start))
                         .addNewEnv()
                         .withName("POD_IP")
                         .withNewValueFrom()
@@ -185,10 +208,18 @@ public final class ReplicaPods {
                         .withContainerPort(HTTP_PORT)
                         .withProtocol("TCP")
                         .endPort()
+                        .addAllToPorts(
+                                tls
+                                        ? List.of(new ContainerPortBuilder()
+                                                .withName(HEALTH_PORT_NAME)
+                                                .withContainerPort(HEALTH_PORT)
+                                                .withProtocol("TCP")
+                                                .build())
+                                        : List.of())
                         .withResources(ReplicaResources.of(spec.getResources()))
                         .withNewReadinessProbe()
                         .withNewGrpc()
-                        .withPort(GRPC_PORT)
+                        .withPort(probed)
                         .endGrpc()
                         .withPeriodSeconds(spec.getReadinessProbe().getPeriodSeconds())
                         .withFailureThreshold(spec.getReadinessProbe().getFailureThreshold())
@@ -199,7 +230,7 @@ public final class ReplicaPods {
                         // replica fails its pod). Probed every second, so readiness starts as soon as it is up.
                         .withNewStartupProbe()
                         .withNewTcpSocket()
-                        .withPort(new IntOrString(GRPC_PORT))
+                        .withPort(new IntOrString(probed))
                         .endTcpSocket()
                         .withPeriodSeconds(1)
                         .withFailureThreshold(STARTUP_SECONDS)
@@ -208,7 +239,7 @@ public final class ReplicaPods {
                         // for a while, which must not get it restarted.
                         .withNewLivenessProbe()
                         .withNewTcpSocket()
-                        .withPort(new IntOrString(GRPC_PORT))
+                        .withPort(new IntOrString(probed))
                         .endTcpSocket()
                         .withPeriodSeconds(10)
                         .withFailureThreshold(6)
@@ -228,7 +259,8 @@ public final class ReplicaPods {
                 .build();
     }
 
-    static List<String> args(ReplicaGroupSpec spec, Start start) {
+    static List<String> args(ReplicaGroup group, Start start) {
+        ReplicaGroupSpec spec = group.getSpec();
         List<String> args = new ArrayList<>(List.of(
                 "serve",
                 "--port",
@@ -254,12 +286,73 @@ public final class ReplicaPods {
         if (spec.getStorage() != null) {
             args.addAll(List.of("--data-dir", DATA_DIR));
         }
+        if (GroupTls.enabled(spec)) {
+            args.addAll(List.of(
+                    "--tls-cert-file",
+                    TLS_DIR + "/" + GroupTls.TLS_CRT,
+                    "--tls-key-file",
+                    TLS_DIR + "/" + GroupTls.TLS_KEY,
+                    "--tls-ca-file",
+                    TLS_DIR + "/" + GroupTls.CA_CRT,
+                    "--tls-peer-name",
+                    GroupTls.peerName(group),
+                    "--health-port",
+                    Integer.toString(HEALTH_PORT)));
+        }
         if (start instanceof Start.Join join) {
             args.addAll(List.of("--tbc", join.tbc()));
         } else if (start instanceof Start.Await) {
             args.add("--no-bootstrap");
         }
         return args;
+    }
+
+    /**
+     * With spec.tls, the admin token and the TLS Secret's files in one projected volume at {@value #TOKEN_DIR}: a
+     * second volume mounted inside the token's read-only one would need a mount point the runtime cannot make
+     * there. Whole keys, no subPath: the kubelet updates the files when the Secret changes, and the replica
+     * re-reads them (a renewed certificate is served without a restart).
+     */
+    private static Volume credentials(ReplicaGroup group) {
+        return new VolumeBuilder()
+                .withName(CREDENTIALS_VOLUME)
+                .withNewProjected()
+                .withDefaultMode(0440)
+                .addNewSource()
+                .withNewSecret()
+                .withName(Names.tokenSecret(group.getMetadata().getName()))
+                .addNewItem()
+                .withKey(Secrets.TOKEN_KEY)
+                .withPath(TOKEN_FILE)
+                .endItem()
+                .endSecret()
+                .endSource()
+                .addNewSource()
+                .withNewSecret()
+                .withName(GroupTls.secretName(group))
+                .withItems(GroupTls.POD_KEYS.stream()
+                        .map(key -> new KeyToPath(key, null, "tls/" + key))
+                        .toList())
+                .endSecret()
+                .endSource()
+                .endProjected()
+                .build();
+    }
+
+    /**
+     * The TLS Secret a pod was built to read (the pod's own, not the group's current spec: during a rolling update
+     * that turns TLS on or off, some pods speak TLS and some do not); empty for a plaintext pod.
+     */
+    public static Optional<String> tlsSecret(Pod pod) {
+        return pod.getSpec().getVolumes().stream()
+                .filter(v -> CREDENTIALS_VOLUME.equals(v.getName()) && v.getProjected() != null)
+                .flatMap(v -> v.getProjected().getSources().stream())
+                .map(VolumeProjection::getSecret)
+                .filter(secret -> secret != null
+                        && secret.getItems() != null
+                        && secret.getItems().stream().anyMatch(i -> i.getPath().startsWith("tls/")))
+                .map(SecretProjection::getName)
+                .findFirst();
     }
 
     /** Replicas of one group prefer different nodes, so one node failure takes at most one of them. */

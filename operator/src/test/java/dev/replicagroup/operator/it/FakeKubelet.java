@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.it;
 
+import dev.replicagroup.operator.resources.GroupTls;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.resources.Secrets;
@@ -7,18 +8,24 @@ import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.replication.NodeConfig;
 import dev.replicagroup.replica.server.ReplicaServer;
 import dev.replicagroup.replica.server.ServerOptions;
+import dev.replicagroup.replica.server.TlsOptions;
 import dev.replicagroup.replica.status.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -124,6 +131,10 @@ final class FakeKubelet implements AutoCloseable {
                             millis(args, "--lease-ms", options.node().lease()),
                             millis(args, "--detection-ms", options.node().detection()),
                             millis(args, "--clock-drift-ms", options.node().clockDrift()));
+            Optional<String> tls = ReplicaPods.tlsSecret(pod);
+            if (tls.isPresent()) {
+                options = options.withTls(tlsFiles(name, tls.get(), arg(args, "--tls-peer-name", "")), 0);
+            }
             servers.put(name, ReplicaServer.start(options.withNode(node)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -189,6 +200,26 @@ final class FakeKubelet implements AutoCloseable {
             server.close();
             LOG.infof("fake kubelet: stopped %s", name);
         }
+    }
+
+    /**
+     * The pod's TLS Secret written to files, as the kubelet mounts it: read once, at start (no rotation here; the
+     * e2e TlsIT covers the kubelet's updates).
+     */
+    private TlsOptions tlsFiles(String pod, String secretName, String peerName) throws IOException {
+        Secret secret =
+                client.secrets().inNamespace(namespace).withName(secretName).get();
+        if (secret == null) {
+            throw new IOException("pod " + pod + " mounts TLS Secret " + secretName + ", which does not exist");
+        }
+        Path dir = Files.createTempDirectory(pod + "-tls");
+        for (String key : GroupTls.POD_KEYS) {
+            Files.write(
+                    dir.resolve(key),
+                    Base64.getDecoder().decode(secret.getData().get(key)));
+        }
+        return new TlsOptions(
+                dir.resolve(GroupTls.TLS_CRT), dir.resolve(GroupTls.TLS_KEY), dir.resolve(GroupTls.CA_CRT), peerName);
     }
 
     private static Duration millis(List<String> args, String flag, Duration otherwise) {

@@ -16,6 +16,7 @@ import dev.replicagroup.operator.replicas.ReplicaAdmins;
 import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.OwnedResources;
+import dev.replicagroup.operator.tls.GroupCertificates;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +58,9 @@ class OperatorAtRestTest extends MockClusterTest {
 
     @Inject
     OwnedResources owned;
+
+    @Inject
+    GroupCertificates certificates;
 
     /** Every request the mock server recorded since the last call, in order. */
     private List<RecordedRequest> recorded() throws InterruptedException {
@@ -144,7 +148,7 @@ class OperatorAtRestTest extends MockClusterTest {
         ResourceID id = ResourceID.fromResource(group);
         ReplicaWatches standbyWatches = new ReplicaWatches(Duration.ofMillis(250));
         ReplicaWatches leaderWatches = new ReplicaWatches(Duration.ofMillis(250));
-        ReplicaAdmins admins = new ReplicaAdmins(Duration.ofMillis(500));
+        ReplicaAdmins admins = new ReplicaAdmins(Duration.ofMillis(500), caches, certificates);
         try {
             // This profile ("test") is one the election runs in, and nobody called back: not leading.
             new Standby(new Leadership(List.of("test")), caches, owned, admins, observer(standbyWatches), LONG)

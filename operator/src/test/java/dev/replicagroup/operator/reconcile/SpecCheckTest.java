@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
+import dev.replicagroup.operator.crd.TlsSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.Optional;
@@ -116,5 +117,21 @@ class SpecCheckTest {
         spec.getResources().getLimits().remove("memory");
         spec.getResources().getRequests().put("cpu", new Quantity("1.5.5"));
         assertTrue(SpecCheck.problem(spec).orElseThrow().startsWith("resources.requests.cpu must be a quantity"));
+    }
+
+    @Test
+    void aTlsSecretNameWithoutTlsEnabledIsRejectedWithHowToFixIt() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        TlsSpec tls = new TlsSpec();
+        tls.setSecretName("demo-certs");
+        spec.setTls(tls);
+        String problem = SpecCheck.problem(spec).orElseThrow();
+        assertTrue(problem.contains("tls.enabled: true") && problem.contains("remove tls.secretName"), problem);
+        tls.setEnabled(true);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        tls.setSecretName(null);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        tls.setEnabled(false);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
     }
 }

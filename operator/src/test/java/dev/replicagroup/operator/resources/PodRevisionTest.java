@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
+import dev.replicagroup.operator.crd.TlsSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.LinkedHashMap;
@@ -61,8 +62,25 @@ class PodRevisionTest {
         assertNotEquals(BEFORE, revision(g -> g.getSpec().getReadinessProbe().setPeriodSeconds(2)));
         assertNotEquals(BEFORE, revision(g -> g.getSpec().getFailover().setLeaseMillis(600)));
         assertNotEquals(BEFORE, revision(g -> g.getSpec().setNodeSelector(Map.of("disk", "ssd"))));
+        // Turning TLS on, or moving it to another Secret, goes through the rolling update.
+        String tls = revision(g -> g.getSpec().setTls(ReplicaPodsTest.tls(null)));
+        assertNotEquals(BEFORE, tls);
+        assertNotEquals(tls, revision(g -> g.getSpec().setTls(ReplicaPodsTest.tls("demo-certs"))));
         // The operator's default image is an input too: a new operator release rolls groups that name none.
         assertNotEquals(BEFORE, ReplicaPods.revision(ReplicaPodsTest.group(), "replicagroup/replica:2"));
+    }
+
+    /**
+     * A group without TLS has the revision it had before spec.tls existed (pinned from the operator before it):
+     * upgrading the operator must not roll every group.
+     */
+    @Test
+    void withoutTlsThePodTemplateIsTheOneBeforeTlsExisted() {
+        assertEquals("67366d954e", BEFORE);
+        assertEquals("6299c61d77", ReplicaPods.revision(ReplicaPodsTest.withStorage(), IMAGE));
+        TlsSpec off = ReplicaPodsTest.tls(null);
+        off.setEnabled(false);
+        assertEquals(BEFORE, revision(g -> g.getSpec().setTls(off)));
     }
 
     @Test
