@@ -24,12 +24,8 @@ public final class Secrets {
     /** The Secret holding {@code token}. */
     public static Secret adminToken(ReplicaGroup group, String token) {
         return new SecretBuilder()
-                .withNewMetadata()
-                .withName(Names.tokenSecret(group.getMetadata().getName()))
-                .withNamespace(group.getMetadata().getNamespace())
-                .withLabels(Labels.common(group, "admin-token"))
-                .withOwnerReferences(Owners.of(group))
-                .endMetadata()
+                .withMetadata(Owners.metadata(
+                        group, Names.tokenSecret(group.getMetadata().getName()), "admin-token"))
                 .withType("Opaque")
                 .withStringData(Map.of(TOKEN_KEY, token))
                 .build();

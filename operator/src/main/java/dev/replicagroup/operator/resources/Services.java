@@ -68,12 +68,7 @@ public final class Services {
             boolean headless,
             boolean notReadyToo) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(group.getMetadata().getNamespace())
-                .withLabels(Labels.common(group, component))
-                .withOwnerReferences(Owners.of(group))
-                .endMetadata()
+                .withMetadata(Owners.metadata(group, name, component))
                 .withNewSpec()
                 .withType(type)
                 .withClusterIP(headless ? "None" : null)
@@ -92,12 +87,8 @@ public final class Services {
     /** Voluntary evictions (node drains) take at most one replica at a time. */
     public static PodDisruptionBudget disruptionBudget(ReplicaGroup group) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(Names.disruptionBudget(group.getMetadata().getName()))
-                .withNamespace(group.getMetadata().getNamespace())
-                .withLabels(Labels.common(group, "disruption-budget"))
-                .withOwnerReferences(Owners.of(group))
-                .endMetadata()
+                .withMetadata(Owners.metadata(
+                        group, Names.disruptionBudget(group.getMetadata().getName()), "disruption-budget"))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
                 .withNewSelector()

@@ -2,7 +2,6 @@ package dev.replicagroup.operator.tls;
 
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.resources.GroupTls;
-import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.Names;
 import dev.replicagroup.operator.resources.Owners;
 import dev.replicagroup.replica.tls.CertificateAuthority;
@@ -58,12 +57,7 @@ public final class TlsSecrets {
         Map<String, String> data = new LinkedHashMap<>();
         values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         return new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(group.getMetadata().getNamespace())
-                .withLabels(Labels.common(group, component))
-                .withOwnerReferences(Owners.of(group))
-                .endMetadata()
+                .withMetadata(Owners.metadata(group, name, component))
                 .withType(type)
                 .withData(data)
                 .build();
