@@ -55,6 +55,18 @@ class TlsIT {
     private static final Duration RELOADED_WITHIN = Duration.ofSeconds(150);
 
     @Test
+    void aCertManagerIssuerWhereCertManagerIsNotInstalledIsReportedAndNoPodStarts(TestNamespace ns) throws Exception {
+        Operator.install(ns);
+        Group group = Group.applySpec(
+                ns,
+                "managed",
+                "  replicas: 1\n  syncAcks: 0\n  tls:\n    enabled: true\n    issuerRef:\n      name: group-ca\n");
+        group.awaitNewEvent(
+                "TlsSecretInvalid", Set.of(), m -> m.contains("cert-manager is not installed"), Settings.SETTLE);
+        assertEquals(List.of(), group.pods(), "no pod mounts a Secret nobody will write");
+    }
+
+    @Test
     void aGroupWithTlsServesClientsThatTrustItsCaAndReloadsARenewedCertificateWithoutARestart(TestNamespace ns)
             throws Exception {
         Operator.install(ns);

@@ -60,6 +60,18 @@ public final class SpecCheck {
                 && GroupTls.userSecret(spec).isPresent()) {
             return Optional.of(TlsSpec.SECRET_WITHOUT_ENABLED);
         }
+        if (spec.getTls() != null && GroupTls.issuer(spec).isPresent()) {
+            if (!spec.getTls().isEnabled()) {
+                return Optional.of(TlsSpec.ISSUER_WITHOUT_ENABLED);
+            }
+            if (GroupTls.userSecret(spec).isPresent()) {
+                return Optional.of(TlsSpec.SECRET_AND_ISSUER);
+            }
+            if (GroupTls.issuer(spec).get().getName() == null
+                    || GroupTls.issuer(spec).get().getName().isBlank()) {
+                return Optional.of("tls.issuerRef.name is empty: name the cert-manager Issuer or ClusterIssuer");
+            }
+        }
         return timing(spec.getFailover());
     }
 

@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.resources;
 
+import dev.replicagroup.operator.crd.IssuerRef;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import java.util.ArrayList;
@@ -26,10 +27,21 @@ public final class GroupTls {
         return Optional.ofNullable(spec.getTls()).map(t -> t.getSecretName()).filter(n -> !n.isBlank());
     }
 
-    /** The Secret the pods mount: the user's, else the one the operator issues. */
+    /** The cert-manager issuer the operator asks for the certificate (spec.tls.issuerRef), if any. */
+    public static Optional<IssuerRef> issuer(ReplicaGroupSpec spec) {
+        return Optional.ofNullable(spec.getTls()).map(t -> t.getIssuerRef());
+    }
+
+    /** Whether the operator's own CA issues the certificate: TLS on, and neither a user's Secret nor an issuer. */
+    public static boolean operatorIssued(ReplicaGroupSpec spec) {
+        return enabled(spec) && userSecret(spec).isEmpty() && issuer(spec).isEmpty();
+    }
+
+    /** The Secret the pods mount: the user's, else cert-manager's, else the one the operator issues. */
     public static String secretName(ReplicaGroup group) {
+        String name = group.getMetadata().getName();
         return userSecret(group.getSpec())
-                .orElse(Names.tlsSecret(group.getMetadata().getName()));
+                .orElse(issuer(group.getSpec()).isPresent() ? Names.certManagerSecret(name) : Names.tlsSecret(name));
     }
 
     /**

@@ -62,6 +62,16 @@ public final class Names {
         return group + "-tls";
     }
 
+    /** With spec.tls.issuerRef: the cert-manager Certificate's name (the group's own). */
+    public static String certificate(String group) {
+        return group;
+    }
+
+    /** With spec.tls.issuerRef: the Secret cert-manager writes, apart from the operator-CA's {@link #tlsSecret}. */
+    public static String certManagerSecret(String group) {
+        return group + "-cert-manager-tls";
+    }
+
     public static String disruptionBudget(String group) {
         return group;
     }

@@ -1,5 +1,6 @@
 package dev.replicagroup.operator.tls;
 
+import dev.replicagroup.operator.crd.IssuerRef;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.TlsStatus;
 import dev.replicagroup.operator.events.EventRecorder;
@@ -39,6 +40,7 @@ public class GroupCertificates {
     private final EventRecorder events;
     private final Clock clock;
     private final CertificatePolicy policy;
+    private final CertManagerCertificates certManager;
     private final Map<String, Read> userSecrets = new ConcurrentHashMap<>();
     /** The problem last reported per group uid, so that a pass every second does not repeat its event. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
@@ -51,6 +53,7 @@ public class GroupCertificates {
         this.events = events;
         this.clock = clock;
         this.policy = new CertificatePolicy(clock);
+        this.certManager = new CertManagerCertificates(client, clock);
     }
 
     /**
@@ -65,10 +68,15 @@ public class GroupCertificates {
             reported.remove(group.getMetadata().getUid());
             return Optional.empty();
         }
-        if (GroupTls.userSecret(group.getSpec()).isEmpty()) {
+        if (GroupTls.operatorIssued(group.getSpec())) {
             issue(group);
         }
-        Optional<String> problem = problem(group);
+        Optional<IssuerRef> issuer = GroupTls.issuer(group.getSpec());
+        if (issuer.isEmpty()) {
+            certManager.forget(group);
+        }
+        Optional<String> problem =
+                issuer.flatMap(i -> certManager.ensure(group, i)).or(() -> problem(group));
         String secretName = GroupTls.secretName(group);
         group.getStatus()
                 .setTls(new TlsStatus(
@@ -97,7 +105,13 @@ public class GroupCertificates {
         String fix = GroupTls.userSecret(group.getSpec()).isPresent()
                 ? " (spec.tls.secretName); create it with tls.crt, tls.key (PKCS#8) and ca.crt, or remove"
                         + " spec.tls.secretName for a certificate from the operator"
-                : "";
+                : GroupTls.issuer(group.getSpec()).isPresent()
+                        ? ": waiting for cert-manager to issue Certificate "
+                                + Names.certificate(group.getMetadata().getName()) + " into it (kubectl describe"
+                                + " certificate "
+                                + Names.certificate(group.getMetadata().getName())
+                                + "; its issuer must write ca.crt)"
+                        : "";
         if (secret.isEmpty()) {
             return Optional.of("TLS Secret " + ns + "/" + name + " does not exist" + fix);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.replicagroup.operator.crd.IssuerRef;
 import dev.replicagroup.operator.crd.Phase;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.crd.TlsSpec;
@@ -20,8 +21,10 @@ import dev.replicagroup.replica.status.ReplicaException;
 import dev.replicagroup.replica.tls.CertificateAuthority;
 import dev.replicagroup.replica.tls.Pem;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
@@ -169,6 +172,73 @@ class TlsTest extends MockClusterTest {
         assertEquals(issued.notAfter().toString(), running.getStatus().getTls().getNotAfter());
         assertTrue(cluster.pods("mine").stream()
                 .allMatch(p -> ReplicaPods.tlsSecret(p).equals(Optional.of("mine-certs"))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCertManagerIssuerIsAskedForTheCertificateAndItsSecretIsMounted() {
+        IssuerRef issuer = new IssuerRef();
+        issuer.setName("group-ca");
+        TlsSpec viaCertManager = tls(null);
+        viaCertManager.setIssuerRef(issuer);
+        cluster.create("cm", 1, 0, spec -> spec.setTls(viaCertManager));
+        GenericKubernetesResource certificate = await().atMost(LONG)
+                .until(
+                        () -> cluster.client
+                                .genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                                        .withGroup("cert-manager.io")
+                                        .withVersion("v1")
+                                        .withKind("Certificate")
+                                        .withPlural("certificates")
+                                        .withNamespaced(true)
+                                        .build())
+                                .inNamespace(cluster.namespace)
+                                .withName("cm")
+                                .get(),
+                        c -> c != null);
+        ReplicaGroup group = cluster.get("cm");
+        Map<String, Object> spec =
+                (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
+        assertEquals("cm-cert-manager-tls", spec.get("secretName"));
+        assertEquals(GroupTls.dnsNames(group), spec.get("dnsNames"));
+        assertEquals(
+                List.of("digital signature", "key encipherment", "server auth", "client auth"), spec.get("usages"));
+        assertEquals("PKCS8", ((Map<String, Object>) spec.get("privateKey")).get("encoding"));
+        assertEquals(Map.of("name", "group-ca", "kind", "Issuer", "group", "cert-manager.io"), spec.get("issuerRef"));
+        assertEquals(
+                group.getMetadata().getUid(),
+                certificate.getMetadata().getOwnerReferences().get(0).getUid());
+        await().atMost(LONG)
+                .until(() -> degraded("cm")
+                        .filter(m -> m.contains("waiting for cert-manager"))
+                        .isPresent());
+        assertEquals(0, cluster.pods("cm").size());
+
+        // cert-manager's part: issue for the Certificate's names into its Secret, with the template's labels.
+        CertificateAuthority authority =
+                CertificateAuthority.create("cm CA", CertificatePolicy.CA_VALIDITY, Instant.now());
+        CertificateAuthority.Issued issued =
+                authority.issue((List<String>) spec.get("dnsNames"), CertificatePolicy.LEAF_VALIDITY, Instant.now());
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("tls.crt", encode(issued.certificatePem()));
+        data.put("tls.key", encode(issued.privateKeyPem()));
+        data.put("ca.crt", encode(authority.certificatePem()));
+        cluster.client
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("cm-cert-manager-tls")
+                        .withNamespace(cluster.namespace)
+                        .withLabels(
+                                (Map<String, String>) ((Map<String, Object>) spec.get("secretTemplate")).get("labels"))
+                        .endMetadata()
+                        .withType("kubernetes.io/tls")
+                        .withData(data)
+                        .build())
+                .create();
+        ReplicaGroup running = cluster.awaitRunning("cm", 1);
+        assertEquals("cm-cert-manager-tls", running.getStatus().getTls().getSecretName());
+        assertTrue(cluster.pods("cm").stream()
+                .allMatch(p -> ReplicaPods.tlsSecret(p).equals(Optional.of("cm-cert-manager-tls"))));
     }
 
     @Test

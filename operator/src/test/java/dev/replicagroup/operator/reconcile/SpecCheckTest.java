@@ -3,6 +3,7 @@ package dev.replicagroup.operator.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.replicagroup.operator.crd.IssuerRef;
 import dev.replicagroup.operator.crd.ReplicaGroupSpec;
 import dev.replicagroup.operator.crd.StorageSpec;
 import dev.replicagroup.operator.crd.TlsSpec;
@@ -133,5 +134,23 @@ class SpecCheckTest {
         assertEquals(Optional.empty(), SpecCheck.problem(spec));
         tls.setEnabled(false);
         assertEquals(Optional.empty(), SpecCheck.problem(spec));
+    }
+
+    @Test
+    void aTlsIssuerNeedsTlsEnabledAndNoSecretOfTheUsersOwn() {
+        ReplicaGroupSpec spec = new ReplicaGroupSpec();
+        TlsSpec tls = new TlsSpec();
+        IssuerRef issuer = new IssuerRef();
+        issuer.setName("group-ca");
+        tls.setIssuerRef(issuer);
+        spec.setTls(tls);
+        assertEquals(Optional.of(TlsSpec.ISSUER_WITHOUT_ENABLED), SpecCheck.problem(spec));
+        tls.setEnabled(true);
+        assertEquals(Optional.empty(), SpecCheck.problem(spec));
+        tls.setSecretName("demo-certs");
+        assertEquals(Optional.of(TlsSpec.SECRET_AND_ISSUER), SpecCheck.problem(spec));
+        tls.setSecretName(null);
+        issuer.setName(" ");
+        assertTrue(SpecCheck.problem(spec).orElseThrow().contains("tls.issuerRef.name"));
     }
 }
