@@ -170,6 +170,17 @@ class AdmissionIT {
         assertRefused(ns, "tls: {secretName: demo-certs}", "spec.tls", "set tls.enabled: true");
         assertRefused(ns, "tls: {enabled: false, secretName: demo-certs}", "spec.tls", "or remove tls.secretName");
         assertRefused(ns, "tls: {enabled: true, secretName: Demo_Certs}", "spec.tls.secretName", "should match");
+        assertRefused(ns, "tls: {issuerRef: {name: group-ca}}", "spec.tls", "or remove tls.issuerRef");
+        assertRefused(
+                ns,
+                "tls: {enabled: true, secretName: demo-certs, issuerRef: {name: group-ca}}",
+                "spec.tls",
+                "are both set");
+        assertRefused(
+                ns,
+                "tls: {enabled: true, issuerRef: {name: group-ca, kind: cluster-issuer}}",
+                "spec.tls.issuerRef.kind",
+                "should match");
     }
 
     @Test

@@ -17,8 +17,9 @@ public class IssuerRef {
     private String name;
 
     @Default("Issuer")
-    @Pattern("^(Issuer|ClusterIssuer)$")
-    @JsonPropertyDescription("Issuer (the default) or ClusterIssuer; another kind with the group below.")
+    @Pattern("^[A-Z][A-Za-z0-9]*$")
+    @Size(max = 63)
+    @JsonPropertyDescription("Issuer (the default), ClusterIssuer, or an external issuer's kind (with its group).")
     private String kind = "Issuer";
 
     @Default("cert-manager.io")
