@@ -161,27 +161,40 @@ public class GroupCertificates {
                 new CertificatePolicy.Held(
                         TlsSecrets.value(current, GroupTls.TLS_CRT),
                         TlsSecrets.value(current, GroupTls.TLS_KEY),
-                        TlsSecrets.value(current, GroupTls.CA_CRT)),
+                        TlsSecrets.value(current, GroupTls.CA_CRT),
+                        TlsSecrets.changedAt(current)),
                 dnsNames);
-        if (decision instanceof CertificatePolicy.Decision.Keep) {
-            return;
-        }
-        CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
-        write(current, TlsSecrets.certificate(group, issued, ca.certificatePem()));
+        String secret = Names.tlsSecret(name);
         String because = caProblem.map(p -> " with a new CA (" + p + ")").orElse("");
-        if (decision instanceof CertificatePolicy.Decision.Renew renew) {
+        if (decision instanceof CertificatePolicy.Decision.Trust trust) {
+            write(
+                    current,
+                    TlsSecrets.certificate(
+                            group,
+                            TlsSecrets.value(current, GroupTls.TLS_CRT).orElseThrow(),
+                            TlsSecrets.value(current, GroupTls.TLS_KEY).orElseThrow(),
+                            trust.caBundle(),
+                            now));
             events.record(
                     group,
                     Reason.CertificateRenewed,
-                    "renewed the certificate in Secret " + Names.tlsSecret(name) + " in place" + because + ": "
-                            + renew.why() + "; valid until " + issued.notAfter()
-                            + ", the replicas load it without a restart");
+                    "changed the CAs trusted in Secret " + secret + because + ": " + trust.why());
+        } else if (decision instanceof CertificatePolicy.Decision.Renew renew) {
+            CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
+            write(current, TlsSecrets.certificate(group, issued, renew.caBundle(), now));
+            events.record(
+                    group,
+                    Reason.CertificateRenewed,
+                    "renewed the certificate in Secret " + secret + " in place" + because + ": " + renew.why()
+                            + "; valid until " + issued.notAfter() + ", the replicas load it without a restart");
         } else if (decision instanceof CertificatePolicy.Decision.Issue issue) {
+            CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
+            write(current, TlsSecrets.certificate(group, issued, issue.caBundle(), now));
             events.record(
                     group,
                     Reason.CertificateIssued,
-                    "issued the certificate in Secret " + Names.tlsSecret(name) + because + ": " + issue.why()
-                            + "; valid until " + issued.notAfter() + " for " + dnsNames.get(0));
+                    "issued the certificate in Secret " + secret + because + ": " + issue.why() + "; valid until "
+                            + issued.notAfter() + " for " + dnsNames.get(0));
         }
     }
 

@@ -8,6 +8,8 @@ import dev.replicagroup.replica.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,19 +32,36 @@ public final class TlsSecrets {
                 Map.of(GroupTls.CA_CRT, ca.certificatePem(), GroupTls.CA_KEY, ca.privateKeyPem()));
     }
 
-    public static Secret certificate(ReplicaGroup group, CertificateAuthority.Issued issued, String caPem) {
-        return secret(
+    /** The annotation saying when the operator last wrote the certificate Secret (a CA rollover waits on it). */
+    public static final String CHANGED_AT = "replicagroup.dev/changed-at";
+
+    public static Secret certificate(
+            ReplicaGroup group, CertificateAuthority.Issued issued, String caBundle, Instant now) {
+        return certificate(group, issued.certificatePem(), issued.privateKeyPem(), caBundle, now);
+    }
+
+    public static Secret certificate(
+            ReplicaGroup group, String certificatePem, String keyPem, String caBundle, Instant now) {
+        Secret secret = secret(
                 group,
                 Names.tlsSecret(group.getMetadata().getName()),
                 "tls",
                 "kubernetes.io/tls",
-                Map.of(
-                        GroupTls.TLS_CRT,
-                        issued.certificatePem(),
-                        GroupTls.TLS_KEY,
-                        issued.privateKeyPem(),
-                        GroupTls.CA_CRT,
-                        caPem));
+                Map.of(GroupTls.TLS_CRT, certificatePem, GroupTls.TLS_KEY, keyPem, GroupTls.CA_CRT, caBundle));
+        secret.getMetadata().setAnnotations(Map.of(CHANGED_AT, now.toString()));
+        return secret;
+    }
+
+    /** When the operator last wrote this certificate Secret; empty for one without the annotation. */
+    public static Optional<Instant> changedAt(Optional<Secret> secret) {
+        try {
+            return secret.map(Secret::getMetadata)
+                    .map(m -> m.getAnnotations())
+                    .map(a -> a.get(CHANGED_AT))
+                    .map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** A key of a Secret, decoded; empty when the Secret or the key is missing. */

@@ -14,6 +14,7 @@ import dev.replicagroup.operator.resources.GroupTls;
 import dev.replicagroup.operator.resources.Labels;
 import dev.replicagroup.operator.resources.ReplicaPods;
 import dev.replicagroup.operator.tls.CertificatePolicy;
+import dev.replicagroup.operator.tls.TlsSecrets;
 import dev.replicagroup.replica.client.ClientOptions;
 import dev.replicagroup.replica.client.ReplicaClient;
 import dev.replicagroup.replica.grpc.ChannelSecurity;
@@ -123,6 +124,31 @@ class TlsTest extends MockClusterTest {
                 .toInstant()
                 .isAfter(Instant.now().plus(CertificatePolicy.LEAF_VALIDITY).minus(Duration.ofDays(1))));
         assertEquals(value(ca, "ca.crt"), value(after, "ca.crt"), "the same CA");
+    }
+
+    @Test
+    void aNewCaIsFirstTrustedNextToTheOldWithTheCertificateUnchanged() {
+        cluster.create("roll", 1, 0, spec -> spec.setTls(tls(null)));
+        cluster.awaitRunning("roll", 1);
+        Secret before = secret("roll-tls");
+        String oldCa = value(secret("roll-ca"), "ca.crt");
+        cluster.client
+                .secrets()
+                .inNamespace(cluster.namespace)
+                .withName("roll-ca")
+                .delete();
+        await().atMost(LONG)
+                .until(() -> cluster.events("roll", "CertificateRenewed").stream()
+                        .anyMatch(e -> e.getNote().contains("changed the CAs trusted")));
+        Secret after = secret("roll-tls");
+        String newCa = value(secret("roll-ca"), "ca.crt");
+        assertTrue(!newCa.equals(oldCa), "a new CA was made");
+        assertEquals(value(before, "tls.crt"), value(after, "tls.crt"), "the certificate stays until all trust the CA");
+        assertEquals(
+                List.of(Pem.certificate(newCa), Pem.certificate(oldCa)),
+                Pem.certificates(value(after, "ca.crt")),
+                "the new CA first, the old one still trusted");
+        assertTrue(after.getMetadata().getAnnotations().containsKey(TlsSecrets.CHANGED_AT));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.replicagroup.replica.tls.CertificateAuthority;
+import dev.replicagroup.replica.tls.Pem;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,11 +77,61 @@ class CertificatePolicyTest {
         assertTrue(assertInstanceOf(CertificatePolicy.Decision.Renew.class, d)
                 .why()
                 .contains("not signed by the current CA"));
-        // And a Secret whose ca.crt is not the current CA, whatever it holds, since the replicas trust ca.crt.
-        CertificatePolicy.Decision stale = at(NOW).decide(other.certificatePem(), held(CA, NAMES, NOW), NAMES);
-        assertTrue(assertInstanceOf(CertificatePolicy.Decision.Renew.class, stale)
-                .why()
-                .contains("ca.crt"));
+        // And a Secret whose ca.crt does not hold the current CA, with nothing usable to keep meanwhile.
+        CertificatePolicy.Held unusable = new CertificatePolicy.Held(
+                Optional.of("not a certificate"), Optional.of(CA.privateKeyPem()), Optional.of(CA.certificatePem()));
+        CertificatePolicy.Decision stale = at(NOW).decide(other.certificatePem(), unusable, NAMES);
+        CertificatePolicy.Decision.Renew renew = assertInstanceOf(CertificatePolicy.Decision.Renew.class, stale);
+        assertTrue(renew.why().contains("ca.crt"), renew.why());
+        assertEquals(List.of(Pem.certificate(other.certificatePem())), Pem.certificates(renew.caBundle()));
+    }
+
+    @Test
+    void aNewCaIsTrustedFirstThenIssuesTheCertificateThenTheOldCaIsDropped() {
+        CertificateAuthority next = CertificateAuthority.create("demo CA 2", CertificatePolicy.CA_VALIDITY, NOW);
+        X509Certificate oldCa = Pem.certificate(CA.certificatePem());
+        X509Certificate newCa = Pem.certificate(next.certificatePem());
+        CertificatePolicy.Held running = held(CA, NAMES, NOW);
+
+        // 1. The new CA joins ca.crt; the certificate stays, so members that have not reloaded still agree.
+        CertificatePolicy.Decision.Trust first = assertInstanceOf(
+                CertificatePolicy.Decision.Trust.class, at(NOW).decide(next.certificatePem(), running, NAMES));
+        assertEquals(List.of(newCa, oldCa), Pem.certificates(first.caBundle()));
+
+        // 2. Until every member has loaded that, the certificate of the old CA is kept; then one from the new.
+        CertificatePolicy.Held trusting = new CertificatePolicy.Held(
+                running.certificate(), running.key(), Optional.of(first.caBundle()), Optional.of(NOW));
+        assertInstanceOf(
+                CertificatePolicy.Decision.Keep.class,
+                at(NOW.plus(CertificatePolicy.SPREAD).minusSeconds(1)).decide(next.certificatePem(), trusting, NAMES));
+        Instant second = NOW.plus(CertificatePolicy.SPREAD);
+        CertificatePolicy.Decision.Renew renew = assertInstanceOf(
+                CertificatePolicy.Decision.Renew.class, at(second).decide(next.certificatePem(), trusting, NAMES));
+        assertEquals(List.of(newCa, oldCa), Pem.certificates(renew.caBundle()), "the old CA stays trusted meanwhile");
+
+        // 3. Once every member presents the new certificate, ca.crt holds only the new CA.
+        CertificateAuthority.Issued issued = next.issue(NAMES, CertificatePolicy.LEAF_VALIDITY, second);
+        CertificatePolicy.Held renewed = new CertificatePolicy.Held(
+                Optional.of(issued.certificatePem()),
+                Optional.of(issued.privateKeyPem()),
+                Optional.of(renew.caBundle()),
+                Optional.of(second));
+        assertInstanceOf(
+                CertificatePolicy.Decision.Keep.class,
+                at(second.plus(CertificatePolicy.SPREAD).minusSeconds(1))
+                        .decide(next.certificatePem(), renewed, NAMES));
+        CertificatePolicy.Decision.Trust last = assertInstanceOf(
+                CertificatePolicy.Decision.Trust.class,
+                at(second.plus(CertificatePolicy.SPREAD)).decide(next.certificatePem(), renewed, NAMES));
+        assertEquals(List.of(newCa), Pem.certificates(last.caBundle()));
+        CertificatePolicy.Held done = new CertificatePolicy.Held(
+                renewed.certificate(),
+                renewed.key(),
+                Optional.of(last.caBundle()),
+                Optional.of(second.plus(CertificatePolicy.SPREAD)));
+        assertInstanceOf(
+                CertificatePolicy.Decision.Keep.class,
+                at(second.plus(Duration.ofDays(1))).decide(next.certificatePem(), done, NAMES));
     }
 
     @Test
