@@ -180,22 +180,33 @@ public class GroupCertificates {
                     Reason.CertificateRenewed,
                     "changed the CAs trusted in Secret " + secret + because + ": " + trust.why());
         } else if (decision instanceof CertificatePolicy.Decision.Renew renew) {
-            CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
-            write(current, TlsSecrets.certificate(group, issued, renew.caBundle(), now));
+            CertificateAuthority.Issued issued = signInto(current, group, ca, dnsNames, renew.caBundle(), now);
             events.record(
                     group,
                     Reason.CertificateRenewed,
                     "renewed the certificate in Secret " + secret + " in place" + because + ": " + renew.why()
                             + "; valid until " + issued.notAfter() + ", the replicas load it without a restart");
-        } else if (decision instanceof CertificatePolicy.Decision.Issue issue) {
-            CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
-            write(current, TlsSecrets.certificate(group, issued, issue.caBundle(), now));
+        } else if (decision instanceof CertificatePolicy.Decision.Issue first) {
+            CertificateAuthority.Issued issued = signInto(current, group, ca, dnsNames, first.caBundle(), now);
             events.record(
                     group,
                     Reason.CertificateIssued,
-                    "issued the certificate in Secret " + secret + because + ": " + issue.why() + "; valid until "
+                    "issued the certificate in Secret " + secret + because + ": " + first.why() + "; valid until "
                             + issued.notAfter() + " for " + dnsNames.get(0));
         }
+    }
+
+    /** A new certificate from {@code ca}, written into the certificate Secret with {@code caBundle}. */
+    private CertificateAuthority.Issued signInto(
+            Optional<Secret> current,
+            ReplicaGroup group,
+            CertificateAuthority ca,
+            List<String> dnsNames,
+            String caBundle,
+            Instant now) {
+        CertificateAuthority.Issued issued = ca.issue(dnsNames, CertificatePolicy.LEAF_VALIDITY, now);
+        write(current, TlsSecrets.certificate(group, issued, caBundle, now));
+        return issued;
     }
 
     /** Creates the Secret, or replaces the one there in place (same name: the pods' volumes follow it). */
