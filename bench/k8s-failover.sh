@@ -46,8 +46,11 @@ done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # nearest-rank percentiles of one key=value field over the lines of one scenario; "-" when none
+# (-1 is "not known" except in clients-ms, which is below 0 when the clients found the new primary before the
+# Service moved, and "-" when not known)
 stats() { # scenario field
-  grep -E "^[^ ]+ $1 " "$TIMES" 2>/dev/null | grep -o "$2=-\?[0-9]*" | cut -d= -f2 | awk '$1 >= 0' | sort -n |
+  grep -E "^[^ ]+ $1 " "$TIMES" 2>/dev/null | grep -o "$2=-\?[0-9]*" | cut -d= -f2 |
+    awk -v f="$2" '$1 ~ /^-?[0-9]+$/ && ($1 >= 0 || f == "clients-ms")' | sort -n |
     awk '{v[NR]=$1} END {if (NR == 0) {print "| - | - | - | - | 0 "; exit}
       split("0.5 0.9 0.99", p, " "); line="";
       for (i = 1; i <= 3; i++) {r = int(p[i] * NR); if (r < p[i] * NR) r++; line = line "| " v[r] " "}
@@ -65,15 +68,16 @@ declare -A SCENARIO=([pod-deleted]=pod-deleted [sigkill]=jvm-killed [sigstop]=fr
   echo "the fault repeated on one group per kind, healed in between. Times in ms: *write* = fault → first write"
   echo "acknowledged after the outage (as the clients saw it); the steps from status.lastFailover: *detect* = fault →"
   echo "detectedAt, *promote* = detectedAt → promotedAt, *repoint* = promotedAt → repointedAt, *complete* ="
-  echo "repointedAt → completedAt. Each cell: p50 / p90 / p99 / max (n)."
+  echo "repointedAt → completedAt; *clients* = repointedAt → that first write (the new primary's hold-off and first"
+  echo "commit, the clients' move). Each cell: p50 / p90 / p99 / max (n)."
   [ -z "$failed" ] || echo "Runs of$failed stopped early on a failed check (see target/bench-failover-<kind>.log); n counts what was measured."
   echo
-  echo "| kind | write | detect | promote | repoint | complete |"
-  echo "|---|---|---|---|---|---|"
+  echo "| kind | write | detect | promote | repoint | complete | clients |"
+  echo "|---|---|---|---|---|---|---|"
   for kind in $kinds; do
     [ "$kind" = pause ] && continue
     row="| $kind "
-    for field in fault-to-first-write-ms detect-ms promote-ms repoint-ms complete-ms; do
+    for field in fault-to-first-write-ms detect-ms promote-ms repoint-ms complete-ms clients-ms; do
       row="$row| $(stats "${SCENARIO[$kind]}" "$field" | sed 's/^| //; s/ | / \/ /g; s/ \/ \([0-9-]*\) $/ (\1)/') "
     done
     echo "$row|"

@@ -44,9 +44,18 @@ public record FailoverSteps(long detectMs, long promoteMs, long repointMs, long 
         return from == null || to == null ? -1 : Duration.between(from, to).toMillis();
     }
 
-    /** The key=value fields bench/k8s-failover.sh reads from failover-times.txt. */
-    String fields() {
+    /**
+     * The key=value fields bench/k8s-failover.sh reads from failover-times.txt; clients-ms is the Service's repoint
+     * to the first write acknowledged after the fault ({@code faultToFirstWrite}): the new primary's hold-off and
+     * first commit, and the clients' move.
+     */
+    String fields(Duration faultToFirstWrite) {
+        // Below 0 when the clients found the new primary before the Service moved (they follow the Active List).
+        String clientsMs = detectMs < 0 || promoteMs < 0 || repointMs < 0
+                ? "-"
+                : Long.toString(faultToFirstWrite.toMillis() - detectMs - promoteMs - repointMs);
         return String.format(
-                "detect-ms=%d promote-ms=%d repoint-ms=%d complete-ms=%d", detectMs, promoteMs, repointMs, completeMs);
+                "detect-ms=%d promote-ms=%d repoint-ms=%d complete-ms=%d clients-ms=%s",
+                detectMs, promoteMs, repointMs, completeMs, clientsMs);
     }
 }

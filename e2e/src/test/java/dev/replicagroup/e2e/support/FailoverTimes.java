@@ -22,7 +22,7 @@ public final class FailoverTimes {
                 scenario,
                 recovery.faultToFirstWrite().toMillis(),
                 recovery.outage().toMillis(),
-                steps.fields(),
+                steps.fields(recovery.faultToFirstWrite()),
                 from,
                 to,
                 term);

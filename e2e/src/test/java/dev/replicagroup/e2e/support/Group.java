@@ -1,5 +1,7 @@
 package dev.replicagroup.e2e.support;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -120,6 +122,17 @@ public final class Group {
 
     public Pod pod(String podName) {
         return client().pods().inNamespace(ns.name()).withName(podName).get();
+    }
+
+    /** Deletes the pod (its grace period as the pod says) and returns once the API server has taken the delete. */
+    public void deletePod(String podName) {
+        assertFalse(
+                client().pods()
+                        .inNamespace(ns.name())
+                        .withName(podName)
+                        .delete()
+                        .isEmpty(),
+                "pod " + podName + " was there to delete");
     }
 
     /** Every wanted replica Ready, a primary named in status, no failover under way. */

@@ -23,12 +23,17 @@ import org.jboss.logging.Logger;
  * Sends protocol messages over gRPC: one client stream per peer, opened on the first message and again after
  * it breaks. A message the stream cannot take now (peer gone, network stalled, transport buffer full) is
  * dropped rather than queued: the protocol resends what matters, and a stalled peer never fills our memory.
+ * The exception is a stream whose connection is still starting: its first messages wait for it (a bounded
+ * few), since they are a new primary's first updates and its helpers' first answers, and dropping them made
+ * every failover wait a heartbeat or two before the new primary could commit.
  * Every stream carries the group's token, which the peer's server checks ({@code TokenInterceptor}).
  */
 public final class GrpcPeerNetwork implements PeerNetwork {
     private static final Logger LOG = Logger.getLogger(GrpcPeerNetwork.class);
     /** What may wait in the transport for one peer before messages are dropped: a few full update batches. */
     static final int BUFFER_BYTES = 8 * 1024 * 1024;
+    /** What may wait for a stream whose connection has not started yet: more than a beat's worth, at most this. */
+    static final int STARTING_QUEUE = 256;
 
     private final Channels channels;
     private final ClientInterceptor token;
@@ -54,6 +59,12 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         final String address;
         volatile ClientCallStreamObserver<PeerMessage> call;
         volatile boolean broken;
+        /** The stream was ready once: from then on, not ready means its buffer is full. */
+        volatile boolean started;
+        /** Messages and bytes handed to the stream before it started (only the engine thread sends). */
+        int waiting;
+
+        long waitingBytes;
 
         Outbound(String address) {
             this.address = address;
@@ -62,6 +73,17 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         @Override
         public void beforeStart(ClientCallStreamObserver<PeerMessage> requestStream) {
             call = requestStream;
+            requestStream.setOnReadyHandler(() -> started = true);
+        }
+
+        /** Whether a message the stream is not ready for may wait for it: only while it starts, and few. */
+        boolean mayWait(PeerMessage message) {
+            if (started || waiting >= STARTING_QUEUE || waitingBytes + message.getSerializedSize() > BUFFER_BYTES) {
+                return false;
+            }
+            waiting++;
+            waitingBytes += message.getSerializedSize();
+            return true;
         }
 
         @Override
@@ -102,15 +124,25 @@ public final class GrpcPeerNetwork implements PeerNetwork {
         if (out.broken || call == null) {
             return;
         }
-        if (!call.isReady()) {
-            // Dropped: the transport has more than its buffer queued for this peer.
+        PeerMessage proto = PeerMessages.toProto(message);
+        if (call.isReady()) {
+            out.started = true;
+        } else if (!out.mayWait(proto)) {
+            // Dropped: the transport has more than its buffer queued for this peer, or its connection is slow
+            // to start and already holds enough.
             return;
         }
         try {
-            call.onNext(PeerMessages.toProto(message));
+            call.onNext(proto);
         } catch (RuntimeException e) {
             out.end();
         }
+    }
+
+    /** How many messages wait for the stream to {@code address} to start (0 without one). */
+    int waiting(String address) {
+        Outbound out = streams.get(address);
+        return out == null ? 0 : out.waiting;
     }
 
     /** Only the engine thread sends, so no other stream to the address can be opened meanwhile. */
