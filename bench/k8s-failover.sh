@@ -4,7 +4,8 @@
 # with -De2e.repeat, the group healed in between), then appends p50/p90/p99/max of fault -> first acknowledged
 # write and of each failover step (from the operator's status.lastFailover) to bench/REPORT.md, with date, commit,
 # settings and machine load.
-# KIND: all (default) or one of the names below. The suite's timing ceiling is off here: measured, not asserted.
+# KIND: all (default), or one or more of the names below, comma-separated. The suite's timing ceiling is off
+# here: measured, not asserted.
 # Usage: bench/k8s-failover.sh [KIND] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +25,11 @@ declare -A TEST=(
 )
 ORDER="pod-deleted sigkill sigstop partition partition-all kubelet leader pause"
 if [ "$KIND" = all ]; then kinds=$ORDER
-elif [ -n "${TEST[$KIND]:-}" ]; then kinds=$KIND
-else echo "unknown KIND '$KIND'; one of: all $ORDER" >&2; exit 2
+else
+  kinds=${KIND//,/ }
+  for kind in $kinds; do
+    [ -n "${TEST[$kind]:-}" ] || { echo "unknown KIND '$kind'; all, or one or more (comma-separated) of: $ORDER" >&2; exit 2; }
+  done
 fi
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive number, got '$RUNS'" >&2; exit 2; }
 
