@@ -22,6 +22,9 @@ public final class FailoverCheck {
 
     /** What the test does to the primary, and what it undoes once the failover is over (SIGCONT, a partition lifted). */
     public interface Fault {
+        /** Before the load starts and the fault's clock does: what the fault needs in place. */
+        default void prepare(Deployed deployed) throws Exception {}
+
         void inject(Deployed deployed, String primary) throws Exception;
 
         default void afterFailover() {}
@@ -73,6 +76,7 @@ public final class FailoverCheck {
     public static Outcome once(TestNamespace ns, Deployed deployed, String scenario, Duration ceiling, Fault fault)
             throws Exception {
         Group group = deployed.group();
+        fault.prepare(deployed);
         GroupStatus before = deployed.status();
         String old = before.currentPrimary();
         Set<String> earlierEvents = group.seenEvents();

@@ -175,6 +175,16 @@ public final class Faults {
             this.delay = delay;
         }
 
+        /**
+         * A standby must be running: repeated on one group, the kill found the other pod still in the kubelet's
+         * restart back-off, and the run measured that back-off (up to 61 s), not a takeover.
+         */
+        @Override
+        public void prepare(Deployed d) throws Exception {
+            trigger.prepare(d);
+            d.operator().awaitStandby();
+        }
+
         @Override
         public void inject(Deployed d, String primary) throws Exception {
             Group group = d.group();

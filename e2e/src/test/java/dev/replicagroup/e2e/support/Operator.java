@@ -3,6 +3,7 @@ package dev.replicagroup.e2e.support;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,25 @@ public final class Operator {
     /** The pod holding the Lease (JOSDK uses the pod's hostname, i.e. its name, as identity). */
     public Optional<String> leader() {
         return lease().map(l -> l.getSpec().getHolderIdentity()).filter(h -> h != null && !h.isBlank());
+    }
+
+    /**
+     * Every operator pod Ready, a leader and its standby (those in the kubelet's back-off replaced first): a leader
+     * killed now is taken over by a running standby, not by a container the kubelet restarts after its back-off.
+     */
+    public void awaitStandby() {
+        replaceBackedOff();
+        int wanted = deployment().getSpec().getReplicas();
+        Awaitility.await("all " + wanted + " operator pods Ready")
+                .atMost(Settings.EVENT_WAIT)
+                .pollInterval(Settings.POLL)
+                .until(() -> {
+                    List<Pod> pods = pods().stream()
+                            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                            .toList();
+                    return pods.size() == wanted && pods.stream().allMatch(Readiness::isPodReady);
+                });
+        awaitLeader();
     }
 
     public String awaitLeader() {

@@ -20,8 +20,12 @@ import java.util.function.Function;
  * next server), until the deadline. Where the group points comes from {@link GroupView}.
  */
 final class Retries {
-    /** How long an attempt runs before the client checks whether the group has moved on without it. */
-    private static final long LOOK_AROUND_MS = 200;
+    /**
+     * How long an attempt runs before the client checks whether the group has moved on without it, and then again
+     * every as long: a bound on how long a call to a frozen or cut-off primary outlives the failover (half of it
+     * on average). A look costs one GetServers per other server, only while an attempt is this slow.
+     */
+    private static final long LOOK_AROUND_MS = 100;
 
     private final GroupView group;
     private final ClientOptions options;
