@@ -1,35 +1,36 @@
 package dev.replicagroup.operator.ha;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
- * Two operator pods may run; a Lease (in the operator's own namespace) decides which one reconciles. The SDK
- * uses this only in the profiles named by quarkus.operator-sdk.activate-leader-election-for-profiles (prod).
+ * Two operator pods may run; a Lease (in the operator's own namespace) decides which one reconciles
+ * ({@link LeaseElector}, operator/README.md "Operator high availability"). JOSDK's own election is not used:
+ * its fabric8 elector reads the Lease before every write, and the standby reads it every retry period, three
+ * requests each period at rest; this one watches the Lease and writes once a renew period. JOSDK therefore
+ * processes events on a standby too, and the reconciler does nothing there ({@link Leadership#leads()}).
  *
- * <p>The Lease is short (operator/README.md, "Operator high availability"): a standby takes over a killed
- * leader's half-done failover within lease duration + retry period. On a graceful shutdown (a deleted or
- * rolled pod) the leader gives the Lease up once the SDK has stopped, so the standby takes over at its next
- * retry; the SDK itself does not release it (JOSDK 5.1 builds its elector with releaseOnCancel false).
+ * <p>A leader that loses the Lease exits, so it never acts beside the new one. On a graceful shutdown (a
+ * deleted or rolled pod) it gives the Lease up once the SDK has stopped, so the standby takes over at its next
+ * check.
  */
 @Singleton
 public class LeaderElection {
-    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
     /** The SDK's observer that stops the operator runs at the default priority; this one runs after it. */
     private static final int AFTER_OPERATOR_STOPPED = 4000;
 
     private final KubernetesClient client;
     private final Leadership leadership;
     private final String leaseName;
+    private final LeaseRules.Timing timing;
+    private LeaseElector elector;
 
     public LeaderElection(
             KubernetesClient client,
@@ -37,59 +38,44 @@ public class LeaderElection {
             @ConfigProperty(
                             name = "replicagroup.leader-election.lease-name",
                             defaultValue = "replicagroup-operator-lease")
-                    String leaseName) {
-        this.client = client;
-        this.leadership = leadership;
-        this.leaseName = leaseName;
-    }
-
-    @Produces
-    @Singleton
-    LeaderElectionConfiguration leaderElection(
+                    String leaseName,
             @ConfigProperty(name = "replicagroup.leader-election.lease-duration", defaultValue = "3s")
                     Duration leaseDuration,
             @ConfigProperty(name = "replicagroup.leader-election.renew-deadline", defaultValue = "2s")
                     Duration renewDeadline,
-            @ConfigProperty(name = "replicagroup.leader-election.retry-period", defaultValue = "500ms")
+            @ConfigProperty(name = "replicagroup.leader-election.renew-period", defaultValue = "1s")
+                    Duration renewPeriod,
+            @ConfigProperty(name = "replicagroup.leader-election.retry-period", defaultValue = "250ms")
                     Duration retryPeriod) {
-        if (!(retryPeriod.compareTo(renewDeadline) < 0 && renewDeadline.compareTo(leaseDuration) < 0)) {
-            throw new IllegalArgumentException("replicagroup.leader-election: retry-period (" + retryPeriod
-                    + ") < renew-deadline (" + renewDeadline + ") < lease-duration (" + leaseDuration
-                    + ") must hold, or two operators could both think they lead");
+        this.client = client;
+        this.leadership = leadership;
+        this.leaseName = leaseName;
+        this.timing = new LeaseRules.Timing(leaseDuration, renewDeadline, renewPeriod, retryPeriod);
+    }
+
+    void start(@Observes StartupEvent started) {
+        if (!leadership.elected()) {
+            return;
         }
-        // exitOnStopLeading: a leader that could not renew in time exits, so it never acts beside the new one.
-        return new LeaderElectionConfiguration(
-                leaseName,
-                null,
-                leaseDuration,
-                renewDeadline,
-                retryPeriod,
-                leadership.identity(),
-                leadership.callbacks(),
-                true);
+        String namespace = client.getNamespace();
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalStateException("leader election needs the operator's namespace for its Lease, and the"
+                    + " Kubernetes client knows none: run the operator in a pod, set KUBERNETES_NAMESPACE, or turn"
+                    + " election off (replicagroup.leader-election.enabled=false, one operator only)");
+        }
+        elector = new LeaseElector(
+                client, namespace, leaseName, leadership.identity(), timing, System::nanoTime, leadership::lead, () -> {
+                    leadership.stop();
+                    Quarkus.asyncExit(1);
+                });
+        elector.start();
     }
 
     void release(@Observes @Priority(AFTER_OPERATOR_STOPPED) ShutdownEvent shutdown) {
-        try {
-            String namespace = client.getNamespace();
-            Lease lease = namespace == null
-                    ? null
-                    : client.leases().inNamespace(namespace).withName(leaseName).get();
-            if (lease == null
-                    || lease.getSpec() == null
-                    || !leadership.identity().equals(lease.getSpec().getHolderIdentity())) {
-                return;
-            }
-            lease.getSpec().setHolderIdentity(null);
-            lease.getSpec().setLeaseDurationSeconds(1);
-            // An update with the resourceVersion just read: if someone else changed the Lease, leave it alone.
-            client.resource(lease).update();
-            LOG.infof("released the leader-election Lease %s/%s", namespace, leaseName);
-        } catch (RuntimeException e) {
-            // Best effort: the process is going away, and an unreleased Lease only costs the standby a lease duration.
-            LOG.infof(
-                    "could not release the leader-election Lease %s: %s (it expires by itself)",
-                    leaseName, e.getMessage());
+        if (elector != null) {
+            leadership.stop();
+            elector.release();
+            elector.close();
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.replicagroup.operator.ha;
 
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Whether this operator process leads: told by the leader elector's callbacks where leader election runs
- * (the profiles quarkus.operator-sdk.activate-leader-election-for-profiles names), always true elsewhere (a
- * single operator in dev and tests).
+ * Whether this operator process leads: told by the {@link LeaseElector} where leader election runs
+ * ({@code replicagroup.leader-election.enabled}, on in the prod profile and in the chart), always true elsewhere
+ * (a single operator in dev and tests).
  */
 @Singleton
 public class Leadership {
@@ -20,16 +19,21 @@ public class Leadership {
 
     private final boolean elected;
     private final String identity;
+    private final List<Runnable> onLeading = new CopyOnWriteArrayList<>();
     private volatile boolean leading;
 
     public Leadership(
-            @ConfigProperty(name = "quarkus.operator-sdk.activate-leader-election-for-profiles", defaultValue = "prod")
-                    List<String> electionProfiles) {
-        this.elected = ConfigUtils.getProfiles().stream().anyMatch(electionProfiles::contains);
-        // The pod name, as the SDK would choose it: the Lease's holder and the events' reporting instance.
+            @ConfigProperty(name = "replicagroup.leader-election.enabled", defaultValue = "false") boolean elected) {
+        this.elected = elected;
+        // The pod name: the Lease's holder and the events' reporting instance.
         this.identity = Optional.ofNullable(System.getenv("HOSTNAME"))
                 .filter(h -> !h.isBlank())
                 .orElse(UUID.randomUUID().toString());
+    }
+
+    /** Whether a Lease decides who leads (else this process always does). */
+    public boolean elected() {
+        return elected;
     }
 
     /** This process's name in the Lease and on the events it records. */
@@ -42,14 +46,20 @@ public class Leadership {
         return !elected || leading;
     }
 
-    /** The callbacks the SDK's elector calls besides its own (which start and stop event processing). */
-    LeaderCallbacks callbacks() {
-        return new LeaderCallbacks(
-                () -> {
-                    leading = true;
-                    LOG.info("leading: this operator reconciles now");
-                },
-                () -> leading = false,
-                leader -> {});
+    /** Runs {@code action} each time this process starts leading (after {@link #leads()} turned true). */
+    public void onLeading(Runnable action) {
+        onLeading.add(action);
+    }
+
+    /** The elector won the Lease. */
+    void lead() {
+        leading = true;
+        LOG.info("leading: this operator reconciles now");
+        onLeading.forEach(Runnable::run);
+    }
+
+    /** The elector lost or gave up the Lease: nothing reconciles here any more. */
+    void stop() {
+        leading = false;
     }
 }

@@ -8,6 +8,7 @@ import dev.replicagroup.operator.crd.ReplicaGroupStatus;
 import dev.replicagroup.operator.events.EventRecorder;
 import dev.replicagroup.operator.events.Reason;
 import dev.replicagroup.operator.failover.FailoverRunner;
+import dev.replicagroup.operator.ha.Leadership;
 import dev.replicagroup.operator.metrics.OperatorMetrics;
 import dev.replicagroup.operator.observed.Observation;
 import dev.replicagroup.operator.observed.PodView;
@@ -84,6 +85,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     private final PodRoles roles;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
+    private final Leadership leadership;
     private final Duration resync;
     private final Clock clock;
     private final String defaultImage;
@@ -102,6 +104,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
             PodRoles roles,
             EventRecorder events,
             OperatorMetrics metrics,
+            Leadership leadership,
             Clock clock,
             @ConfigProperty(name = "replicagroup.resync-interval", defaultValue = "1s") Duration resync,
             @ConfigProperty(name = "replicagroup.replica-image") String defaultImage) {
@@ -118,6 +121,7 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
         this.roles = roles;
         this.events = events;
         this.metrics = metrics;
+        this.leadership = leadership;
         this.resync = resync;
         this.clock = clock;
         this.defaultImage = defaultImage;
@@ -133,6 +137,10 @@ public class ReplicaGroupReconciler implements Reconciler<ReplicaGroup> {
     @Override
     public UpdateControl<ReplicaGroup> reconcile(ReplicaGroup group, Context<ReplicaGroup> context) {
         caches.attach(context);
+        if (!leadership.leads()) {
+            // A standby: Standby observes read-only, and wakes every group when this process takes the Lease.
+            return UpdateControl.noUpdate();
+        }
         var sample = metrics.startReconcile();
         try {
             if (group.getStatus() == null) {

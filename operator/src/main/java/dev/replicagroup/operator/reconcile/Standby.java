@@ -3,8 +3,10 @@ package dev.replicagroup.operator.reconcile;
 import dev.replicagroup.operator.crd.ReplicaGroup;
 import dev.replicagroup.operator.ha.Leadership;
 import dev.replicagroup.operator.replicas.ReplicaAdmins;
+import dev.replicagroup.operator.replicas.ReplicaWatches;
 import dev.replicagroup.operator.resources.Caches;
 import dev.replicagroup.operator.resources.OwnedResources;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,7 @@ public class Standby {
     private final OwnedResources owned;
     private final ReplicaAdmins admins;
     private final Observer observer;
+    private final ReplicaWatches watches;
     private final Duration interval;
     /** How many groups the last round observed, to log a change once rather than every round. */
     private int observed = -1;
@@ -50,17 +53,20 @@ public class Standby {
             OwnedResources owned,
             ReplicaAdmins admins,
             Observer observer,
+            ReplicaWatches watches,
             @ConfigProperty(name = "replicagroup.standby-interval", defaultValue = "1s") Duration interval) {
         this.leadership = leadership;
         this.caches = caches;
         this.owned = owned;
         this.admins = admins;
         this.observer = observer;
+        this.watches = watches;
         this.interval = interval;
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // observeGroups() catches its own failures
     void start(@Observes StartupEvent started) {
+        leadership.onLeading(this::handOver);
         timer.scheduleWithFixedDelay(this::observeGroups, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -86,6 +92,14 @@ public class Standby {
             observed = groups.size();
             LOG.infof("standby: watching the replicas of %d group(s), ready to lead", observed);
         }
+    }
+
+    /**
+     * On winning the Lease: a reconcile of every group at once. A standby's reconciles return at once, and a
+     * group at rest schedules none, so without this a group would wait for its next change or safety-net pass.
+     */
+    void handOver() {
+        caches.groups().forEach(group -> watches.wake(ResourceID.fromResource(group)));
     }
 
     /** A group whose token Secret the leader has not made yet has no replicas to watch either. */

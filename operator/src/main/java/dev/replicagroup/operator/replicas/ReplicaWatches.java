@@ -244,7 +244,8 @@ public class ReplicaWatches {
         open(id, group, pod, stream);
     }
 
-    private void wake(ResourceID id) {
+    /** A reconcile of the group now (a pushed change, or this process just started leading). */
+    public void wake(ResourceID id) {
         if (events.isRunning()) {
             events.propagateEvent(id);
         }

@@ -88,8 +88,8 @@ public class Caches {
     }
 
     /**
-     * Every group in the cache. The informers run on a standby operator too (JOSDK starts only event
-     * processing on winning the Lease), so this is filled before this process leads.
+     * Every group in the cache. The informers run on a standby operator too (the reconciler does nothing
+     * there until this process leads), so this is filled before this process leads.
      */
     public List<ReplicaGroup> groups() {
         IndexerResourceCache<ReplicaGroup> cache = allGroups;

@@ -150,10 +150,10 @@ class OperatorAtRestTest extends MockClusterTest {
         ReplicaWatches leaderWatches = new ReplicaWatches(Duration.ofMillis(250));
         ReplicaAdmins admins = new ReplicaAdmins(Duration.ofMillis(500), caches, certificates);
         try {
-            // This profile ("test") is one the election runs in, and nobody called back: not leading.
-            new Standby(new Leadership(List.of("test")), caches, owned, admins, observer(standbyWatches), LONG)
+            // Elected, and no Lease won: not leading. Not elected: always leading.
+            new Standby(new Leadership(true), caches, owned, admins, observer(standbyWatches), standbyWatches, LONG)
                     .observeGroups();
-            new Standby(new Leadership(List.of("prod")), caches, owned, admins, observer(leaderWatches), LONG)
+            new Standby(new Leadership(false), caches, owned, admins, observer(leaderWatches), leaderWatches, LONG)
                     .observeGroups();
             List<String> pods = cluster.pods("standby").stream()
                     .map(p -> p.getMetadata().getName())
