@@ -13,6 +13,8 @@
 # The cluster may be shared: everything runs under flock /tmp/replicagroup-cluster.lock (waiting for it), the images
 # are built and loaded inside the lock, and everything created (namespaces cache-bench-*, the Helm release, the CRD
 # if it was not there) is deleted before the lock is released.
+# JVM_OPTIONS=... replaces the chart's jvmOptions (to try flags; with -XX:NativeMemoryTracking=summary the report
+# adds the JVM's own account of its memory, from jcmd on the host).
 # Usage: bench/operator-at-rest.sh [GROUPS] [WINDOW]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,7 +97,9 @@ say "helm install $RELEASE (namespace $OP_NS, watching $NS)"
 kubectl create namespace "$NS" >/dev/null
 helm install "$RELEASE" helm/replicagroup-operator --namespace "$OP_NS" --create-namespace --wait --timeout 5m \
   --set image.repository=replicagroup/operator --set image.tag="$VERSION" --set image.pullPolicy=IfNotPresent \
-  --set replicaImage="replicagroup/replica:$VERSION" --set "watchNamespaces={$NS}" >&2
+  --set replicaImage="replicagroup/replica:$VERSION" --set "watchNamespaces={$NS}" \
+  ${JVM_OPTIONS:+--set-string "jvmOptions=$JVM_OPTIONS"} >&2
+jvm_options=$(helm get values "$RELEASE" -n "$OP_NS" --all -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["jvmOptions"])')
 
 running() { kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' 2>/dev/null | grep -c '^Running$' || true; }
 # In batches of 10, each Running before the next: 50 JVMs starting at once on 2 cores starve the operator's
@@ -158,6 +162,13 @@ sample s1; rss_mid=$(rss_mb)
 sleep $((WINDOW - WINDOW / 2))
 { operator_metrics | reconciles || echo "0 0"; } >"$OUT/r2"; cpu2=$(cpu_ticks); sample s2; rss_end=$(rss_mb)
 operator_metrics >"$OUT/operator.metrics"
+nmt=""
+if [ -n "$pid" ] && [[ "$jvm_options" == *NativeMemoryTracking* ]] && command -v jcmd >/dev/null; then
+  jcmd "$pid" VM.native_memory summary >"$OUT/nmt.txt" 2>&1 || true
+  # "-  Class (reserved=..., committed=...)" -> "Class 64", the committed MB per category, largest first
+  nmt=$(sed -n 's/^-  *\([A-Za-z ]*[A-Za-z]\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\2 \1/p' "$OUT/nmt.txt" |
+    sort -rn | awk '$1 >= 1024 {printf "%s%s %d", sep, substr($0, index($0, " ") + 1), $1 / 1024; sep=", "}')
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 restarts=$(kubectl get pods -n "$OP_NS" -o jsonpath='{range .items[*]}{.metadata.name}={.status.containerStatuses[0].restartCount} {end}')
 phases=$(kubectl get rg -n "$NS" -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')
@@ -190,8 +201,9 @@ verbs=$(for v in s0 s2; do by_verb <"$OUT/$v.apiserver" >"$OUT/$v.verbs"; done
   echo "## $started — the operator at rest, $N groups (make bench-operator GROUPS=$N WINDOW=$WINDOW)"
   echo
   bench_machine
-  echo "$load_end at the end. Settings: the chart's defaults (2 operator pods, Lease 3 s / renew 2 s / retry 500 ms,"
-  echo "resync 1 s for groups not at rest), watching one namespace; $N groups of 1 replica (syncAcks 0), all Running"
+  echo "$load_end at the end. Settings: the chart's defaults (2 operator pods, Lease 3 s / renew every 1 s / deadline"
+  echo "2 s, resync 1 s for groups not at rest), JVM options \`$jvm_options\`, watching one namespace; $N groups of 1"
+  echo "replica (syncAcks 0), all Running"
   echo "$((t_running - t_created)) s after creation, then 60 s to settle; samples over ${window_s} s at rest."
   echo "Requests: the API server's APF flow schema \"service-accounts\" (the operator pods are its only clients here),"
   echo "less a 30 s baseline without the operator ($base_sa requests in ${base_dt} s); Leases from"
@@ -209,4 +221,5 @@ verbs=$(for v in s0 s2; do by_verb <"$OUT/$v.apiserver" >"$OUT/$v.verbs"; done
   echo "Reconciles in the window: $passes (${mean_ms} ms mean; largest recent max ${max_ms} ms); groups by phase at the"
   echo "end: $phases. Leading operator pod $leader: RSS ${rss_mid} MB (mid-window), ${rss_end} MB (end);"
   echo "CPU ${cpu_pct} % of one core over the window. Operator pod restarts (since install): $restarts."
+  if [ -n "$nmt" ]; then echo "The JVM's own account (NMT, committed MB by category, 1 MB or more): $nmt."; fi
 } | tee -a bench/REPORT.md
