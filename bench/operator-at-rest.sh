@@ -48,6 +48,11 @@ say() { printf '== %s %s\n' "$(date +%T)" "$*" >&2; }
 
 created_crd=false
 cleanup() {
+  # The operator pods' logs (and those of the runs before a restart) outlive the namespace in $OUT.
+  for p in $(kubectl get pods -n "$OP_NS" -o name 2>/dev/null); do
+    kubectl logs -n "$OP_NS" "$p" >"$OUT/${p#pod/}.log" 2>&1 || true
+    kubectl logs -n "$OP_NS" "$p" --previous >"$OUT/${p#pod/}.previous.log" 2>/dev/null || true
+  done
   say "cleaning up: release $RELEASE, namespaces $NS $OP_NS$($created_crd && echo ", CRD $CRD")"
   kubectl delete rg --all -n "$NS" --wait=false >/dev/null 2>&1 || true
   helm uninstall "$RELEASE" -n "$OP_NS" --wait >/dev/null 2>&1 || true

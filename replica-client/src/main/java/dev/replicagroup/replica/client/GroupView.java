@@ -66,9 +66,9 @@ final class GroupView {
 
     /**
      * Asks every known server for its Active List at once and believes the one of the highest term (a deposed
-     * primary may still think it leads). It waits for every answer, up to a short deadline, unless one names a
-     * primary of a term above the one known: only a failover makes a new term, so that list is news worth acting
-     * on now rather than after a dead or frozen server's deadline. True if any answered.
+     * primary may still think it leads). It waits for every answer, up to a short deadline, unless one is news
+     * ({@link #news}) worth acting on now rather than after a dead or frozen server's deadline. True if any
+     * answered.
      */
     boolean discover() {
         return discover(address -> false);
@@ -77,7 +77,7 @@ final class GroupView {
     /** As {@link #discover()}, without asking the servers {@code skip} names (those that just failed). */
     boolean discover(Predicate<String> skip) {
         long timeout = Math.min(DISCOVERY_TIMEOUT_MS, options.attemptTimeout().toMillis());
-        long knownTerm = activeList.term();
+        ActiveList known = activeList;
         List<String> asked = known().stream().filter(skip.negate()).toList();
         BlockingQueue<Optional<ActiveList>> answers = new LinkedBlockingQueue<>();
         for (String address : asked) {
@@ -109,7 +109,7 @@ final class GroupView {
                                     && best.primary().isEmpty()))) {
                 best = list.get();
             }
-            if (best != null && best.term() > knownTerm && !best.primary().isEmpty()) {
+            if (best != null && news(known, best)) {
                 break;
             }
         }
@@ -121,6 +121,18 @@ final class GroupView {
             primary = best.primary();
         }
         return true;
+    }
+
+    /**
+     * A list that names a primary the known one does not: of a newer term (only a failover makes one), or of the
+     * same term where the known list named none. The second is a failover whose term the client learnt from
+     * fenced helpers before the new primary was promoted in it (an operator that took over a half-done failover
+     * promotes in the term it fenced in); waiting for a dead old primary's deadline then cost the clients ~1 s.
+     */
+    static boolean news(ActiveList known, ActiveList answer) {
+        return !answer.primary().isEmpty()
+                && (answer.term() > known.term()
+                        || (answer.term() == known.term() && known.primary().isEmpty()));
     }
 
     private static Optional<ActiveList> listOf(ListenableFuture<dev.replicagroup.replica.grpc.v1.ActiveList> answer) {

@@ -87,19 +87,18 @@ final class Retries {
     /**
      * The answer to one attempt. While it is slow to come, the client looks every {@link #LOOK_AROUND_MS} at where
      * the group points (asking every server but the target): a dead or frozen primary answers only when the
-     * attempt's deadline ends it, but once the group names a new primary in a newer term the attempt is given up
-     * at once (a write is sent again with the same id, so it is not applied twice).
+     * attempt's deadline ends it, but once the group names a new primary ({@link #movedOn}) the attempt is given
+     * up at once (a write is sent again with the same id, so it is not applied twice).
      */
     private <T> T await(ListenableFuture<T> answer, String target) {
         long termAtStart = group.activeList().term();
+        String primaryAtStart = group.primary();
         while (true) {
             try {
                 return answer.get(LOOK_AROUND_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException slow) {
                 group.discover(address -> address.equals(target));
-                if (group.activeList().term() > termAtStart
-                        && !group.primary().isEmpty()
-                        && !group.primary().equals(target)) {
+                if (movedOn(termAtStart, primaryAtStart, group.activeList().term(), group.primary(), target)) {
                     answer.cancel(true);
                     throw Status.UNAVAILABLE
                             .withDescription(target + " did not answer within " + LOOK_AROUND_MS
@@ -118,6 +117,17 @@ final class Retries {
                 throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
             }
         }
+    }
+
+    /**
+     * Whether the group now names a primary other than {@code target} that it did not name when the attempt
+     * started: in a newer term, or in the same term (a failover promotes in the term it fenced in, and a client
+     * may have learnt that term from the fenced helpers, before there was a primary in it).
+     */
+    static boolean movedOn(long termAtStart, String primaryAtStart, long termNow, String primaryNow, String target) {
+        return !primaryNow.isEmpty()
+                && !primaryNow.equals(target)
+                && (termNow > termAtStart || (termNow == termAtStart && !primaryNow.equals(primaryAtStart)));
     }
 
     /**
