@@ -207,7 +207,7 @@ verbs=$(for v in s0 s2; do by_verb <"$OUT/$v.apiserver" >"$OUT/$v.verbs"; done
   echo
   bench_machine
   echo "$load_end at the end. Settings: the chart's defaults (2 operator pods, Lease 3 s / renew every 1 s / deadline"
-  echo "2 s, resync 1 s for groups not at rest), JVM options \`$jvm_options\`, watching one namespace; $N groups of 1"
+  echo "2.5 s, resync 1 s for groups not at rest), JVM options \`$jvm_options\`, watching one namespace; $N groups of 1"
   echo "replica (syncAcks 0), all Running"
   echo "$((t_running - t_created)) s after creation, then 60 s to settle; samples over ${window_s} s at rest."
   echo "Requests: the API server's APF flow schema \"service-accounts\" (the operator pods are its only clients here),"

@@ -1,6 +1,7 @@
 package dev.replicagroup.operator.ha;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,6 +32,7 @@ public class LeaderElection {
     private final String leaseName;
     private final LeaseRules.Timing timing;
     private LeaseElector elector;
+    private KubernetesClient electionClient;
 
     public LeaderElection(
             KubernetesClient client,
@@ -41,7 +43,7 @@ public class LeaderElection {
                     String leaseName,
             @ConfigProperty(name = "replicagroup.leader-election.lease-duration", defaultValue = "3s")
                     Duration leaseDuration,
-            @ConfigProperty(name = "replicagroup.leader-election.renew-deadline", defaultValue = "2s")
+            @ConfigProperty(name = "replicagroup.leader-election.renew-deadline", defaultValue = "2500ms")
                     Duration renewDeadline,
             @ConfigProperty(name = "replicagroup.leader-election.renew-period", defaultValue = "1s")
                     Duration renewPeriod,
@@ -63,8 +65,20 @@ public class LeaderElection {
                     + " Kubernetes client knows none: run the operator in a pod, set KUBERNETES_NAMESPACE, or turn"
                     + " election off (replicagroup.leader-election.enabled=false, one operator only)");
         }
+        // Its own client: renewals must not queue behind the reconciler's requests (fabric8 runs at most a few
+        // at once per host), or a leader busy creating groups misses its renew deadline and exits.
+        electionClient = new KubernetesClientBuilder()
+                .withConfig(client.getConfiguration())
+                .build();
         elector = new LeaseElector(
-                client, namespace, leaseName, leadership.identity(), timing, System::nanoTime, leadership::lead, () -> {
+                electionClient,
+                namespace,
+                leaseName,
+                leadership.identity(),
+                timing,
+                System::nanoTime,
+                leadership::lead,
+                () -> {
                     leadership.stop();
                     Quarkus.asyncExit(1);
                 });
@@ -76,6 +90,7 @@ public class LeaderElection {
             leadership.stop();
             elector.release();
             elector.close();
+            electionClient.close();
         }
     }
 }

@@ -122,6 +122,7 @@ public final class LeaseElector implements AutoCloseable {
         try {
             LeaseRules.Step step;
             Lease base;
+            String why = "";
             synchronized (this) {
                 if (steppedDown) {
                     return;
@@ -136,11 +137,18 @@ public final class LeaseElector implements AutoCloseable {
                 } else if (step == LeaseRules.Step.STEP_DOWN) {
                     leading = false;
                     steppedDown = true;
+                    why = seen != null
+                                    && !seen.holder().isEmpty()
+                                    && !seen.holder().equals(identity)
+                            ? "it now names " + seen.holder()
+                            : "no renewal succeeded within "
+                                    + timing.renewDeadline().toMillis() + " ms"
+                                    + (writing ? ", one still in flight" : "");
                 }
             }
             switch (step) {
                 case WRITE -> writes.execute(() -> write(base));
-                case STEP_DOWN -> stepDown();
+                case STEP_DOWN -> stepDown(why);
                 case WAIT -> {}
             }
         } catch (RuntimeException e) {
@@ -211,10 +219,8 @@ public final class LeaseElector implements AutoCloseable {
         return (int) Math.max(1, (timing.leaseDuration().toMillis() + 999) / 1000);
     }
 
-    private void stepDown() {
-        LOG.errorf(
-                "lost the Lease %s/%s (another holds it, or no renewal within %s): stopping",
-                namespace, name, timing.renewDeadline());
+    private void stepDown(String why) {
+        LOG.errorf("lost the Lease %s/%s (%s): stopping", namespace, name, why);
         onStepDown.run();
     }
 
