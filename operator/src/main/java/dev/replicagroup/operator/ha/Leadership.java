@@ -46,13 +46,19 @@ public class Leadership {
         return !elected || leading;
     }
 
-    /** Runs {@code action} each time this process starts leading (after {@link #leads()} turned true). */
-    public void onLeading(Runnable action) {
+    /**
+     * Runs {@code action} each time this process starts leading (after {@link #leads()} turned true), and at once
+     * if it already leads: the elector may win before a later startup observer registers.
+     */
+    public synchronized void onLeading(Runnable action) {
         onLeading.add(action);
+        if (elected && leading) {
+            action.run();
+        }
     }
 
     /** The elector won the Lease. */
-    void lead() {
+    synchronized void lead() {
         leading = true;
         LOG.info("leading: this operator reconciles now");
         onLeading.forEach(Runnable::run);
