@@ -48,7 +48,9 @@ public final class LeaseElector implements AutoCloseable {
 
     // Guarded by this.
     private Lease lease;
-    private LeaseRules.Seen seen;
+    /** When this process first saw {@link #lease}'s version. */
+    private long seenAt;
+
     private boolean leading;
     private boolean writing;
     private boolean steppedDown;
@@ -99,7 +101,6 @@ public final class LeaseElector implements AutoCloseable {
             public void onDelete(Lease deleted, boolean unknownFinalState) {
                 synchronized (LeaseElector.this) {
                     lease = null;
-                    seen = null;
                 }
             }
         });
@@ -109,13 +110,18 @@ public final class LeaseElector implements AutoCloseable {
                 namespace, name, identity, timing.leaseDuration(), timing.renewPeriod(), timing.renewDeadline());
     }
 
+    /** The Lease as the rules see it; null when there is none. */
+    private LeaseRules.Seen seen() {
+        return lease == null ? null : new LeaseRules.Seen(holder(lease), durationMillis(lease), seenAt);
+    }
+
     /** A version of the Lease from the watch or a write's answer; the same version seen again changes nothing. */
     private synchronized void saw(Lease version) {
         if (lease != null && Objects.equals(resourceVersion(lease), resourceVersion(version))) {
             return;
         }
         lease = version;
-        seen = new LeaseRules.Seen(holder(version), durationMillis(version), nanoClock.getAsLong());
+        seenAt = nanoClock.getAsLong();
     }
 
     void check() {
@@ -129,7 +135,7 @@ public final class LeaseElector implements AutoCloseable {
                 }
                 long now = nanoClock.getAsLong();
                 step = LeaseRules.next(
-                        seen, new LeaseRules.Self(identity, leading, renewedAt, lastAttempt, writing), timing, now);
+                        seen(), new LeaseRules.Self(identity, leading, renewedAt, lastAttempt, writing), timing, now);
                 base = lease;
                 if (step == LeaseRules.Step.WRITE) {
                     writing = true;
@@ -137,10 +143,9 @@ public final class LeaseElector implements AutoCloseable {
                 } else if (step == LeaseRules.Step.STEP_DOWN) {
                     leading = false;
                     steppedDown = true;
-                    why = seen != null
-                                    && !seen.holder().isEmpty()
-                                    && !seen.holder().equals(identity)
-                            ? "it now names " + seen.holder()
+                    String holder = lease == null ? "" : holder(lease);
+                    why = !holder.isEmpty() && !holder.equals(identity)
+                            ? "it now names " + holder
                             : "no renewal succeeded within "
                                     + timing.renewDeadline().toMillis() + " ms"
                                     + (writing ? ", one still in flight" : "");
