@@ -55,10 +55,10 @@ public class FailoverSpec {
 
     @Min(50)
     @Max(120000)
-    @Default("1000")
+    @Default("800")
     @JsonPropertyDescription(
             "How long a helper may not hear from its primary before it reports the primary lost (ms); a quorum of such reports starts a failover.")
-    private int detectionMillis = 1000;
+    private int detectionMillis = 800;
 
     @Min(0)
     @Max(10000)

@@ -139,7 +139,7 @@ class PrimaryHealthTest {
 
     @Test
     void aPauseShorterThanTheDetectionTimeoutIsNoSignal() {
-        // A primary paused for 300 ms: its helpers see a contact age of 300 ms, not lost (detection is 1000 ms).
+        // A primary paused for 300 ms: its helpers see a contact age of 300 ms, not lost (detection is 800 ms).
         var paused = assessReady(List.of(contact(1, 3, 0, 300, false), contact(2, 3, 0, 300, false)), 2, 1);
         assertInstanceOf(PrimaryHealth.Healthy.class, paused);
     }

@@ -40,11 +40,11 @@ class SpecCheckTest {
     @Test
     void anIsolatedPrimaryMustStopServingBeforeItsHelpersReportItLost() {
         ReplicaGroupSpec spec = new ReplicaGroupSpec();
-        spec.getFailover().setLeaseMillis(800);
+        spec.getFailover().setLeaseMillis(600);
         assertEquals(
                 Optional.of(
-                        "failover.leaseMillis + clockDriftMillis (800 + 200) must be less than"
-                                + " detectionMillis (1000): an isolated primary must stop serving before its helpers report it lost"),
+                        "failover.leaseMillis + clockDriftMillis (600 + 200) must be less than"
+                                + " detectionMillis (800): an isolated primary must stop serving before its helpers report it lost"),
                 SpecCheck.problem(spec));
         spec.getFailover().setClockDriftMillis(199);
         assertEquals(Optional.empty(), SpecCheck.problem(spec));

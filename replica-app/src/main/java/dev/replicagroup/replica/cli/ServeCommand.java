@@ -79,7 +79,7 @@ public class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--detection-ms",
-            defaultValue = "1000",
+            defaultValue = "800",
             description = "a helper reports its primary lost after"
                     + " hearing nothing for this long; must exceed lease + clock drift (default: ${DEFAULT-VALUE})")
     long detectionMillis;

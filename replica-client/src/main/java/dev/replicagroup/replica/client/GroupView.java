@@ -9,23 +9,34 @@ import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.ProtoMapper;
 import dev.replicagroup.replica.grpc.v1.CloneGrpc;
 import dev.replicagroup.replica.grpc.v1.GetServersRequest;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The discovery half of {@link ReplicaClient}: the servers it knows (the bootstrap list and the latest Active
  * List) and where the group points (the Active List of the highest term any of them reported, and its primary).
  * Read by the retries from the callers' threads and refreshed by the client's background thread too.
+ *
+ * <p>Besides asking, it holds a WatchServers stream to every known server, so that a failover reaches the client
+ * when it happens: a call blocked on a frozen or cut-off primary is given up the moment another member names a new
+ * primary ({@link #whileWaiting}), and a back-off after NOT_SERVING ends when a server says what changed
+ * ({@link #awaitChange}). Servers that do not have the stream are asked as before.
  */
-final class GroupView {
+final class GroupView implements AutoCloseable {
     /** GetServers is cheap: a server that does not answer it within this is not one to send requests to now. */
     private static final long DISCOVERY_TIMEOUT_MS = 500;
 
@@ -34,6 +45,18 @@ final class GroupView {
     private final Channels channels;
     private volatile ActiveList activeList = new ActiveList(0, "", List.of());
     private volatile String primary = "";
+    /** The servers a stream is open (or opening) to, and the open ones' calls, to cancel on close. */
+    private final Set<String> watching = ConcurrentHashMap.newKeySet();
+
+    private final Map<String, ClientCallStreamObserver<GetServersRequest>> watches = new ConcurrentHashMap<>();
+    /** Servers that answered the watch UNIMPLEMENTED (older ones): not asked for it again. */
+    private final Set<String> cannotWatch = ConcurrentHashMap.newKeySet();
+    /** Run on every pushed list: the retries' checks whether a call in flight should be given up. */
+    private final Set<Runnable> onPush = ConcurrentHashMap.newKeySet();
+    /** How many lists were pushed; guarded by {@code this}, which {@link #awaitChange} waits on. */
+    private long pushes;
+
+    private volatile boolean closed;
 
     GroupView(List<String> bootstrap, ClientOptions options, Channels channels) {
         this.bootstrap = List.copyOf(bootstrap);
@@ -113,6 +136,7 @@ final class GroupView {
                 break;
             }
         }
+        watchAll();
         if (best == null) {
             return false;
         }
@@ -121,6 +145,111 @@ final class GroupView {
             primary = best.primary();
         }
         return true;
+    }
+
+    /** Opens a WatchServers stream to every known server that has none (a broken one is reopened here). */
+    void watchAll() {
+        for (String address : known()) {
+            if (closed || cannotWatch.contains(address) || !watching.add(address)) {
+                continue;
+            }
+            CloneGrpc.newStub(channels.to(address))
+                    .watchServers(GetServersRequest.getDefaultInstance(), new Watch(address));
+        }
+    }
+
+    /** One server's stream of Active Lists. */
+    private final class Watch
+            implements ClientResponseObserver<GetServersRequest, dev.replicagroup.replica.grpc.v1.ActiveList> {
+        private final String address;
+
+        Watch(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<GetServersRequest> call) {
+            watches.put(address, call);
+        }
+
+        @Override
+        public void onNext(dev.replicagroup.replica.grpc.v1.ActiveList list) {
+            pushed(ProtoMapper.fromProto(list));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended();
+            if (Status.fromThrowable(t).getCode() == Status.Code.UNIMPLEMENTED) {
+                cannotWatch.add(address);
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            ended();
+        }
+
+        private void ended() {
+            watches.remove(address);
+            watching.remove(address);
+        }
+    }
+
+    /**
+     * A server told what changed. Its list is believed if it is of a newer term, or names a primary the known
+     * list of its term did not ({@link #news}); either way whoever waits is woken, since a primary that starts
+     * serving pushes the same list again.
+     */
+    void pushed(ActiveList list) {
+        synchronized (this) {
+            ActiveList known = activeList;
+            if (list.term() > known.term() || news(known, list)) {
+                activeList = list;
+                if (!list.primary().isEmpty()) {
+                    primary = list.primary();
+                }
+            }
+            pushes++;
+            notifyAll();
+        }
+        onPush.forEach(Runnable::run);
+    }
+
+    /** The number of lists pushed so far, for {@link #awaitChange}. */
+    synchronized long pushes() {
+        return pushes;
+    }
+
+    /** Waits up to {@code millis}, less if a list is pushed after the {@code seen}-th one. */
+    synchronized void awaitChange(long seen, long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            for (long left = millis;
+                    pushes == seen && left > 0;
+                    left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code check} on every pushed list while {@code body} runs (a call waits for its answer). */
+    <T> T whileWaiting(Runnable check, Supplier<T> body) {
+        onPush.add(check);
+        try {
+            return body.get();
+        } finally {
+            onPush.remove(check);
+        }
+    }
+
+    /** Ends the streams (the channels are the client's to close). */
+    @Override
+    public void close() {
+        closed = true;
+        watches.values().forEach(call -> call.cancel("client closed", null));
     }
 
     /**

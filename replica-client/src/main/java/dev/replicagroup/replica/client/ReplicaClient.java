@@ -192,6 +192,7 @@ public final class ReplicaClient implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        group.close();
         channels.close();
     }
 }

@@ -9,9 +9,11 @@ import io.grpc.StatusRuntimeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -52,6 +54,7 @@ final class Retries {
         String target = group.primary().isEmpty() ? group.bootstrap().get(0) : group.primary();
         while (true) {
             ReplicaException failure;
+            long seen = group.pushes();
             try {
                 return await(call.apply(target), target);
             } catch (StatusRuntimeException e) {
@@ -80,32 +83,45 @@ final class Retries {
                         target, Math.max(failure.term(), group.activeList().term()));
             }
             attempts.count++;
-            target = next(target, failure, attempts);
+            target = next(target, failure, attempts, seen);
         }
     }
 
     /**
-     * The answer to one attempt. While it is slow to come, the client looks every {@link #LOOK_AROUND_MS} at where
-     * the group points (asking every server but the target): a dead or frozen primary answers only when the
-     * attempt's deadline ends it, but once the group names a new primary ({@link #movedOn}) the attempt is given
-     * up at once (a write is sent again with the same id, so it is not applied twice).
+     * The answer to one attempt. A dead or frozen primary answers only when the attempt's deadline ends it, but
+     * once the group names a new primary ({@link #movedOn}) the attempt is given up at once (a write is sent again
+     * with the same id, so it is not applied twice): when a server pushes such a list, or, from servers without
+     * the push, when the client looks every {@link #LOOK_AROUND_MS} of a slow attempt (asking all but the target).
      */
     private <T> T await(ListenableFuture<T> answer, String target) {
         long termAtStart = group.activeList().term();
         String primaryAtStart = group.primary();
+        BooleanSupplier moved =
+                () -> movedOn(termAtStart, primaryAtStart, group.activeList().term(), group.primary(), target);
+        return group.whileWaiting(
+                () -> {
+                    if (moved.getAsBoolean()) {
+                        answer.cancel(true);
+                    }
+                },
+                () -> awaitUnlessMoved(answer, target, moved));
+    }
+
+    private <T> T awaitUnlessMoved(ListenableFuture<T> answer, String target, BooleanSupplier moved) {
         while (true) {
             try {
                 return answer.get(LOOK_AROUND_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException slow) {
                 group.discover(address -> address.equals(target));
-                if (movedOn(termAtStart, primaryAtStart, group.activeList().term(), group.primary(), target)) {
+                if (moved.getAsBoolean()) {
                     answer.cancel(true);
-                    throw Status.UNAVAILABLE
-                            .withDescription(target + " did not answer within " + LOOK_AROUND_MS
-                                    + " ms and the group moved on to term "
-                                    + group.activeList().term() + " with primary " + group.primary())
-                            .asRuntimeException();
+                    throw movedOn(target);
                 }
+            } catch (CancellationException pushed) {
+                if (moved.getAsBoolean()) {
+                    throw movedOn(target);
+                }
+                throw Status.CANCELLED.withDescription("cancelled").asRuntimeException();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof StatusRuntimeException status) {
                     throw status;
@@ -117,6 +133,13 @@ final class Retries {
                 throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
             }
         }
+    }
+
+    private StatusRuntimeException movedOn(String target) {
+        return Status.UNAVAILABLE
+                .withDescription(target + " had not answered when the group moved on to term "
+                        + group.activeList().term() + " with primary " + group.primary())
+                .asRuntimeException();
     }
 
     /**
@@ -166,15 +189,14 @@ final class Retries {
             return !address.isEmpty() && (failed == null || term > failed);
         }
 
-        /** Every server failed once: start a new round after a back-off. */
+        /** Every server failed once: start a new round (after a back-off). */
         void newRound() {
             failedInTerm.clear();
-            pause();
         }
 
-        /** A back-off that grows from 10 to 160 ms over the operation. */
-        void pause() {
-            sleep(10L << Math.min(rounds++, 4));
+        /** A back-off that grows from 10 to 160 ms over the operation (cut short by a pushed list). */
+        long backoffMillis() {
+            return 10L << Math.min(rounds++, 4);
         }
     }
 
@@ -183,7 +205,7 @@ final class Retries {
      * partitioned primary would hold each one for its whole deadline, while the others answer at once and name
      * the new primary as soon as there is one.
      */
-    private String next(String target, ReplicaException failure, Attempts attempts) {
+    private String next(String target, ReplicaException failure, Attempts attempts, long seen) {
         if (failure.reason() == Reason.NOT_PRIMARY && attempts.fresh(failure.primary(), failure.term())) {
             group.primary(failure.primary());
             return group.primary();
@@ -191,7 +213,7 @@ final class Retries {
         if (failure.reason() == Reason.NOT_SERVING) {
             // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
             // one is about to be replaced. Either way ask again after a short pause, where the group points then.
-            attempts.pause();
+            group.awaitChange(seen, attempts.backoffMillis());
             group.discover(
                     address -> attempts.failedNow(address, group.activeList().term()));
             return group.primary().isEmpty() ? target : group.primary();
@@ -209,15 +231,8 @@ final class Retries {
             }
         }
         attempts.newRound();
+        group.awaitChange(seen, attempts.backoffMillis());
         group.discover(address -> attempts.failedNow(address, group.activeList().term()));
         return group.primary().isEmpty() ? target : group.primary();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -40,7 +40,7 @@ public record NodeConfig(
                 Duration.ofSeconds(5),
                 Duration.ofMillis(100),
                 Duration.ofMillis(500),
-                Duration.ofMillis(1000),
+                Duration.ofMillis(800),
                 Duration.ofMillis(200),
                 512,
                 4,

@@ -9,6 +9,7 @@ import dev.replicagroup.replica.grpc.EventLoops;
 import dev.replicagroup.replica.replication.ReplicaNode;
 import dev.replicagroup.replica.service.GrpcPeerNetwork;
 import dev.replicagroup.replica.service.ReplicaServices;
+import dev.replicagroup.replica.service.ServersWatch;
 import dev.replicagroup.replica.service.StatusWatch;
 import dev.replicagroup.replica.storage.DiskStorage;
 import dev.replicagroup.replica.storage.InMemoryStorage;
@@ -37,6 +38,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final GrpcPeerNetwork network;
     private final ReplicaNode node;
     private final StatusWatch watch;
+    private final ServersWatch serversWatch;
     private final Server server;
     /** The plaintext health port, or null. */
     private final Server health;
@@ -101,11 +103,13 @@ public final class ReplicaServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
         this.watch = new StatusWatch(node);
+        this.serversWatch = new ServersWatch(node);
         ReplicaServices.of(
                         node,
                         options.adminToken(),
                         metrics,
                         watch,
+                        serversWatch,
                         options.reflection(),
                         credentials == null ? null : credentials.peerName())
                 .forEach(builder::addService);
@@ -127,6 +131,7 @@ public final class ReplicaServer implements AutoCloseable {
         } catch (IOException e) {
             server.shutdownNow();
             watch.close();
+            serversWatch.close();
             network.close();
             loop.close();
             node.close();
@@ -225,6 +230,7 @@ public final class ReplicaServer implements AutoCloseable {
     @Override
     public void close() {
         watch.close();
+        serversWatch.close();
         server.shutdownNow();
         if (health != null) {
             health.shutdownNow();

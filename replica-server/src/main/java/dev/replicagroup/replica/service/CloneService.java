@@ -21,14 +21,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The client service: ECHO, writes to the primary, reads, GETSERVERS. */
+/** The client service: ECHO, writes to the primary, reads, GETSERVERS and its watch. */
 final class CloneService extends CloneGrpc.CloneImplBase {
     private final ReplicaNode node;
     private final Replies replies;
+    private final ServersWatch watch;
 
-    CloneService(ReplicaNode node, RequestMetrics metrics) {
+    CloneService(ReplicaNode node, RequestMetrics metrics, ServersWatch watch) {
         this.node = node;
         this.replies = new Replies(metrics);
+        this.watch = watch;
     }
 
     @Override
@@ -77,5 +79,10 @@ final class CloneService extends CloneGrpc.CloneImplBase {
     @Override
     public void getServers(GetServersRequest request, StreamObserver<ActiveList> out) {
         replies.reply("get_servers", node.servers(), ProtoMapper::toProto, out);
+    }
+
+    @Override
+    public void watchServers(GetServersRequest request, StreamObserver<ActiveList> out) {
+        watch.watch(out);
     }
 }

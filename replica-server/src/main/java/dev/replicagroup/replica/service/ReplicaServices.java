@@ -23,6 +23,7 @@ public final class ReplicaServices {
             String adminToken,
             RequestMetrics metrics,
             StatusWatch watch,
+            ServersWatch serversWatch,
             boolean reflection,
             String peerName) {
         ServerServiceDefinition peer =
@@ -33,7 +34,7 @@ public final class ReplicaServices {
         }
         // Every request of ours that does not decode is answered INVALID_ARGUMENT (health and reflection are grpc's).
         List<ServerServiceDefinition> services = new ArrayList<>(Stream.of(
-                        new CloneService(node, metrics).bindService(),
+                        new CloneService(node, metrics, serversWatch).bindService(),
                         peer,
                         ServerInterceptors.intercept(
                                 new AdminService(node, metrics, watch), TokenInterceptor.admin(adminToken)))
