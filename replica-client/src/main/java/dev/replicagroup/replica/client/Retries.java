@@ -214,9 +214,18 @@ final class Retries {
             // A primary without its lease: a new one waiting out its hold-off serves in a moment, an isolated old
             // one is about to be replaced. Either way ask again after a short pause, where the group points then.
             group.awaitChange(seen, attempts.backoffMillis());
-            group.discover(
-                    address -> attempts.failedNow(address, group.activeList().term()));
+            if (group.pushes() == seen) {
+                // Nothing pushed meanwhile (or the servers cannot push): ask. A pushed list is newer than any
+                // answer, and asking would wait on a frozen server that a connection is still pinned to.
+                group.discover(address ->
+                        attempts.failedNow(address, group.activeList().term()));
+            }
             return group.primary().isEmpty() ? target : group.primary();
+        }
+        if (!group.primary().equals(target)
+                && attempts.fresh(group.primary(), group.activeList().term())) {
+            // The group already names another primary, not yet tried in this operation: a pushed list.
+            return group.primary();
         }
         group.discover(address -> attempts.failedNow(address, group.activeList().term()));
         if (attempts.fresh(group.primary(), group.activeList().term())) {
