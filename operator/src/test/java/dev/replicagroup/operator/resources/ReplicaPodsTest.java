@@ -99,7 +99,7 @@ class ReplicaPodsTest {
         assertEquals("10.0.0.1:7000", args.get(args.indexOf("--tbc") + 1));
         assertEquals("1", args.get(args.indexOf("--sync-acks") + 1));
         assertEquals(
-                List.of("100", "500", "1000", "200"),
+                List.of("100", "500", "800", "200"),
                 List.of(
                         args.get(args.indexOf("--heartbeat-ms") + 1),
                         args.get(args.indexOf("--lease-ms") + 1),
