@@ -93,8 +93,12 @@ public sealed interface FailoverAction {
     /**
      * Promote: send Promote(term) to the chosen helper; it serves only {@code holdoffMillis} later, when no lease
      * the old primary may still hold can be running ({@link dev.replicagroup.replica.failover.LeaseHoldoff}).
+     * Once it answers, tell the {@code followers} to follow it at once: it serves only after a helper acked the
+     * first entry of its term, so the Follow is on the clients' path and does not wait for the Repoint step's
+     * label writes.
      */
-    record Promote(String candidate, String address, long term, long holdoffMillis) implements FailoverAction {
+    record Promote(String candidate, String address, long term, long holdoffMillis, List<Replica> followers)
+            implements FailoverAction {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.promote(this);
@@ -119,7 +123,8 @@ public sealed interface FailoverAction {
 
     /**
      * Repoint: take the primary label off {@code demote} (normally nobody, the Fence step did it), then put it
-     * on the candidate, then tell the {@code followers} to follow the new primary.
+     * on the candidate, then tell the {@code followers} to follow the new primary (those the Promote step's
+     * Follow missed, or all of them after an operator restart).
      */
     record Repoint(String candidate, String candidateAddress, long term, List<String> demote, List<Replica> followers)
             implements FailoverAction {

@@ -261,8 +261,13 @@ public final class FailoverPlanner {
         if (servesIn(obs, failover.getTo(), failover.getTerm())) {
             return new FailoverAction.AlreadyPromoted();
         }
+        String address = candidate.get().address().get();
         return new FailoverAction.Promote(
-                failover.getTo(), candidate.get().address().get(), failover.getTerm(), holdoff(failover, obs, ctx));
+                failover.getTo(),
+                address,
+                failover.getTerm(),
+                holdoff(failover, obs, ctx),
+                followers(failover, obs, address));
     }
 
     /**

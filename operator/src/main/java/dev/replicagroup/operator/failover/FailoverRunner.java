@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,7 +241,9 @@ public class FailoverRunner {
                         Math.max(status.getTerm(), e.term()) + 1));
             }
             promoted(group, failover, p.holdoffMillis());
-            return Outcome.next(Map.of(p.candidate(), promoted));
+            Map<String, NodeStatus> answered = new HashMap<>(follow(admin, p.followers(), p.address(), p.term()));
+            answered.put(p.candidate(), promoted);
+            return Outcome.next(answered);
         }
 
         @Override

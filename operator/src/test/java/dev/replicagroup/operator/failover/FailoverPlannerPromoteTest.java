@@ -30,7 +30,7 @@ class FailoverPlannerPromoteTest {
         Failover promote = failover(FailoverStep.Promote, "demo-0", "demo-2", 4L);
         // Fixture statuses carry no timing: nothing bounds the old primary's lease, so the full lease + drift.
         assertEquals(
-                new FailoverAction.Promote("demo-2", address(2), 4, 700),
+                new FailoverAction.Promote("demo-2", address(2), 4, 700, List.of(replica(1))),
                 FailoverPlanner.next(promote, primaryGone(1, 1), CTX));
 
         Observation alreadyPrimary = obs(

@@ -147,7 +147,10 @@ final class GroupView implements AutoCloseable {
         return true;
     }
 
-    /** Opens a WatchServers stream to every known server that has none (a broken one is reopened here). */
+    /**
+     * Opens a WatchServers stream to every known server that has none (a broken one is reopened here, or when a
+     * newer list is pushed).
+     */
     void watchAll() {
         for (String address : known()) {
             if (closed || cannotWatch.contains(address) || !watching.add(address)) {
@@ -202,10 +205,12 @@ final class GroupView implements AutoCloseable {
      * serving pushes the same list again.
      */
     void pushed(ActiveList list) {
+        boolean believed = false;
         synchronized (this) {
             ActiveList known = activeList;
             if (list.term() > known.term() || news(known, list)) {
                 activeList = list;
+                believed = true;
                 if (!list.primary().isEmpty()) {
                     primary = list.primary();
                 }
@@ -214,6 +219,11 @@ final class GroupView implements AutoCloseable {
             notifyAll();
         }
         onPush.forEach(Runnable::run);
+        if (believed) {
+            // A member that joined since the last discovery (a failover's replacement, now promoted) pushes
+            // when it starts to serve only to those that watch it.
+            watchAll();
+        }
     }
 
     /** The number of lists pushed so far, for {@link #awaitChange}. */

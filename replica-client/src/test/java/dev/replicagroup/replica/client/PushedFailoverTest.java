@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.replicagroup.replica.core.ActiveList;
 import dev.replicagroup.replica.core.Role;
 import dev.replicagroup.replica.core.ServerEntry;
+import dev.replicagroup.replica.grpc.Channels;
 import dev.replicagroup.replica.grpc.ProtoMapper;
 import dev.replicagroup.replica.grpc.v1.CloneGrpc;
 import dev.replicagroup.replica.grpc.v1.GetServersRequest;
@@ -138,12 +139,36 @@ class PushedFailoverTest {
     }
 
     @Test
+    void aMemberFirstNamedInAPushedListIsWatchedToo() throws Exception {
+        StandIn old = new StandIn(true);
+        StandIn newcomer = new StandIn(false);
+        String oldAddress = start(old);
+        String newAddress = start(newcomer);
+        old.asked = list(1, oldAddress, oldAddress);
+        newcomer.asked = list(2, newAddress, newAddress, oldAddress);
+
+        ClientOptions options = new ClientOptions(Duration.ofSeconds(30), ATTEMPT, Duration.ofMinutes(1));
+        try (ReplicaClient client = ReplicaClient.connect(List.of(oldAddress), options)) {
+            assertTrue(old.watched.await(5, TimeUnit.SECONDS), "the client watches the member it was given");
+            // The replacement that is promoted joined after the client's discovery: only a push names it. It
+            // pushes once more when it starts to serve, to its own watchers only.
+            old.push(list(2, newAddress, newAddress, oldAddress));
+            assertTrue(
+                    newcomer.watched.await(5, TimeUnit.SECONDS),
+                    "a member first named by a pushed list is watched, so that its own pushes arrive");
+        }
+    }
+
+    @Test
     void aPushedListOfAnOlderTermIsNotBelieved() {
-        GroupView view = new GroupView(List.of("a:1"), ClientOptions.defaults(), null);
-        view.pushed(list(3, "b:1", "a:1", "b:1"));
-        view.pushed(list(2, "a:1", "a:1", "b:1"));
-        assertEquals("b:1", view.primary());
-        assertEquals(3, view.activeList().term());
-        assertEquals(2, view.pushes(), "each push wakes whoever waits, believed or not");
+        try (Channels channels = new Channels()) {
+            GroupView view = new GroupView(List.of("a:1"), ClientOptions.defaults(), channels);
+            view.pushed(list(3, "b:1", "a:1", "b:1"));
+            view.pushed(list(2, "a:1", "a:1", "b:1"));
+            assertEquals("b:1", view.primary());
+            assertEquals(3, view.activeList().term());
+            assertEquals(2, view.pushes(), "each push wakes whoever waits, believed or not");
+            view.close();
+        }
     }
 }
